@@ -122,3 +122,30 @@ func each(s *Survey, answers map[string]Answer, f func(key, part, code string, n
 		}
 	}
 }
+
+// SameTally reports whether two tallies hold the same counts (empty and
+// missing maps are the same).
+func SameTally(a, b Tally) bool {
+	if a.Responses != b.Responses || len(a.Questions) != len(b.Questions) {
+		return false
+	}
+	for k, qa := range a.Questions {
+		qb, ok := b.Questions[k]
+		if !ok || qa.N != qb.N || !sameCounts(qa.Counts, qb.Counts) || !sameCounts(qa.RankSums, qb.RankSums) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameCounts(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, n := range a {
+		if b[k] != n {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,218 @@
+// Command forankra runs the Förankra service: village surveys, remiss rounds
+// and comparisons for a municipality's local development forum.
+//
+// With MONGODB_URI unset it starts an embedded FerretDB (SQLite) under the
+// data directory, so it needs nothing installed.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/forankra/forankra/handlers"
+	"github.com/forankra/forankra/storage"
+	"github.com/forankra/forankra/survey"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "forankra:", err)
+		os.Exit(1)
+	}
+}
+
+// config is the service's configuration, from flags and environment.
+type config struct {
+	addr        string
+	mongoURI    string
+	dataDir     string
+	dbName      string
+	adminEmail  string
+	adminPass   string
+	minN        int
+	demo        bool
+	repair      bool
+	dbTimeout   time.Duration
+	stopTimeout time.Duration
+}
+
+func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	var c config
+	fs := flag.NewFlagSet("forankra", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&c.addr, "addr", env("FORANKRA_ADDR", ":8080"), "listen address (FORANKRA_ADDR)")
+	fs.StringVar(&c.mongoURI, "mongodb-uri", getenv("MONGODB_URI"), "external MongoDB; empty starts the embedded database (MONGODB_URI)")
+	fs.StringVar(&c.dataDir, "data", env("FORANKRA_DATA_DIR", "./data"), "directory of the embedded database (FORANKRA_DATA_DIR)")
+	fs.StringVar(&c.dbName, "db", env("FORANKRA_DB", "forankra"), "database name (FORANKRA_DB)")
+	fs.BoolVar(&c.demo, "demo", false, "seed demo villages, an open survey and responses, then serve")
+	fs.BoolVar(&c.repair, "repair", false, "verify every survey's tallies against its responses, repair them, and exit")
+	minN, err := strconv.Atoi(env("FORANKRA_MIN_N", "5"))
+	if err != nil || minN < 1 {
+		return c, fmt.Errorf("FORANKRA_MIN_N ska vara ett heltal ≥ 1")
+	}
+	fs.IntVar(&c.minN, "min-n", minN, "fewest answers for a village to be shown in comparisons (FORANKRA_MIN_N)")
+	fs.DurationVar(&c.dbTimeout, "db-timeout", 10*time.Second, "how long to wait for the database at start")
+	fs.DurationVar(&c.stopTimeout, "stop-timeout", 20*time.Second, "how long a graceful stop may take")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	c.adminEmail, c.adminPass = getenv("FORANKRA_ADMIN_EMAIL"), getenv("FORANKRA_ADMIN_PASSWORD")
+	return c, nil
+}
+
+// run starts the service and blocks until ctx is done, then stops gracefully.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := parseConfig(args, getenv, stdout)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	started := time.Now()
+
+	uri := cfg.mongoURI
+	if uri == "" {
+		quiet := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: slog.LevelError}))
+		emb, err := storage.StartEmbedded(cfg.dataDir, quiet)
+		if err != nil {
+			return err
+		}
+		defer emb.Stop()
+		uri = emb.URI()
+		log.Info("embedded database started", "dir", cfg.dataDir)
+	}
+	db, err := storage.Connect(ctx, uri, cfg.dbName, cfg.dbTimeout)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.Background())
+	if err := db.EnsureIndexes(ctx); err != nil {
+		return err
+	}
+	if err := bootstrapAdmin(ctx, db, cfg, log); err != nil {
+		return err
+	}
+	responses := storage.NewResponses(db)
+	if n, err := responses.RecoverPending(ctx, time.Now()); err != nil {
+		return err
+	} else if n > 0 {
+		log.Warn("counted responses left pending by an earlier stop", "responses", n)
+	}
+	if cfg.repair {
+		return repairAll(ctx, db, stdout)
+	}
+	if cfg.demo {
+		id, err := storage.SeedDemo(ctx, db, survey.NewDemo(time.Now(), uint64(time.Now().UnixNano())), time.Now())
+		if err != nil {
+			return fmt.Errorf("demodata: %w", err)
+		}
+		log.Info("demo data seeded", "survey", id, "phone_page", "/s/"+id+"/baggetorp")
+	}
+
+	app := handlers.New(handlers.Config{DB: db, Logger: log, MinN: cfg.minN})
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("lyssna på %s: %w", cfg.addr, err)
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "startup_ms", time.Since(started).Milliseconds())
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- app.Listener(ln) }()
+	go sweep(ctx, responses, log)
+
+	select {
+	case err := <-serveErr:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("stopping: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.stopTimeout)
+	defer cancel()
+	if err := app.ShutdownWithContext(sctx); err != nil {
+		return fmt.Errorf("stoppa: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// sweep counts responses that a failed write left pending, once a minute.
+func sweep(ctx context.Context, responses *storage.Responses, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if n, err := responses.RecoverPending(ctx, now.Add(-time.Minute)); err != nil {
+				log.Warn("recover pending responses", "err", err)
+			} else if n > 0 {
+				log.Info("counted pending responses", "responses", n)
+			}
+		}
+	}
+}
+
+// bootstrapAdmin creates the first administrator from the environment when no
+// user exists yet.
+func bootstrapAdmin(ctx context.Context, db *storage.DB, cfg config, log *slog.Logger) error {
+	if cfg.adminEmail == "" && cfg.adminPass == "" {
+		return nil
+	}
+	users := storage.NewUsers(db)
+	n, err := users.Count(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	u, hash, err := survey.NewUser{Email: cfg.adminEmail, Name: "Administratör", Password: cfg.adminPass, Role: survey.RoleAdmin}.User(time.Now())
+	if err != nil {
+		return fmt.Errorf("FORANKRA_ADMIN_EMAIL/FORANKRA_ADMIN_PASSWORD: %w", err)
+	}
+	if err := users.Create(ctx, &u, hash); err != nil && !errors.Is(err, survey.ErrConflict) {
+		return err
+	}
+	log.Info("first administrator created", "email", u.Email)
+	return nil
+}
+
+// repairAll verifies every survey's tallies and rewrites those that differ
+// from a recount.
+func repairAll(ctx context.Context, db *storage.DB, out io.Writer) error {
+	surveys, err := storage.NewSurveys(db).List(ctx, storage.SurveyFilter{})
+	if err != nil {
+		return err
+	}
+	responses := storage.NewResponses(db)
+	for _, sv := range surveys {
+		ok, err := responses.VerifyTallies(ctx, sv)
+		if err != nil {
+			return err
+		}
+		if ok {
+			fmt.Fprintf(out, "%s: räkningarna stämmer\n", sv.ID)
+			continue
+		}
+		if err := responses.RepairTallies(ctx, sv); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%s: räkningarna lagades från svaren\n", sv.ID)
+	}
+	return nil
+}

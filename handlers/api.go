@@ -1,0 +1,299 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/forankra/forankra/storage"
+	"github.com/forankra/forankra/survey"
+	"github.com/gofiber/fiber/v2"
+)
+
+func (s *server) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+func (s *server) readyz(c *fiber.Ctx) error {
+	cx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(cx); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "error": "Databasen svarar inte"})
+	}
+	return c.JSON(fiber.Map{"status": "ready"})
+}
+
+// tokenTTL is how long an API token is valid.
+const tokenTTL = 30 * 24 * time.Hour
+
+type credentials struct {
+	Email    string `json:"email" validate:"required,max=200"`
+	Password string `json:"password" validate:"required,max=200"`
+}
+
+func (s *server) createToken(c *fiber.Ctx) error {
+	var in credentials
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	v := &survey.ValidationError{}
+	survey.Check(v, in)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	u, err := s.signIn(cx, in.Email, in.Password)
+	if err != nil {
+		return err
+	}
+	token, err := s.tokens.Create(cx, u.ID, s.now(), tokenTTL)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": token, "expires": s.now().Add(tokenTTL).UTC().Format(time.RFC3339)})
+}
+
+// signIn checks credentials. A wrong email and a wrong password look the same.
+func (s *server) signIn(cx context.Context, email, password string) (survey.User, error) {
+	u, hash, err := s.users.ByEmail(cx, email)
+	if err != nil && !errors.Is(err, survey.ErrNotFound) {
+		return survey.User{}, err
+	}
+	if !survey.PasswordMatches(password, hash) || !u.Active {
+		return survey.User{}, fmt.Errorf("fel e-post eller lösenord: %w", survey.ErrUnauthorized)
+	}
+	return u, nil
+}
+
+func (s *server) revokeToken(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	token, _ := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	if err := s.tokens.Revoke(cx, token); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *server) listVillages(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	vs, err := s.villages.List(cx)
+	if err != nil {
+		return err
+	}
+	return c.JSON(vs)
+}
+
+func (s *server) createVillage(c *fiber.Ctx) error {
+	var in survey.NewVillage
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := in.Village(s.now())
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	if err := s.villages.Create(cx, v); err != nil {
+		if errors.Is(err, survey.ErrConflict) {
+			return fieldError("slug", "Det finns redan en by med kortnamnet "+v.Slug)
+		}
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(v)
+}
+
+// fieldError is a 422 about one field.
+func fieldError(field, msg string) error {
+	v := &survey.ValidationError{}
+	v.Add(field, msg)
+	return v
+}
+
+// checkVillagesExist refuses a definition naming unknown villages.
+func (s *server) checkVillagesExist(cx context.Context, slugs []string) error {
+	missing, err := s.villages.Missing(cx, slugs)
+	if err != nil {
+		return err
+	}
+	v := &survey.ValidationError{}
+	for i, slug := range slugs {
+		for _, m := range missing {
+			if m == slug {
+				v.Add(fmt.Sprintf("villages[%d]", i), "Byn finns inte: "+slug)
+			}
+		}
+	}
+	return v.Err()
+}
+
+func (s *server) createSurvey(c *fiber.Ctx) error {
+	var d survey.Definition
+	if err := decodeJSON(c, &d); err != nil {
+		return err
+	}
+	if err := d.Check(); err != nil {
+		return err
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	if err := s.checkVillagesExist(cx, d.Villages); err != nil {
+		return err
+	}
+	sv := &survey.Survey{Status: survey.Draft, CreatedBy: currentUser(c).ID, Created: s.now().UTC()}
+	if err := sv.Apply(d); err != nil {
+		return err
+	}
+	if err := s.surveys.Create(cx, sv); err != nil {
+		return err
+	}
+	zero := 0
+	sv.Responses = &zero
+	return c.Status(fiber.StatusCreated).JSON(sv)
+}
+
+func (s *server) updateSurvey(c *fiber.Ctx) error {
+	var d survey.Definition
+	if err := decodeJSON(c, &d); err != nil {
+		return err
+	}
+	if err := d.Check(); err != nil {
+		return err
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.surveys.Get(cx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if err := s.checkVillagesExist(cx, d.Villages); err != nil {
+		return err
+	}
+	if err := sv.Apply(d); err != nil {
+		return err
+	}
+	if err := s.surveys.Replace(cx, sv, survey.Draft); err != nil {
+		return err
+	}
+	return c.JSON(sv)
+}
+
+func (s *server) getSurvey(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.surveys.Get(cx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if currentUser(c) == nil {
+		if sv.Status != survey.Open {
+			return survey.ErrNotFound // drafts are not public
+		}
+		return c.JSON(sv)
+	}
+	n, err := s.responses.Count(cx, sv.ID)
+	if err != nil {
+		return err
+	}
+	sv.Responses = &n
+	return c.JSON(sv)
+}
+
+func (s *server) listSurveys(c *fiber.Ctx) error {
+	f := storage.SurveyFilter{Village: c.Query("village"), Status: c.Query("status")}
+	if f.Status != "" && f.Status != survey.Draft && f.Status != survey.Open && f.Status != survey.Closed {
+		return malformed("status", "Status ska vara draft, open eller closed")
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	list, err := s.surveys.List(cx, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+// transition opens or closes a survey.
+func (s *server) transition(c *fiber.Ctx, change func(*survey.Survey, time.Time) error) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.surveys.Get(cx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	before := sv.Status
+	if err := change(sv, s.now()); err != nil {
+		return err
+	}
+	if err := s.surveys.Replace(cx, sv, before); err != nil {
+		return err
+	}
+	return c.JSON(sv)
+}
+
+func (s *server) openSurvey(c *fiber.Ctx) error  { return s.transition(c, (*survey.Survey).Open) }
+func (s *server) closeSurvey(c *fiber.Ctx) error { return s.transition(c, (*survey.Survey).Close) }
+
+// maxIdempotencyKey is the longest Idempotency-Key accepted.
+const maxIdempotencyKey = 200
+
+func (s *server) createResponse(c *fiber.Ctx) error {
+	key := c.Get("Idempotency-Key")
+	if len(key) > maxIdempotencyKey || !utf8.ValidString(key) {
+		return malformed("Idempotency-Key", fmt.Sprintf("Nyckeln får vara högst %d tecken", maxIdempotencyKey))
+	}
+	var in survey.ResponseInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.surveys.Get(cx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if sv.Status == survey.Draft {
+		return survey.ErrNotFound
+	}
+	id, err := s.submit(cx, sv, in.Village, survey.ChannelAPI, key, func() (map[string]survey.Answer, error) {
+		if in.Answers == nil {
+			return nil, malformed("answers", "Svaren saknas")
+		}
+		return sv.ParseAnswers(in.Answers)
+	})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": id})
+}
+
+// submit is the one way a response is stored, from the API and the phone page
+// alike: the village must belong to the open survey, the answers must be
+// valid, and a retry with the same key stores nothing new.
+func (s *server) submit(cx context.Context, sv *survey.Survey, village, channel, key string, parse func() (map[string]survey.Answer, error)) (string, error) {
+	if village == "" {
+		return "", fieldError("village", "Ange vilken by svaret gäller")
+	}
+	if !sv.HasVillage(village) {
+		return "", fieldError("village", "Byn ingår inte i enkäten")
+	}
+	if err := sv.Accepting(village); err != nil {
+		return "", err
+	}
+	answers, err := parse()
+	if err != nil {
+		return "", err
+	}
+	r := &survey.Response{ID: storage.ResponseID(sv.ID, key), Survey: sv.ID, Village: village,
+		Channel: channel, Answers: answers, Submitted: s.now().UTC()}
+	if _, err := s.responses.Add(cx, []storage.Submission{{Survey: sv, Response: r}}); err != nil {
+		return "", err
+	}
+	return r.ID, nil
+}

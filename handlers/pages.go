@@ -1,0 +1,130 @@
+package handlers
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"path"
+	"strings"
+
+	"github.com/forankra/forankra/survey"
+	"github.com/gofiber/fiber/v2"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// pages holds the parsed templates, one set per page, and the static files
+// with their content hashes (for cache-busting links).
+type pages struct {
+	sets   map[string]*template.Template
+	static map[string]staticFile
+}
+
+type staticFile struct {
+	body []byte
+	hash string
+	mime string
+}
+
+func loadPages() *pages {
+	p := &pages{sets: map[string]*template.Template{}, static: map[string]staticFile{}}
+	_ = fs.WalkDir(staticFS, "static", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, _ := staticFS.ReadFile(name)
+		sum := sha256.Sum256(body)
+		p.static[strings.TrimPrefix(name, "static/")] = staticFile{body: body, hash: hex.EncodeToString(sum[:6]), mime: mime.TypeByExtension(path.Ext(name))}
+		return nil
+	})
+	funcs := template.FuncMap{
+		"t":      translate,
+		"asset":  p.assetURL,
+		"likert": func(i int) string { return survey.LikertLabels[i-1] },
+		"seq": func(n int) []int {
+			out := make([]int, n)
+			for i := range out {
+				out[i] = i + 1
+			}
+			return out
+		},
+		"num": survey.FormatNumber,
+		"add":   func(a, b int) int { return a + b },
+		"deref": func(f *float64) float64 { return *f },
+	}
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
+	names, _ := fs.Glob(templateFS, "templates/*.html")
+	for _, name := range names {
+		base := path.Base(name)
+		if base == "layout.html" {
+			continue
+		}
+		p.sets[strings.TrimSuffix(base, ".html")] = template.Must(template.Must(layout.Clone()).ParseFS(templateFS, name))
+	}
+	return p
+}
+
+// assetURL links a static file with its content hash, so it can be cached for good.
+func (p *pages) assetURL(name string) string {
+	return "/static/" + name + "?v=" + p.static[name].hash
+}
+
+func (s *server) static(c *fiber.Ctx) error {
+	f, ok := site.static[c.Params("*")]
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	c.Set(fiber.HeaderContentType, f.mime)
+	if c.Query("v") == f.hash {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	} else {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	}
+	c.Set(fiber.HeaderETag, `"`+f.hash+`"`)
+	if c.Get(fiber.HeaderIfNoneMatch) == `"`+f.hash+`"` {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	return c.Send(f.body)
+}
+
+// view is what every page template receives.
+type view struct {
+	Lang  string
+	Title string
+	User  *survey.User
+	Path  string
+	Data  any
+}
+
+// site is the service's pages, parsed once from the embedded files.
+var site = loadPages()
+
+// render writes a page with the given status.
+func render(c *fiber.Ctx, status int, name, title string, data any) error {
+	set, ok := site.sets[name]
+	if !ok {
+		return fmt.Errorf("ingen sidmall %q", name)
+	}
+	v := view{Lang: lang(c), User: currentUser(c), Path: c.OriginalURL(), Data: data}
+	v.Title = translate(v.Lang, title)
+	var buf bytes.Buffer
+	if err := set.ExecuteTemplate(&buf, "layout", v); err != nil {
+		return fmt.Errorf("sida %s: %w", name, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).Send(buf.Bytes())
+}
+
+func renderError(c *fiber.Ctx, code int, msg string) error {
+	return render(c, code, "error", "Något gick inte som tänkt", fiber.Map{"Code": code, "Message": msg})
+}

@@ -1,0 +1,226 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/forankra/forankra/storage"
+	"github.com/forankra/forankra/survey"
+	"github.com/gofiber/fiber/v2"
+)
+
+// villageSurveys is one village on the start page with its open surveys.
+type villageSurveys struct {
+	Village survey.Village
+	Surveys []*survey.Survey
+}
+
+// startPage lists the open surveys per village.
+func (s *server) startPage(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	villages, err := s.villages.List(cx)
+	if err != nil {
+		return err
+	}
+	open, err := s.surveys.List(cx, storage.SurveyFilter{Status: survey.Open})
+	if err != nil {
+		return err
+	}
+	var list []villageSurveys
+	for _, v := range villages {
+		vs := villageSurveys{Village: v}
+		for _, sv := range open {
+			if sv.HasVillage(v.Slug) {
+				vs.Surveys = append(vs.Surveys, sv)
+			}
+		}
+		if len(vs.Surveys) > 0 {
+			list = append(list, vs)
+		}
+	}
+	return render(c, fiber.StatusOK, "start", "Öppna enkäter", list)
+}
+
+// phoneForm is the phone page's data: the survey, the resident's answers so
+// far, and what was wrong with them.
+type phoneForm struct {
+	Survey    *survey.Survey
+	Village   survey.Village
+	Questions []questionView
+	Errors    []errorLink
+	Nonce     string
+	Code      string
+	Action    string
+	// Notice is a message above the form, e.g. when the database is away.
+	Notice string
+}
+
+// questionView is one question with the resident's answer and its error.
+type questionView struct {
+	survey.Question
+	Error    string
+	Selected map[string]bool
+	Value    string
+	Ranks    []rankView
+	MaxInt   int
+}
+
+// errorLink is one line of the error summary, linking to its question.
+type errorLink struct {
+	Anchor  string
+	Label   string
+	Message string
+}
+
+type rankView struct {
+	Index int
+	Label string
+	Pos   int
+}
+
+// loadPhone finds the open survey and the village of a phone link: unknown or
+// not open is 404, so drafts stay private; closed surveys say so.
+func (s *server) loadPhone(c *fiber.Ctx) (*survey.Survey, survey.Village, error) {
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.surveys.Get(cx, c.Params("survey"))
+	if err != nil {
+		return nil, survey.Village{}, err
+	}
+	if sv.Status == survey.Draft || !sv.HasVillage(c.Params("village")) {
+		return nil, survey.Village{}, survey.ErrNotFound
+	}
+	v, err := s.villages.Get(cx, c.Params("village"))
+	if err != nil {
+		return nil, survey.Village{}, err
+	}
+	if sv.Status != survey.Open {
+		return nil, survey.Village{}, fmt.Errorf("enkäten är stängd: %w", survey.ErrClosed)
+	}
+	return sv, v, nil
+}
+
+func (s *server) phonePage(c *fiber.Ctx) error {
+	sv, v, err := s.loadPhone(c)
+	if err != nil {
+		return err
+	}
+	f := newPhoneForm(c, sv, v, nil)
+	f.Code = c.Query("code")
+	return render(c, fiber.StatusOK, "phone", sv.Title, f)
+}
+
+func (s *server) phoneSubmit(c *fiber.Ctx) error {
+	sv, v, err := s.loadPhone(c)
+	if err != nil {
+		return err
+	}
+	form := formValues(c)
+	f := newPhoneForm(c, sv, v, form)
+	f.Code = c.FormValue("code")
+	nonce := c.FormValue("nonce")
+	if len(nonce) > maxIdempotencyKey {
+		nonce = ""
+	}
+	key := ""
+	if nonce != "" {
+		key = "form:" + nonce
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	_, err = s.submit(cx, sv, v.Slug, survey.ChannelWeb, key, func() (map[string]survey.Answer, error) {
+		return sv.ParseForm(form)
+	})
+	var verr *survey.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		f.setErrors(verr.Fields)
+		return render(c, fiber.StatusUnprocessableEntity, "phone", sv.Title, f)
+	case errors.Is(err, survey.ErrUnavailable):
+		f.Notice = "Vi kunde inte spara just nu eftersom tjänsten inte når databasen. Dina svar finns kvar här – försök skicka igen om en stund."
+		return render(c, fiber.StatusServiceUnavailable, "phone", sv.Title, f)
+	case err != nil:
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/s/%s/%s/tack", sv.ID, v.Slug), fiber.StatusSeeOther)
+}
+
+func (s *server) thanksPage(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.surveys.Get(cx, c.Params("survey"))
+	if err != nil || !sv.HasVillage(c.Params("village")) || sv.Status == survey.Draft {
+		return survey.ErrNotFound
+	}
+	v, err := s.villages.Get(cx, c.Params("village"))
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, "thanks", "Tack för dina svar!", fiber.Map{"Survey": sv, "Village": v})
+}
+
+// formValues copies the posted form into a map.
+func formValues(c *fiber.Ctx) map[string][]string {
+	out := map[string][]string{}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		out[string(k)] = append(out[string(k)], string(v))
+	})
+	return out
+}
+
+func newPhoneForm(c *fiber.Ctx, sv *survey.Survey, v survey.Village, form map[string][]string) *phoneForm {
+	f := &phoneForm{Survey: sv, Village: v, Nonce: storage.RandomSecret(16), Action: c.Path()}
+	if n := c.FormValue("nonce"); form != nil && n != "" && len(n) <= maxIdempotencyKey {
+		f.Nonce = n // the same nonce again: a resubmission is the same response
+	}
+	for _, q := range sv.Questions {
+		qv := questionView{Question: q, Selected: map[string]bool{}}
+		name := "q_" + q.Key
+		for _, val := range form[name] {
+			qv.Selected[val] = true
+			qv.Value = val
+		}
+		if q.Max != nil {
+			qv.MaxInt = int(*q.Max)
+		}
+		if q.Type == survey.Rank {
+			for i, o := range q.Options {
+				pos, _ := strconv.Atoi(first(form[fmt.Sprintf("%s_%d", name, i)]))
+				qv.Ranks = append(qv.Ranks, rankView{Index: i, Label: o, Pos: pos})
+			}
+		}
+		f.Questions = append(f.Questions, qv)
+	}
+	return f
+}
+
+// setErrors marks each question's error and builds the summary, in the
+// order of the questions.
+func (f *phoneForm) setErrors(fields []survey.FieldError) {
+	byField := map[string]string{}
+	for _, fe := range fields {
+		byField[fe.Field] = fe.Message
+	}
+	if msg, ok := byField["code"]; ok {
+		f.Errors = append(f.Errors, errorLink{Anchor: "code", Label: "Engångskod", Message: msg})
+	}
+	for i := range f.Questions {
+		q := &f.Questions[i]
+		if msg, ok := byField["answers."+q.Key]; ok {
+			q.Error = msg
+			f.Errors = append(f.Errors, errorLink{Anchor: "q-" + q.Key, Label: q.Prompt, Message: msg})
+		}
+	}
+	if msg, ok := byField["village"]; ok {
+		f.Errors = append(f.Errors, errorLink{Anchor: "main", Label: "By", Message: msg})
+	}
+}
+
+func first(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
+}
