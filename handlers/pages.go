@@ -57,7 +57,7 @@ func loadPages() *pages {
 			}
 			return out
 		},
-		"num": survey.FormatNumber,
+		"num":   survey.FormatNumber,
 		"add":   func(a, b int) int { return a + b },
 		"deref": func(f *float64) float64 { return *f },
 	}
