@@ -1,0 +1,62 @@
+package survey
+
+// Action is something a signed-in user may be allowed to do. Who may do what
+// is decided here, in one table, and nowhere else.
+type Action string
+
+// Actions.
+const (
+	ManageVillages     Action = "manage_villages"      // create and change villages
+	ManageUsers        Action = "manage_users"         // create, change and deactivate users
+	ReadAudit          Action = "read_audit"           // read the audit log
+	ManageSurvey       Action = "manage_survey"        // create, edit, open, close, make codes; for the given villages
+	ReadSurveyResults  Action = "read_survey_results"  // counts, CSV, comparison; of a survey for the given villages
+	EnterPaperResponse Action = "enter_paper_response" // type in a paper response for the given village
+	ManageProposals    Action = "manage_proposals"     // register proposals, send remisses, move deadlines, decide
+	AnswerRemiss       Action = "answer_remiss"        // answer a remiss for the given village
+	ReadRemiss         Action = "read_remiss"          // read rounds and summaries
+	ReadComparison     Action = "read_comparison"      // the forum's pages
+)
+
+// staff may act for every village.
+var policy = map[Action]map[string]bool{
+	ManageVillages:     {RoleAdmin: true},
+	ManageUsers:        {RoleAdmin: true},
+	ReadAudit:          {RoleAdmin: true},
+	ManageSurvey:       {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleRepresentative: true},
+	ReadSurveyResults:  {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+	EnterPaperResponse: {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
+	ManageProposals:    {RoleAdmin: true, RoleOfficial: true, RolePolitician: true},
+	AnswerRemiss:       {RoleAdmin: true, RoleRepresentative: true},
+	ReadRemiss:         {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+	ReadComparison:     {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+}
+
+// Can reports whether u may take action a concerning the villages. A
+// representative acts only for their own villages: to manage a survey or
+// answer a remiss every village named must be theirs; to read, one is enough.
+// Deactivated users may do nothing.
+func Can(u *User, a Action, villages ...string) bool {
+	if u == nil || !u.Active || !policy[a][u.Role] {
+		return false
+	}
+	if u.Role != RoleRepresentative {
+		return true
+	}
+	switch a {
+	case ReadSurveyResults, ReadRemiss, ReadComparison:
+		for _, v := range villages {
+			if u.HasVillage(v) {
+				return true
+			}
+		}
+		return len(villages) == 0
+	default:
+		for _, v := range villages {
+			if !u.HasVillage(v) {
+				return false
+			}
+		}
+		return true
+	}
+}
