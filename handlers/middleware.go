@@ -33,7 +33,11 @@ func securityHeaders(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-const localUser = "user"
+// Request-scoped values (c.Locals keys).
+const (
+	localUser = "user"
+	localCSRF = "csrf"
+)
 
 // currentUser returns the signed-in user, or nil.
 func currentUser(c *fiber.Ctx) *survey.User {

@@ -102,7 +102,10 @@ type view struct {
 	Title string
 	User  *survey.User
 	Path  string
-	Data  any
+	// CSRF is the token every state-changing form of a signed-in page posts
+	// back as the hidden field "_csrf"; the session middleware sets it.
+	CSRF string
+	Data any
 }
 
 // site is the service's pages, parsed once from the embedded files.
@@ -114,7 +117,8 @@ func render(c *fiber.Ctx, status int, name, title string, data any) error {
 	if !ok {
 		return fmt.Errorf("ingen sidmall %q", name)
 	}
-	v := view{Lang: lang(c), User: currentUser(c), Path: c.OriginalURL(), Data: data}
+	csrf, _ := c.Locals(localCSRF).(string)
+	v := view{Lang: lang(c), User: currentUser(c), Path: c.OriginalURL(), CSRF: csrf, Data: data}
 	v.Title = translate(v.Lang, title)
 	var buf bytes.Buffer
 	if err := set.ExecuteTemplate(&buf, "layout", v); err != nil {
