@@ -46,7 +46,7 @@ func (s *server) createToken(c *fiber.Ctx) error {
 	}
 	cx, cancel := ctx(c)
 	defer cancel()
-	u, err := s.signIn(cx, in.Email, in.Password)
+	u, err := s.signIn(cx, c, in.Email, in.Password)
 	if err != nil {
 		return err
 	}
@@ -55,18 +55,6 @@ func (s *server) createToken(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": token, "expires": s.now().Add(tokenTTL).UTC().Format(time.RFC3339)})
-}
-
-// signIn checks credentials. A wrong email and a wrong password look the same.
-func (s *server) signIn(cx context.Context, email, password string) (survey.User, error) {
-	u, hash, err := s.users.ByEmail(cx, email)
-	if err != nil && !errors.Is(err, survey.ErrNotFound) {
-		return survey.User{}, err
-	}
-	if !survey.PasswordMatches(password, hash) || !u.Active {
-		return survey.User{}, fmt.Errorf("fel e-post eller lösenord: %w", survey.ErrUnauthorized)
-	}
-	return u, nil
 }
 
 func (s *server) revokeToken(c *fiber.Ctx) error {
@@ -106,6 +94,7 @@ func (s *server) createVillage(c *fiber.Ctx) error {
 		}
 		return err
 	}
+	s.audit(cx, currentUser(c), survey.AuditVillageAdded, v.Slug, v.Name)
 	return c.Status(fiber.StatusCreated).JSON(v)
 }
 
@@ -118,6 +107,9 @@ func fieldError(field, msg string) error {
 
 // checkVillagesExist refuses a definition naming unknown villages.
 func (s *server) checkVillagesExist(cx context.Context, slugs []string) error {
+	if len(slugs) == 0 {
+		return nil
+	}
 	missing, err := s.villages.Missing(cx, slugs)
 	if err != nil {
 		return err
@@ -141,6 +133,9 @@ func (s *server) createSurvey(c *fiber.Ctx) error {
 	if err := d.Check(); err != nil {
 		return err
 	}
+	if err := authorize(c, survey.ManageSurvey, d.Villages...); err != nil {
+		return err
+	}
 	cx, cancel := ctx(c)
 	defer cancel()
 	if err := s.checkVillagesExist(cx, d.Villages); err != nil {
@@ -153,6 +148,7 @@ func (s *server) createSurvey(c *fiber.Ctx) error {
 	if err := s.surveys.Create(cx, sv); err != nil {
 		return err
 	}
+	s.audit(cx, currentUser(c), survey.AuditSurveyCreated, sv.ID, sv.Title)
 	zero := 0
 	sv.Responses = &zero
 	return c.Status(fiber.StatusCreated).JSON(sv)
@@ -170,6 +166,10 @@ func (s *server) updateSurvey(c *fiber.Ctx) error {
 	defer cancel()
 	sv, err := s.surveys.Get(cx, c.Params("id"))
 	if err != nil {
+		return err
+	}
+	// Both the villages it had and those it gets must be the user's.
+	if err := authorize(c, survey.ManageSurvey, append(append([]string{}, sv.Villages...), d.Villages...)...); err != nil {
 		return err
 	}
 	if err := s.checkVillagesExist(cx, d.Villages); err != nil {
@@ -197,6 +197,9 @@ func (s *server) getSurvey(c *fiber.Ctx) error {
 		}
 		return c.JSON(sv)
 	}
+	if err := authorize(c, survey.ReadSurveyResults, sv.Villages...); err != nil {
+		return err
+	}
 	n, err := s.responses.Count(cx, sv.ID)
 	if err != nil {
 		return err
@@ -209,6 +212,9 @@ func (s *server) listSurveys(c *fiber.Ctx) error {
 	f := storage.SurveyFilter{Village: c.Query("village"), Status: c.Query("status")}
 	if f.Status != "" && f.Status != survey.Draft && f.Status != survey.Open && f.Status != survey.Closed {
 		return malformed("status", "Status ska vara draft, open eller closed")
+	}
+	if u := currentUser(c); u.Role == survey.RoleRepresentative {
+		f.Villages = u.Villages // a representative sees their own villages' surveys
 	}
 	cx, cancel := ctx(c)
 	defer cancel()
@@ -223,18 +229,41 @@ func (s *server) listSurveys(c *fiber.Ctx) error {
 func (s *server) transition(c *fiber.Ctx, change func(*survey.Survey, time.Time) error) error {
 	cx, cancel := ctx(c)
 	defer cancel()
-	sv, err := s.surveys.Get(cx, c.Params("id"))
+	sv, err := s.changeStatus(cx, c, c.Params("id"), change)
 	if err != nil {
 		return err
 	}
+	return c.JSON(sv)
+}
+
+// changeStatus opens or closes a survey for the API and the pages alike,
+// and notes it in the audit log.
+func (s *server) changeStatus(cx context.Context, c *fiber.Ctx, id string, change func(*survey.Survey, time.Time) error) (*survey.Survey, error) {
+	sv, err := s.surveys.Get(cx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := authorize(c, survey.ManageSurvey, sv.Villages...); err != nil {
+		return nil, err
+	}
+	if sv.Status == survey.Draft {
+		if err := sv.ReadyToOpen(); err != nil {
+			return nil, err
+		}
+	}
 	before := sv.Status
 	if err := change(sv, s.now()); err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.surveys.Replace(cx, sv, before); err != nil {
-		return err
+		return nil, err
 	}
-	return c.JSON(sv)
+	action := survey.AuditSurveyOpened
+	if sv.Status == survey.Closed {
+		action = survey.AuditSurveyClosed
+	}
+	s.audit(cx, currentUser(c), action, sv.ID, sv.Title)
+	return sv, nil
 }
 
 func (s *server) openSurvey(c *fiber.Ctx) error  { return s.transition(c, (*survey.Survey).Open) }
@@ -261,7 +290,10 @@ func (s *server) createResponse(c *fiber.Ctx) error {
 	if sv.Status == survey.Draft {
 		return survey.ErrNotFound
 	}
-	id, err := s.submit(cx, sv, in.Village, survey.ChannelAPI, key, func() (map[string]survey.Answer, error) {
+	if err := s.checkSubmitLimit(cx, c, sv.ID); err != nil {
+		return err
+	}
+	id, err := s.submit(cx, sv, in.Village, survey.ChannelAPI, key, in.Code, func() (map[string]survey.Answer, error) {
 		if in.Answers == nil {
 			return nil, malformed("answers", "Svaren saknas")
 		}
@@ -273,10 +305,11 @@ func (s *server) createResponse(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": id})
 }
 
-// submit is the one way a response is stored, from the API and the phone page
-// alike: the village must belong to the open survey, the answers must be
-// valid, and a retry with the same key stores nothing new.
-func (s *server) submit(cx context.Context, sv *survey.Survey, village, channel, key string, parse func() (map[string]survey.Answer, error)) (string, error) {
+// submit is the one way a response is stored, from the API, the phone page
+// and the paper page alike: the village must belong to the open survey, the
+// answers must be valid, a survey with access "code" takes one response per
+// one-time code (useCode), and a retry with the same key stores nothing new.
+func (s *server) submit(cx context.Context, sv *survey.Survey, village, channel, key, code string, parse func() (map[string]survey.Answer, error)) (string, error) {
 	if village == "" {
 		return "", fieldError("village", "Ange vilken by svaret gäller")
 	}
@@ -287,13 +320,44 @@ func (s *server) submit(cx context.Context, sv *survey.Survey, village, channel,
 		return "", err
 	}
 	answers, err := parse()
+	needCode := sv.Access == survey.AccessCode && (channel != survey.ChannelPaper || code != "")
+	if needCode && strings.TrimSpace(code) == "" {
+		var verr *survey.ValidationError
+		if errors.As(err, &verr) {
+			verr.Add("code", "Skriv in engångskoden från brevet")
+			return "", verr.Err()
+		}
+		if err == nil {
+			return "", errBadCode
+		}
+	}
 	if err != nil {
 		return "", err
 	}
 	r := &survey.Response{ID: storage.ResponseID(sv.ID, key), Survey: sv.ID, Village: village,
 		Channel: channel, Answers: answers, Submitted: s.now().UTC()}
+	if needCode {
+		if err := s.codes.Claim(cx, sv.ID, village, code, r.ID, s.now()); err != nil {
+			switch {
+			case errors.Is(err, survey.ErrForbidden):
+				return "", errBadCode
+			case errors.Is(err, survey.ErrConflict):
+				return "", errUsedCode
+			}
+			return "", err
+		}
+	}
 	if _, err := s.responses.Add(cx, []storage.Submission{{Survey: sv, Response: r}}); err != nil {
+		if needCode {
+			// Free the code for another try; if even this fails, the sweep does it.
+			rcx, cancel := context.WithTimeout(context.WithoutCancel(cx), 5*time.Second)
+			_ = s.codes.Release(rcx, sv.ID, code, r.ID)
+			cancel()
+		}
 		return "", err
+	}
+	if needCode {
+		_ = s.codes.Confirm(cx, sv.ID, code, r.ID) // an unconfirmed claim with its response stored is confirmed by the sweep
 	}
 	return r.ID, nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/forankra/forankra/storage"
+	"github.com/forankra/forankra/survey"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
@@ -22,7 +23,21 @@ type Config struct {
 	MinN int
 	// BodyLimit is the largest request body accepted, in bytes.
 	BodyLimit int
+	// SubmitLimit is how many responses one client address may send to one
+	// survey a minute before 429: 0 means the default (120), negative no limit.
+	SubmitLimit int
+	// CookieSecure sets the Secure flag on cookies even when the request
+	// looks like plain HTTP (TLS ended by a proxy).
+	CookieSecure bool
+	// ProxyHeader names the header holding the client's address when the
+	// service runs behind a proxy (e.g. X-Forwarded-For); empty uses the
+	// connection's address.
+	ProxyHeader string
 }
+
+// defaultSubmitLimit is generous: many phones share one address behind
+// mobile carriers' NAT.
+const defaultSubmitLimit = 120
 
 // server carries the stores and settings that the handlers close over.
 type server struct {
@@ -35,6 +50,12 @@ type server struct {
 	responses *storage.Responses
 	users     *storage.Users
 	tokens    *storage.Tokens
+	sessions  *storage.Sessions
+	codes     *storage.Codes
+	limits    *storage.Limits
+	secrets   *storage.Secrets
+	auditLog  *storage.Audit
+	keys      keys
 }
 
 // New builds the Fiber app with every route of the service.
@@ -51,6 +72,9 @@ func New(cfg Config) *fiber.App {
 	if cfg.BodyLimit <= 0 {
 		cfg.BodyLimit = 256 << 10
 	}
+	if cfg.SubmitLimit == 0 {
+		cfg.SubmitLimit = defaultSubmitLimit
+	}
 	s := &server{
 		cfg: cfg, log: cfg.Logger, now: cfg.Now, db: cfg.DB,
 		villages:  storage.NewVillages(cfg.DB),
@@ -58,6 +82,11 @@ func New(cfg Config) *fiber.App {
 		responses: storage.NewResponses(cfg.DB),
 		users:     storage.NewUsers(cfg.DB),
 		tokens:    storage.NewTokens(cfg.DB),
+		sessions:  storage.NewSessions(cfg.DB),
+		codes:     storage.NewCodes(cfg.DB),
+		limits:    storage.NewLimits(cfg.DB),
+		secrets:   storage.NewSecrets(cfg.DB),
+		auditLog:  storage.NewAudit(cfg.DB),
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "Förankra",
@@ -68,6 +97,7 @@ func New(cfg Config) *fiber.App {
 		IdleTimeout:           60 * time.Second,
 		DisableStartupMessage: true,
 		Immutable:             true,
+		ProxyHeader:           cfg.ProxyHeader,
 	})
 	app.Use(recover.New(), securityHeaders, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	s.routes(app)
@@ -87,22 +117,56 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/s/:survey/:village", s.phoneSubmit)
 	app.Get("/s/:survey/:village/tack", s.thanksPage)
 
+	// API. Every route names the action survey.Can must allow (s.api); a
+	// handler that learns the villages concerned from the request or the
+	// survey checks them again with authorize. Routes without s.api are
+	// public on purpose.
 	api := app.Group("/api/v1")
 	api.Post("/tokens", s.createToken)
+	api.Get("/tokens", s.api(survey.ManageOwnAccount), s.listTokens)
+	api.Delete("/tokens", s.api(survey.ManageOwnAccount), s.revokeToken)
+	api.Delete("/tokens/:id", s.api(survey.ManageOwnAccount), s.revokeTokenByID) // the owner, or ManageUsers
+	api.Get("/villages", s.api(survey.ReadVillages), s.listVillages)
+	api.Post("/villages", s.api(survey.ManageVillages), s.createVillage)
+	api.Get("/surveys", s.api(survey.ReadSurveyResults), s.listSurveys)
+	api.Post("/surveys", s.api(survey.ManageSurvey), s.createSurvey)
+	api.Get("/surveys/:id", s.optionalUser, s.getSurvey) // anonymous: open surveys only
+	api.Put("/surveys/:id", s.api(survey.ManageSurvey), s.updateSurvey)
+	api.Post("/surveys/:id/open", s.api(survey.ManageSurvey), s.openSurvey)
+	api.Post("/surveys/:id/close", s.api(survey.ManageSurvey), s.closeSurvey)
 	api.Post("/surveys/:id/responses", s.createResponse)
+	api.Get("/surveys/:id/responses.csv", s.api(survey.ReadSurveyResults), s.responsesCSV)
 
-	signedIn := api.Group("", s.requireUser)
-	signedIn.Delete("/tokens", s.revokeToken)
-	signedIn.Get("/villages", s.listVillages)
-	signedIn.Post("/villages", s.createVillage)
-	signedIn.Get("/surveys", s.listSurveys)
-	signedIn.Post("/surveys", s.createSurvey)
-	signedIn.Put("/surveys/:id", s.updateSurvey)
-	signedIn.Post("/surveys/:id/open", s.openSurvey)
-	signedIn.Post("/surveys/:id/close", s.closeSurvey)
-	signedIn.Get("/surveys/:id/responses.csv", s.responsesCSV)
-	// GET /surveys/:id answers anonymous callers too, without the count.
-	api.Get("/surveys/:id", s.optionalUser, s.getSurvey)
+	// auth: users, codes, audit (API) and the signed-in pages.
+	api.Get("/users", s.api(survey.ManageUsers), s.listUsers)
+	api.Post("/users", s.api(survey.ManageUsers), s.createUser)
+	api.Patch("/users/:id", s.api(survey.ManageUsers), s.updateUser)
+	api.Post("/surveys/:id/codes", s.api(survey.ManageSurvey), s.createCodes)
+	api.Get("/audit", s.api(survey.ReadAudit), s.listAudit)
+	app.Get("/logga-in", s.signInPage)
+	app.Post("/logga-in", s.signInSubmit)
+	app.Post("/logga-ut", s.page(survey.ManageOwnAccount), s.signOut)
+	app.Get("/admin/byar", s.page(survey.ManageVillages), s.villagesPage)
+	app.Post("/admin/byar", s.page(survey.ManageVillages), s.villageCreate)
+	app.Get("/admin/anvandare", s.page(survey.ManageUsers), s.usersPage)
+	app.Post("/admin/anvandare", s.page(survey.ManageUsers), s.userCreate)
+	app.Post("/admin/anvandare/:id", s.page(survey.ManageUsers), s.userChange)
+	app.Get("/admin/logg", s.page(survey.ReadAudit), s.auditPage)
+	app.Get("/enkater", s.page(survey.ReadSurveyResults), s.surveysPage)
+	app.Get("/enkater/ny", s.page(survey.ManageSurvey), s.newSurveyPage)
+	app.Post("/enkater/ny", s.page(survey.ManageSurvey), s.newSurveySubmit)
+	app.Get("/enkater/:id", s.page(survey.ReadSurveyResults), s.surveyPage)
+	app.Post("/enkater/:id/detaljer", s.page(survey.ManageSurvey), s.surveyDetails)
+	app.Post("/enkater/:id/fragor", s.page(survey.ManageSurvey), s.questionAdd)
+	app.Post("/enkater/:id/fragor/:key/upp", s.page(survey.ManageSurvey), s.questionUp)
+	app.Post("/enkater/:id/fragor/:key/ner", s.page(survey.ManageSurvey), s.questionDown)
+	app.Post("/enkater/:id/fragor/:key/ta-bort", s.page(survey.ManageSurvey), s.questionRemove)
+	app.Post("/enkater/:id/oppna", s.page(survey.ManageSurvey), s.surveyOpen)
+	app.Post("/enkater/:id/stang", s.page(survey.ManageSurvey), s.surveyClose)
+	app.Get("/enkater/:id/koder", s.page(survey.ManageSurvey), s.codesPage)
+	app.Post("/enkater/:id/koder", s.page(survey.ManageSurvey), s.codesSubmit)
+	app.Get("/enkater/:id/papper/:village", s.page(survey.EnterPaperResponse), s.paperPage)
+	app.Post("/enkater/:id/papper/:village", s.page(survey.EnterPaperResponse), s.paperSubmit)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

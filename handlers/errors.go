@@ -31,6 +31,10 @@ func status(err error) (int, string) {
 		return fiber.StatusUnprocessableEntity, "Uppgifterna är inte giltiga"
 	case errors.As(err, &ferr):
 		return ferr.Code, fiberMessage(ferr)
+	case errors.Is(err, errBadCode):
+		return fiber.StatusForbidden, "Engångskoden saknas eller stämmer inte"
+	case errors.Is(err, errUsedCode):
+		return fiber.StatusConflict, "Engångskoden är redan använd"
 	case errors.Is(err, survey.ErrNotFound):
 		return fiber.StatusNotFound, "Hittades inte"
 	case errors.Is(err, survey.ErrUnauthorized):

@@ -53,6 +53,12 @@ type phoneForm struct {
 	Nonce     string
 	Code      string
 	Action    string
+	// Token is the signed form token (see phoneToken).
+	Token string
+	// Paper marks the form as an official's entry of a paper response;
+	// Saved says the previous one was stored.
+	Paper bool
+	Saved bool
 	// Notice is a message above the form, e.g. when the database is away.
 	Notice string
 }
@@ -109,6 +115,9 @@ func (s *server) phonePage(c *fiber.Ctx) error {
 	}
 	f := newPhoneForm(c, sv, v, nil)
 	f.Code = c.Query("code")
+	if err := s.phoneToken(c, f); err != nil {
+		return err
+	}
 	return render(c, fiber.StatusOK, "phone", sv.Title, f)
 }
 
@@ -130,7 +139,28 @@ func (s *server) phoneSubmit(c *fiber.Ctx) error {
 	}
 	cx, cancel := ctx(c)
 	defer cancel()
-	_, err = s.submit(cx, sv, v.Slug, survey.ChannelWeb, key, func() (map[string]survey.Answer, error) {
+	// Whatever goes wrong below, the form comes back with the answers and a
+	// fresh token.
+	if err := s.phoneToken(c, f); err != nil {
+		return err
+	}
+	if crossSite(c) {
+		return renderError(c, fiber.StatusForbidden, "Formuläret skickades från en annan webbplats och togs inte emot")
+	}
+	if ok, err := s.checkFormToken(cx, c.FormValue("_token"), "phone", phoneBinding(sv.ID, v.Slug, f.Nonce), phoneTokenTTL); err != nil {
+		return err
+	} else if !ok {
+		f.Notice = "Formuläret hade hunnit bli för gammalt, så svaren skickades inte. Dina svar finns kvar här – kontrollera dem och tryck på Skicka svar igen."
+		return render(c, fiber.StatusForbidden, "phone", sv.Title, f)
+	}
+	if err := s.checkSubmitLimit(cx, c, sv.ID); errors.Is(err, survey.ErrTooMany) {
+		c.Set(fiber.HeaderRetryAfter, "60")
+		f.Notice = "Just nu kommer väldigt många svar från din uppkoppling. Vänta en minut och tryck sedan på Skicka svar igen – dina svar finns kvar här."
+		return render(c, fiber.StatusTooManyRequests, "phone", sv.Title, f)
+	} else if err != nil {
+		return err
+	}
+	_, err = s.submit(cx, sv, v.Slug, survey.ChannelWeb, key, f.Code, func() (map[string]survey.Answer, error) {
 		return sv.ParseForm(form)
 	})
 	var verr *survey.ValidationError
@@ -138,6 +168,12 @@ func (s *server) phoneSubmit(c *fiber.Ctx) error {
 	case errors.As(err, &verr):
 		f.setErrors(verr.Fields)
 		return render(c, fiber.StatusUnprocessableEntity, "phone", sv.Title, f)
+	case errors.Is(err, errBadCode):
+		f.setErrors([]survey.FieldError{{Field: "code", Message: "Koden stämmer inte. Kontrollera den mot brevet – bokstäverna O, I och L och siffrorna 0 och 1 förekommer inte."}})
+		return render(c, fiber.StatusForbidden, "phone", sv.Title, f)
+	case errors.Is(err, errUsedCode):
+		f.setErrors([]survey.FieldError{{Field: "code", Message: "Koden har redan använts. Varje kod gäller för ett svar."}})
+		return render(c, fiber.StatusConflict, "phone", sv.Title, f)
 	case errors.Is(err, survey.ErrUnavailable):
 		f.Notice = "Vi kunde inte spara just nu eftersom tjänsten inte når databasen. Dina svar finns kvar här – försök skicka igen om en stund."
 		return render(c, fiber.StatusServiceUnavailable, "phone", sv.Title, f)
@@ -159,6 +195,24 @@ func (s *server) thanksPage(c *fiber.Ctx) error {
 		return err
 	}
 	return render(c, fiber.StatusOK, "thanks", "Tack för dina svar!", fiber.Map{"Survey": sv, "Village": v})
+}
+
+// phoneBinding is what a phone form's token is bound to: the survey, the
+// village and the form's nonce.
+func phoneBinding(surveyID, village, nonce string) string {
+	return surveyID + "\x00" + village + "\x00" + nonce
+}
+
+// phoneToken signs the form. The phone form needs no account and no cookie,
+// so its CSRF protection is a token that proves our server made this form
+// for this survey, village and nonce in the last phoneTokenTTL, together
+// with refusing posts that browsers mark as cross-site.
+func (s *server) phoneToken(c *fiber.Ctx, f *phoneForm) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	t, err := s.formToken(cx, "phone", phoneBinding(f.Survey.ID, f.Village.Slug, f.Nonce))
+	f.Token = t
+	return err
 }
 
 // formValues copies the posted form into a map.

@@ -226,7 +226,7 @@ func TestPhonePageKeepsAnswersAndThanks(t *testing.T) {
 		t.Fatalf("phone page: got %d; want 200 with a likert fieldset", code)
 	}
 	t.Run("a form missing a required answer is shown again with the answers kept", func(t *testing.T) {
-		code, b, _ := ta.form("/s/"+id+"/aby", url.Values{"nonce": {"n1"}, "q_q3": {"4"}, "q_q6": {"Hej byn"}})
+		code, b, _ := ta.form("/s/"+id+"/aby", ta.phoneValues("/s/"+id+"/aby", url.Values{"q_q3": {"4"}, "q_q6": {"Hej byn"}}))
 		page := string(b)
 		if code != http.StatusUnprocessableEntity {
 			t.Fatalf("got %d; want 422", code)
@@ -238,8 +238,8 @@ func TestPhonePageKeepsAnswersAndThanks(t *testing.T) {
 		}
 	})
 	t.Run("a valid form is stored once and thanked", func(t *testing.T) {
-		values := url.Values{"nonce": {"n2"}, "q_q1": {"Väg"}, "q_q2": {"Bad", "Gård"}, "q_q3": {"2"},
-			"q_q4_0": {"3"}, "q_q4_1": {"1"}, "q_q4_2": {"2"}, "q_q5": {"7,5"}}
+		values := ta.phoneValues("/s/"+id+"/aby", url.Values{"q_q1": {"Väg"}, "q_q2": {"Bad", "Gård"}, "q_q3": {"2"},
+			"q_q4_0": {"3"}, "q_q4_1": {"1"}, "q_q4_2": {"2"}, "q_q5": {"7,5"}})
 		for i := 0; i < 2; i++ {
 			code, _, h := ta.form("/s/"+id+"/aby", values)
 			if code != http.StatusSeeOther || !strings.HasSuffix(h.Get("Location"), "/tack") {

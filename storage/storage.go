@@ -28,6 +28,10 @@ const (
 	colUsers     = "users"
 	colTokens    = "tokens"
 	colCodes     = "codes"
+	colSessions  = "sessions"
+	colLimits    = "limits"
+	colAudit     = "audit"
+	colSecrets   = "secrets"
 )
 
 // DB is a connected database.
@@ -99,6 +103,17 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 		},
 		colCodes: {
 			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "village", Value: 1}}},
+			{Keys: bson.D{{Key: "used_at", Value: 1}}},
+		},
+		colSessions: {
+			{Keys: bson.D{{Key: "user", Value: 1}}},
+			{Keys: bson.D{{Key: "expires", Value: 1}}},
+		},
+		colLimits: {
+			{Keys: bson.D{{Key: "expires", Value: 1}}},
+		},
+		colAudit: {
+			{Keys: bson.D{{Key: "at", Value: -1}}},
 		},
 	}
 	for name, models := range idx {

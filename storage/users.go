@@ -100,7 +100,9 @@ type Tokens struct{ col *mongo.Collection }
 func NewTokens(db *DB) *Tokens { return &Tokens{col: db.col(colTokens)} }
 
 type tokenDoc struct {
-	Hash    string    `bson:"_id"`
+	Hash string `bson:"_id"`
+	// ID names the token in lists and for revocation; it is not the secret.
+	ID      string    `bson:"id"`
 	User    string    `bson:"user"`
 	Created time.Time `bson:"created"`
 	Expires time.Time `bson:"expires"`
@@ -125,7 +127,7 @@ func HashSecret(secret string) string {
 // returned once and never stored.
 func (s *Tokens) Create(ctx context.Context, userID string, now time.Time, ttl time.Duration) (string, error) {
 	token := RandomSecret(32)
-	d := tokenDoc{Hash: HashSecret(token), User: userID, Created: now.UTC(), Expires: now.Add(ttl).UTC()}
+	d := tokenDoc{Hash: HashSecret(token), ID: NewID(), User: userID, Created: now.UTC(), Expires: now.Add(ttl).UTC()}
 	if _, err := s.col.InsertOne(ctx, d); err != nil {
 		return "", fmt.Errorf("spara nyckel: %w", translate(err))
 	}

@@ -16,6 +16,8 @@ const (
 	AnswerRemiss       Action = "answer_remiss"        // answer a remiss for the given village
 	ReadRemiss         Action = "read_remiss"          // read rounds and summaries
 	ReadComparison     Action = "read_comparison"      // the forum's pages
+	ReadVillages       Action = "read_villages"        // list villages (every form that names one needs it)
+	ManageOwnAccount   Action = "manage_own_account"   // sign out, list and revoke one's own tokens
 )
 
 // staff may act for every village.
@@ -30,6 +32,8 @@ var policy = map[Action]map[string]bool{
 	AnswerRemiss:       {RoleAdmin: true, RoleRepresentative: true},
 	ReadRemiss:         {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
 	ReadComparison:     {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+	ReadVillages:       {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+	ManageOwnAccount:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
 }
 
 // Can reports whether u may take action a concerning the villages. A

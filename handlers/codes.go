@@ -1,0 +1,128 @@
+package handlers
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/forankra/forankra/survey"
+	"github.com/gofiber/fiber/v2"
+	qrcode "github.com/skip2/go-qrcode"
+)
+
+// Errors of one-time codes: their own messages, the statuses of API.md.
+var (
+	errBadCode  = fmt.Errorf("engångskoden saknas eller stämmer inte: %w", survey.ErrForbidden)
+	errUsedCode = fmt.Errorf("engångskoden är redan använd: %w", survey.ErrConflict)
+)
+
+// codeSheet is the one response that shows a village's fresh codes.
+type codeSheet struct {
+	Survey  *survey.Survey
+	Village survey.Village
+	Codes   []codeCard
+}
+
+// codeCard is one code on the printable sheet, with its link and QR code.
+type codeCard struct {
+	Code string
+	Link string
+	QR   string
+}
+
+// makeCodes checks the request, makes the codes and audits their number
+// (never the codes), for the API and the page alike.
+func (s *server) makeCodes(cx context.Context, c *fiber.Ctx, id string, in survey.CodeRequest) (*survey.Survey, []string, error) {
+	sv, err := s.surveys.Get(cx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := authorize(c, survey.ManageSurvey, sv.Villages...); err != nil {
+		return nil, nil, err
+	}
+	if err := in.Check(sv); err != nil {
+		return nil, nil, err
+	}
+	if err := authorize(c, survey.ManageSurvey, in.Village); err != nil {
+		return nil, nil, err
+	}
+	codes, err := s.codes.Make(cx, sv.ID, in.Village, in.Count, s.now())
+	if err != nil {
+		return nil, nil, err
+	}
+	s.audit(cx, currentUser(c), survey.AuditCodesMade, sv.ID, fmt.Sprintf("%d koder för %s", len(codes), in.Village))
+	return sv, codes, nil
+}
+
+// createCodes is POST /api/v1/surveys/{id}/codes {"village","count"}: the
+// codes are in this response and nowhere else.
+func (s *server) createCodes(c *fiber.Ctx) error {
+	var in survey.CodeRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	cx, cancel := context.WithTimeout(c.UserContext(), time.Minute)
+	defer cancel()
+	_, codes, err := s.makeCodes(cx, c, c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"codes": codes})
+}
+
+// checkSubmitLimit counts a response from the client's address to the
+// survey and answers 429 past the limit a minute. The counter is keyed by an
+// HMAC of the address, never the address.
+func (s *server) checkSubmitLimit(cx context.Context, c *fiber.Ctx, surveyID string) error {
+	if s.cfg.SubmitLimit < 0 {
+		return nil
+	}
+	key, err := s.clientKey(cx, c)
+	if err != nil {
+		return err
+	}
+	n, err := s.limits.Hit(cx, "submit:"+surveyID+":"+key, time.Minute, s.now())
+	if err != nil {
+		return err
+	}
+	if n > s.cfg.SubmitLimit {
+		return fmt.Errorf("%d svar på en minut: %w", n, survey.ErrTooMany)
+	}
+	return nil
+}
+
+// baseURL is the service's address as the browser sees it, for links printed
+// on paper.
+func baseURL(c *fiber.Ctx) string { return c.Protocol() + "://" + c.Hostname() }
+
+// phoneLink is the phone page of the survey for the village, with a code.
+func phoneLink(c *fiber.Ctx, surveyID, village, code string) string {
+	link := baseURL(c) + "/s/" + url.PathEscape(surveyID) + "/" + url.PathEscape(village)
+	if code != "" {
+		link += "?code=" + url.QueryEscape(code)
+	}
+	return link
+}
+
+// qrDataURI draws a QR code of text as an inline PNG (the CSP allows data:
+// images), medium error correction so a creased letter still scans.
+func qrDataURI(text string, size int) string {
+	png, err := qrcode.Encode(text, qrcode.Medium, size)
+	if err != nil {
+		return ""
+	}
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+}
+
+// parseCount reads a form's count field.
+func parseCount(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0
+	}
+	return n
+}

@@ -1,0 +1,508 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/forankra/forankra/storage"
+	"github.com/forankra/forankra/survey"
+	"github.com/gofiber/fiber/v2"
+)
+
+// surveysPage is GET /enkater: the surveys the user may see, newest first.
+func (s *server) surveysPage(c *fiber.Ctx) error {
+	u := currentUser(c)
+	f := storage.SurveyFilter{}
+	if u.Role == survey.RoleRepresentative {
+		f.Villages = u.Villages
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	list, err := s.surveys.List(cx, f)
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, "surveys", "Enkäter", fiber.Map{"Surveys": list, "CanCreate": survey.Can(u, survey.ManageSurvey)})
+}
+
+// detailsView is the form of a survey's details, new or changed.
+type detailsView struct {
+	Lang, CSRF string
+	Action     string
+	Details    survey.Details
+	Villages   []survey.Village
+	Chosen     map[string]bool
+	Errors     formErrors
+}
+
+// manageableVillages are the villages the user may make surveys for.
+func (s *server) manageableVillages(cx context.Context, u *survey.User) ([]survey.Village, error) {
+	all, err := s.villages.List(cx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]survey.Village, 0, len(all))
+	for _, v := range all {
+		if survey.Can(u, survey.ManageSurvey, v.Slug) {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+func (s *server) detailsForm(cx context.Context, c *fiber.Ctx, action string, d survey.Details, fe formErrors) (detailsView, error) {
+	vs, err := s.manageableVillages(cx, currentUser(c))
+	chosen := map[string]bool{}
+	for _, v := range d.Villages {
+		chosen[v] = true
+	}
+	if d.Access == "" {
+		d.Access = survey.AccessLink
+	}
+	csrf, _ := c.Locals(localCSRF).(string)
+	return detailsView{Lang: lang(c), CSRF: csrf, Action: action, Details: d, Villages: vs, Chosen: chosen, Errors: fe}, err
+}
+
+// newSurveyPage is GET /enkater/ny.
+func (s *server) newSurveyPage(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	v, err := s.detailsForm(cx, c, "/enkater/ny", survey.Details{}, formErrors{})
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, "survey_new", "Ny enkät", v)
+}
+
+func postedDetails(c *fiber.Ctx) survey.Details {
+	return survey.Details{Title: c.FormValue("title"), Description: c.FormValue("description"),
+		Villages: formList(c, "villages"), Access: c.FormValue("access")}
+}
+
+// newSurveySubmit is POST /enkater/ny: a draft without questions, then on to
+// its page to add them.
+func (s *server) newSurveySubmit(c *fiber.Ctx) error {
+	d := postedDetails(c)
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := survey.NewDraft(d)
+	if err == nil {
+		err = authorize(c, survey.ManageSurvey, sv.Villages...)
+	}
+	if err == nil {
+		err = s.checkVillagesExist(cx, sv.Villages)
+	}
+	if fe, ok := newFormErrors(err); ok {
+		v, err := s.detailsForm(cx, c, "/enkater/ny", d, fe)
+		if err != nil {
+			return err
+		}
+		return render(c, fiber.StatusUnprocessableEntity, "survey_new", "Ny enkät", v)
+	}
+	if err != nil {
+		return err
+	}
+	sv.CreatedBy, sv.Created = currentUser(c).ID, s.now().UTC()
+	if err := s.surveys.Create(cx, sv); err != nil {
+		return err
+	}
+	s.audit(cx, currentUser(c), survey.AuditSurveyCreated, sv.ID, sv.Title)
+	return c.Redirect("/enkater/"+sv.ID, fiber.StatusSeeOther)
+}
+
+// surveyView is a survey's page: its status, links and QR codes per
+// village, response counts, and for drafts the builder.
+type surveyView struct {
+	Survey    *survey.Survey
+	Responses int
+	Villages  []villageLink
+	CanManage bool
+	Types     []string
+	// Builder forms and what went wrong in them.
+	Details     detailsView
+	Question    questionForm
+	QuestionErr formErrors
+	StatusErr   string
+}
+
+// villageLink is one village of a survey with its phone link.
+type villageLink struct {
+	Village  survey.Village
+	Link     string
+	QR       string
+	Codes    storage.CodeCount
+	CanPaper bool
+}
+
+// questionForm is the add-question form as posted.
+type questionForm struct {
+	Key, Type, Prompt, Help, Options, Min, Max string
+	Required                                   bool
+}
+
+// loadManaged fetches a survey the user may manage.
+func (s *server) loadManaged(cx context.Context, c *fiber.Ctx) (*survey.Survey, error) {
+	sv, err := s.surveys.Get(cx, c.Params("id"))
+	if err != nil {
+		return nil, err
+	}
+	return sv, authorize(c, survey.ManageSurvey, sv.Villages...)
+}
+
+func (s *server) renderSurvey(c *fiber.Ctx, status int, sv *survey.Survey, v surveyView) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	u := currentUser(c)
+	n, err := s.responses.Count(cx, sv.ID)
+	if err != nil {
+		return err
+	}
+	var counts map[string]storage.CodeCount
+	if sv.Access == survey.AccessCode {
+		if counts, err = s.codes.Counts(cx, sv.ID, sv.Villages); err != nil {
+			return err
+		}
+	}
+	all, err := s.villages.List(cx)
+	if err != nil {
+		return err
+	}
+	names := map[string]survey.Village{}
+	for _, vl := range all {
+		names[vl.Slug] = vl
+	}
+	v.Survey, v.Responses, v.Types = sv, n, []string{survey.Single, survey.Multi, survey.Likert, survey.Rank, survey.Number, survey.Text}
+	v.CanManage = survey.Can(u, survey.ManageSurvey, sv.Villages...)
+	for _, slug := range sv.Villages {
+		vl, ok := names[slug]
+		if !ok {
+			vl = survey.Village{Slug: slug, Name: slug}
+		}
+		link := villageLink{Village: vl, Link: phoneLink(c, sv.ID, slug, ""), Codes: counts[slug],
+			CanPaper: sv.Status == survey.Open && survey.Can(u, survey.EnterPaperResponse, slug)}
+		if sv.Access == survey.AccessLink {
+			link.QR = qrDataURI(link.Link, 200)
+		}
+		v.Villages = append(v.Villages, link)
+	}
+	if v.CanManage && sv.Status == survey.Draft && v.Details.Action == "" {
+		d := survey.Details{Title: sv.Title, Description: sv.Description, Villages: sv.Villages, Access: sv.Access}
+		if v.Details, err = s.detailsForm(cx, c, "/enkater/"+sv.ID+"/detaljer", d, formErrors{}); err != nil {
+			return err
+		}
+	}
+	if v.Question.Type == "" {
+		v.Question.Type = survey.Single
+	}
+	return render(c, status, "survey", sv.Title, v)
+}
+
+// surveyPage is GET /enkater/{id}.
+func (s *server) surveyPage(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.surveys.Get(cx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if err := authorize(c, survey.ReadSurveyResults, sv.Villages...); err != nil {
+		return err
+	}
+	return s.renderSurvey(c, fiber.StatusOK, sv, surveyView{})
+}
+
+// buildStep changes a draft with one builder action and stores it. A rule
+// broken shows the page again with the message; success goes back to it.
+func (s *server) buildStep(c *fiber.Ctx, anchor string, step func(sv *survey.Survey) error, onErr func(*surveyView, formErrors)) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.loadManaged(cx, c)
+	if err != nil {
+		return err
+	}
+	before := *sv
+	before.Questions = append([]survey.Question{}, sv.Questions...)
+	before.Villages = append([]string{}, sv.Villages...)
+	err = step(sv)
+	if err == nil {
+		// A changed village list must be the user's too, and exist.
+		err = authorize(c, survey.ManageSurvey, sv.Villages...)
+		if err == nil {
+			err = s.checkVillagesExist(cx, sv.Villages)
+		}
+	}
+	if fe, ok := newFormErrors(err); ok {
+		v := surveyView{}
+		onErr(&v, fe)
+		return s.renderSurvey(c, fiber.StatusUnprocessableEntity, &before, v)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.surveys.Replace(cx, sv, survey.Draft); err != nil {
+		return err
+	}
+	return c.Redirect("/enkater/"+sv.ID+anchor, fiber.StatusSeeOther)
+}
+
+// surveyDetails is POST /enkater/{id}/detaljer.
+func (s *server) surveyDetails(c *fiber.Ctx) error {
+	d := postedDetails(c)
+	return s.buildStep(c, "", func(sv *survey.Survey) error { return sv.SetDetails(d) },
+		func(v *surveyView, fe formErrors) {
+			v.Details, _ = s.detailsForm(c.UserContext(), c, "/enkater/"+c.Params("id")+"/detaljer", d, fe)
+		})
+}
+
+// questionAdd is POST /enkater/{id}/fragor: every type, options one a line.
+func (s *server) questionAdd(c *fiber.Ctx) error {
+	qf := questionForm{Key: strings.TrimSpace(c.FormValue("key")), Type: c.FormValue("type"), Prompt: c.FormValue("prompt"),
+		Help: strings.TrimSpace(c.FormValue("help")), Options: c.FormValue("options"), Min: strings.TrimSpace(c.FormValue("min")),
+		Max: strings.TrimSpace(c.FormValue("max")), Required: c.FormValue("required") == "on"}
+	return s.buildStep(c, "#fragor", func(sv *survey.Survey) error {
+		q := survey.Question{Key: qf.Key, Type: qf.Type, Prompt: qf.Prompt, Help: qf.Help, Required: qf.Required}
+		if q.Key == "" {
+			q.Key = nextKey(sv)
+		}
+		for _, line := range strings.Split(qf.Options, "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				q.Options = append(q.Options, line)
+			}
+		}
+		v := &survey.ValidationError{}
+		q.Min = formNumber(v, "min", qf.Min)
+		q.Max = formNumber(v, "max", qf.Max)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		return sv.AddQuestion(q)
+	}, func(v *surveyView, fe formErrors) { v.Question, v.QuestionErr = qf, fe })
+}
+
+// nextKey is a free key "q1", "q2", ... for a question added without one.
+func nextKey(sv *survey.Survey) string {
+	for i := len(sv.Questions) + 1; ; i++ {
+		k := "q" + strconv.Itoa(i)
+		if sv.Question(k) == nil {
+			return k
+		}
+	}
+}
+
+// formNumber reads an optional number typed with a decimal comma or point.
+func formNumber(v *survey.ValidationError, field, s string) *float64 {
+	if s == "" {
+		return nil
+	}
+	f, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+	if err != nil {
+		v.Add(field, "Skriv ett tal, till exempel 10 eller 2,5")
+		return nil
+	}
+	return &f
+}
+
+func (s *server) questionMove(c *fiber.Ctx, delta int) error {
+	key := c.Params("key")
+	return s.buildStep(c, "#q-"+key, func(sv *survey.Survey) error { return sv.MoveQuestion(key, delta) },
+		func(v *surveyView, fe formErrors) { v.QuestionErr = fe })
+}
+
+// questionUp is POST /enkater/{id}/fragor/{key}/upp.
+func (s *server) questionUp(c *fiber.Ctx) error { return s.questionMove(c, -1) }
+
+// questionDown is POST /enkater/{id}/fragor/{key}/ner.
+func (s *server) questionDown(c *fiber.Ctx) error { return s.questionMove(c, +1) }
+
+// questionRemove is POST /enkater/{id}/fragor/{key}/ta-bort.
+func (s *server) questionRemove(c *fiber.Ctx) error {
+	key := c.Params("key")
+	return s.buildStep(c, "#fragor", func(sv *survey.Survey) error { return sv.RemoveQuestion(key) },
+		func(v *surveyView, fe formErrors) { v.QuestionErr = fe })
+}
+
+func (s *server) statusStep(c *fiber.Ctx, change func(*survey.Survey, time.Time) error) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.changeStatus(cx, c, c.Params("id"), change)
+	var verr *survey.ValidationError
+	if errors.As(err, &verr) || errors.Is(err, survey.ErrConflict) {
+		cur, gerr := s.surveys.Get(cx, c.Params("id"))
+		if gerr != nil {
+			return gerr
+		}
+		msg := "Enkäten kunde inte byta läge just nu. Ladda om sidan."
+		if verr != nil {
+			msg = verr.Fields[0].Message
+		}
+		return s.renderSurvey(c, fiber.StatusConflict, cur, surveyView{StatusErr: msg})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/enkater/"+sv.ID, fiber.StatusSeeOther)
+}
+
+// surveyOpen is POST /enkater/{id}/oppna.
+func (s *server) surveyOpen(c *fiber.Ctx) error { return s.statusStep(c, (*survey.Survey).Open) }
+
+// surveyClose is POST /enkater/{id}/stang.
+func (s *server) surveyClose(c *fiber.Ctx) error { return s.statusStep(c, (*survey.Survey).Close) }
+
+// codesView is the page that makes codes for a village.
+type codesView struct {
+	Survey   *survey.Survey
+	Villages []villageLink
+	Village  string
+	Count    string
+	Errors   formErrors
+	Problem  string
+}
+
+func (s *server) renderCodes(c *fiber.Ctx, status int, sv *survey.Survey, v codesView) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	counts, err := s.codes.Counts(cx, sv.ID, sv.Villages)
+	if err != nil {
+		return err
+	}
+	all, err := s.villages.List(cx)
+	if err != nil {
+		return err
+	}
+	for _, vl := range all {
+		if sv.HasVillage(vl.Slug) && survey.Can(currentUser(c), survey.ManageSurvey, vl.Slug) {
+			v.Villages = append(v.Villages, villageLink{Village: vl, Codes: counts[vl.Slug]})
+		}
+	}
+	v.Survey = sv
+	if v.Count == "" {
+		v.Count = "100"
+	}
+	return render(c, status, "codes", "Engångskoder", v)
+}
+
+// codesPage is GET /enkater/{id}/koder.
+func (s *server) codesPage(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.loadManaged(cx, c)
+	if err != nil {
+		return err
+	}
+	return s.renderCodes(c, fiber.StatusOK, sv, codesView{})
+}
+
+// codesSubmit is POST /enkater/{id}/koder. Its response is the printable
+// sheet: the only time the codes are shown.
+func (s *server) codesSubmit(c *fiber.Ctx) error {
+	in := survey.CodeRequest{Village: c.FormValue("village"), Count: parseCount(c.FormValue("count"))}
+	cx, cancel := context.WithTimeout(c.UserContext(), time.Minute)
+	defer cancel()
+	sv, codes, err := s.makeCodes(cx, c, c.Params("id"), in)
+	fe, isForm := newFormErrors(err)
+	if isForm || errors.Is(err, survey.ErrConflict) || errors.Is(err, survey.ErrClosed) {
+		cur, gerr := s.surveys.Get(cx, c.Params("id"))
+		if gerr != nil {
+			return gerr
+		}
+		v := codesView{Village: in.Village, Count: c.FormValue("count"), Errors: fe}
+		if !isForm {
+			v.Problem = "Koder kan bara göras för en enkät med engångskoder som inte är stängd."
+		}
+		return s.renderCodes(c, fiber.StatusUnprocessableEntity, cur, v)
+	}
+	if err != nil {
+		return err
+	}
+	vl, err := s.villages.Get(cx, in.Village)
+	if err != nil {
+		return err
+	}
+	sheet := codeSheet{Survey: sv, Village: vl, Codes: make([]codeCard, len(codes))}
+	for i, code := range codes {
+		// The QR code carries the code; the printed link does not, so the
+		// resident types it from the sheet.
+		sheet.Codes[i] = codeCard{Code: code, Link: phoneLink(c, sv.ID, vl.Slug, ""), QR: qrDataURI(phoneLink(c, sv.ID, vl.Slug, code), 160)}
+	}
+	return render(c, fiber.StatusCreated, "codesheet", "Engångskoder för "+vl.Name, sheet)
+}
+
+// paperForm loads the survey and village of the paper page.
+func (s *server) paperForm(c *fiber.Ctx) (*survey.Survey, survey.Village, error) {
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.surveys.Get(cx, c.Params("id"))
+	if err != nil {
+		return nil, survey.Village{}, err
+	}
+	village := c.Params("village")
+	if !sv.HasVillage(village) {
+		return nil, survey.Village{}, survey.ErrNotFound
+	}
+	if err := authorize(c, survey.EnterPaperResponse, village); err != nil {
+		return nil, survey.Village{}, err
+	}
+	if sv.Status != survey.Open {
+		return nil, survey.Village{}, fmt.Errorf("pappersvar tas bara emot medan enkäten är öppen: %w", survey.ErrClosed)
+	}
+	v, err := s.villages.Get(cx, village)
+	return sv, v, err
+}
+
+// paperPage is GET /enkater/{id}/papper/{village}: the phone form, for an
+// official typing in a resident's paper answers.
+func (s *server) paperPage(c *fiber.Ctx) error {
+	sv, v, err := s.paperForm(c)
+	if err != nil {
+		return err
+	}
+	f := newPhoneForm(c, sv, v, nil)
+	f.Paper = true
+	if c.Query("sparat") != "" {
+		f.Saved = true
+	}
+	return render(c, fiber.StatusOK, "phone", "Pappersvar: "+sv.Title, f)
+}
+
+// paperSubmit is POST /enkater/{id}/papper/{village}: stored with channel
+// "paper" through the same submit as every response. A code is asked for but
+// optional: when the paper letter carried one, it is used up.
+func (s *server) paperSubmit(c *fiber.Ctx) error {
+	sv, v, err := s.paperForm(c)
+	if err != nil {
+		return err
+	}
+	form := formValues(c)
+	f := newPhoneForm(c, sv, v, form)
+	f.Paper, f.Code = true, strings.TrimSpace(c.FormValue("code"))
+	key := ""
+	if n := c.FormValue("nonce"); n != "" && len(n) <= maxIdempotencyKey {
+		key = "paper:" + n
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	_, err = s.submit(cx, sv, v.Slug, survey.ChannelPaper, key, f.Code, func() (map[string]survey.Answer, error) {
+		return sv.ParseForm(form)
+	})
+	var verr *survey.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		f.setErrors(verr.Fields)
+		return render(c, fiber.StatusUnprocessableEntity, "phone", "Pappersvar: "+sv.Title, f)
+	case errors.Is(err, errBadCode):
+		f.setErrors([]survey.FieldError{{Field: "code", Message: "Koden stämmer inte för den här byn. Lämna fältet tomt om brevet saknar kod."}})
+		return render(c, fiber.StatusForbidden, "phone", "Pappersvar: "+sv.Title, f)
+	case errors.Is(err, errUsedCode):
+		f.setErrors([]survey.FieldError{{Field: "code", Message: "Koden har redan använts för ett svar."}})
+		return render(c, fiber.StatusConflict, "phone", "Pappersvar: "+sv.Title, f)
+	case err != nil:
+		return err
+	}
+	s.audit(cx, currentUser(c), survey.AuditPaperEntered, sv.ID, v.Slug)
+	return c.Redirect(fmt.Sprintf("/enkater/%s/papper/%s?sparat=1", sv.ID, v.Slug), fiber.StatusSeeOther)
+}

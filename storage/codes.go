@@ -1,0 +1,193 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/forankra/forankra/survey"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// Codes stores the one-time codes of surveys with access "code". A code is
+// stored only as the SHA-256 of the survey id and the normalised code, so the
+// database never holds a usable code; the plain codes exist only in the
+// response that made them.
+//
+// Without transactions a code and its response are two writes, made safe
+// like this: the code is claimed for the response's id (one atomic update
+// that only matches an unused code), then the response is stored, then the
+// claim is confirmed. A retry of the same response (same id) finds its own
+// claim and goes on; a failed store releases the claim; a claim left
+// unconfirmed by a crash is released by ReleaseOrphans when no response with
+// its id exists.
+type Codes struct {
+	col       *mongo.Collection
+	responses *mongo.Collection
+}
+
+// NewCodes returns the code store of db.
+func NewCodes(db *DB) *Codes { return &Codes{col: db.col(colCodes), responses: db.col(colResponses)} }
+
+type codeDoc struct {
+	Hash      string     `bson:"_id"`
+	Survey    string     `bson:"survey"`
+	Village   string     `bson:"village"`
+	Created   time.Time  `bson:"created"`
+	UsedBy    string     `bson:"used_by"`
+	UsedAt    *time.Time `bson:"used_at,omitempty"`
+	Confirmed bool       `bson:"confirmed"`
+}
+
+// codeHash is the stored form of a code of a survey.
+func codeHash(surveyID, code string) string {
+	return HashSecret(surveyID + "\x00" + survey.NormalizeCode(code))
+}
+
+// Make creates n fresh codes for the village of the survey and returns them;
+// only their hashes are stored.
+func (s *Codes) Make(ctx context.Context, surveyID, village string, n int, now time.Time) ([]string, error) {
+	codes := make([]string, 0, n)
+	seen := map[string]bool{}
+	for attempt := 0; len(codes) < n && attempt < 5; attempt++ {
+		var batch []string
+		var docs []any
+		for len(codes)+len(batch) < n {
+			c := survey.NewCode()
+			if seen[c] {
+				continue
+			}
+			seen[c] = true
+			batch = append(batch, c)
+			docs = append(docs, codeDoc{Hash: codeHash(surveyID, c), Survey: surveyID, Village: village, Created: now.UTC()})
+		}
+		_, err := s.col.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+		failed := map[int]bool{}
+		var bwe mongo.BulkWriteException
+		if errors.As(err, &bwe) && bwe.WriteConcernError == nil {
+			for _, we := range bwe.WriteErrors {
+				if !mongo.IsDuplicateKeyError(we) {
+					return nil, fmt.Errorf("spara koder: %w", translate(err))
+				}
+				failed[we.Index] = true // an older code of the survey has the same hash: draw again
+			}
+		} else if err != nil {
+			return nil, fmt.Errorf("spara koder: %w", translate(err))
+		}
+		for i, c := range batch {
+			if !failed[i] {
+				codes = append(codes, c)
+			}
+		}
+	}
+	if len(codes) < n {
+		return nil, fmt.Errorf("kunde inte dra unika koder: %w", survey.ErrConflict)
+	}
+	return codes, nil
+}
+
+// Claim marks the code as used by the response. The same response may claim
+// its code again (a retry); another response gets ErrConflict, and a code
+// that does not exist for the survey and village gets ErrForbidden.
+func (s *Codes) Claim(ctx context.Context, surveyID, village, code, responseID string, now time.Time) error {
+	if survey.NormalizeCode(code) == "" {
+		return fmt.Errorf("ogiltig kod: %w", survey.ErrForbidden)
+	}
+	h := codeHash(surveyID, code)
+	t := now.UTC()
+	res, err := s.col.UpdateOne(ctx, bson.M{"_id": h, "village": village, "used_by": ""},
+		bson.M{"$set": bson.M{"used_by": responseID, "used_at": t}})
+	if err != nil {
+		return fmt.Errorf("använda kod: %w", translate(err))
+	}
+	if res.MatchedCount == 1 {
+		return nil
+	}
+	var d codeDoc
+	if err := s.col.FindOne(ctx, bson.M{"_id": h}).Decode(&d); err != nil {
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return fmt.Errorf("okänd kod: %w", survey.ErrForbidden)
+		}
+		return fmt.Errorf("använda kod: %w", translate(err))
+	}
+	switch {
+	case d.Village != village:
+		return fmt.Errorf("koden gäller en annan by: %w", survey.ErrForbidden)
+	case d.UsedBy == responseID:
+		return nil
+	}
+	return fmt.Errorf("koden är redan använd: %w", survey.ErrConflict)
+}
+
+// Confirm records that the response holding the code is stored.
+func (s *Codes) Confirm(ctx context.Context, surveyID, code, responseID string) error {
+	_, err := s.col.UpdateOne(ctx, bson.M{"_id": codeHash(surveyID, code), "used_by": responseID},
+		bson.M{"$set": bson.M{"confirmed": true}})
+	return translate(err)
+}
+
+// Release frees a code claimed by a response that could not be stored.
+func (s *Codes) Release(ctx context.Context, surveyID, code, responseID string) error {
+	_, err := s.col.UpdateOne(ctx, bson.M{"_id": codeHash(surveyID, code), "used_by": responseID, "confirmed": false},
+		bson.M{"$set": bson.M{"used_by": ""}, "$unset": bson.M{"used_at": ""}})
+	return translate(err)
+}
+
+// ReleaseOrphans frees codes claimed before olderThan and never confirmed
+// whose response does not exist (a crash between claim and store), and
+// confirms those whose response does. It returns how many it freed.
+func (s *Codes) ReleaseOrphans(ctx context.Context, olderThan time.Time) (int, error) {
+	cur, err := s.col.Find(ctx, bson.M{"confirmed": false, "used_at": bson.M{"$lt": olderThan.UTC()}})
+	if err != nil {
+		return 0, fmt.Errorf("leta efter koder: %w", translate(err))
+	}
+	docs := make([]codeDoc, 0)
+	if err := cur.All(ctx, &docs); err != nil {
+		return 0, fmt.Errorf("leta efter koder: %w", translate(err))
+	}
+	freed := 0
+	for _, d := range docs {
+		if d.UsedBy == "" {
+			continue
+		}
+		n, err := s.responses.CountDocuments(ctx, bson.M{"_id": d.UsedBy})
+		if err != nil {
+			return freed, translate(err)
+		}
+		update := bson.M{"$set": bson.M{"confirmed": true}}
+		if n == 0 {
+			update = bson.M{"$set": bson.M{"used_by": ""}, "$unset": bson.M{"used_at": ""}}
+			freed++
+		}
+		if _, err := s.col.UpdateOne(ctx, bson.M{"_id": d.Hash, "used_by": d.UsedBy}, update); err != nil {
+			return freed, translate(err)
+		}
+	}
+	return freed, nil
+}
+
+// CodeCount is how many codes a village has and how many are used.
+type CodeCount struct {
+	Made int64 `json:"made"`
+	Used int64 `json:"used"`
+}
+
+// Counts returns the codes made and used per village of the survey.
+func (s *Codes) Counts(ctx context.Context, surveyID string, villages []string) (map[string]CodeCount, error) {
+	out := make(map[string]CodeCount, len(villages))
+	for _, v := range villages {
+		made, err := s.col.CountDocuments(ctx, bson.M{"survey": surveyID, "village": v})
+		if err != nil {
+			return nil, fmt.Errorf("räkna koder: %w", translate(err))
+		}
+		used, err := s.col.CountDocuments(ctx, bson.M{"survey": surveyID, "village": v, "used_by": bson.M{"$ne": ""}})
+		if err != nil {
+			return nil, fmt.Errorf("räkna koder: %w", translate(err))
+		}
+		out[v] = CodeCount{Made: made, Used: used}
+	}
+	return out, nil
+}

@@ -1,0 +1,137 @@
+package survey
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The survey builder of the pages changes a draft one step at a time. Each
+// step is checked as a whole definition, so a survey built in the browser
+// obeys exactly the rules of one sent to the API.
+
+// definition is the survey's current definition.
+func (s *Survey) definition() Definition {
+	qs := make([]Question, len(s.Questions))
+	copy(qs, s.Questions)
+	return Definition{Title: s.Title, Description: s.Description, Villages: append([]string{}, s.Villages...), Access: s.Access, Questions: qs}
+}
+
+// checkDraft validates d for a draft that may still have no questions: the
+// builder starts with the details and adds questions one by one.
+func checkDraft(d *Definition) error {
+	err := d.Check()
+	verr, ok := err.(*ValidationError)
+	if !ok || len(d.Questions) > 0 {
+		return err
+	}
+	kept := &ValidationError{}
+	for _, f := range verr.Fields {
+		if f.Field != "questions" {
+			kept.Fields = append(kept.Fields, f)
+		}
+	}
+	return kept.Err()
+}
+
+// Details is the builder's first step: what the survey is called, whom it
+// asks and how residents get in.
+type Details struct {
+	Title       string
+	Description string
+	Villages    []string
+	Access      string
+}
+
+// NewDraft returns a draft with the details and no questions yet.
+func NewDraft(d Details) (*Survey, error) {
+	s := &Survey{Status: Draft, Questions: []Question{}}
+	return s, s.SetDetails(d)
+}
+
+// SetDetails changes a draft's title, description, villages and access.
+func (s *Survey) SetDetails(d Details) error {
+	if s.Status != Draft {
+		return fmt.Errorf("bara ett utkast kan ändras: %w", ErrConflict)
+	}
+	def := s.definition()
+	def.Title, def.Description, def.Villages, def.Access = d.Title, strings.TrimSpace(d.Description), d.Villages, d.Access
+	if def.Villages == nil {
+		def.Villages = []string{}
+	}
+	if err := checkDraft(&def); err != nil {
+		return err
+	}
+	s.Title, s.Description, s.Villages, s.Access = def.Title, def.Description, def.Villages, def.Access
+	return nil
+}
+
+// AddQuestion appends a question to a draft. Errors name the question's
+// fields without the list index ("prompt", "options").
+func (s *Survey) AddQuestion(q Question) error {
+	if s.Status != Draft {
+		return fmt.Errorf("bara ett utkast kan ändras: %w", ErrConflict)
+	}
+	def := s.definition()
+	def.Questions = append(def.Questions, q)
+	if err := checkDraft(&def); err != nil {
+		if verr, ok := err.(*ValidationError); ok {
+			prefix := fmt.Sprintf("questions[%d].", len(def.Questions)-1)
+			out := &ValidationError{}
+			for _, f := range verr.Fields {
+				if strings.HasPrefix(f.Field, prefix) {
+					out.Add(strings.TrimPrefix(f.Field, prefix), f.Message)
+				} else if f.Field == "questions" {
+					out.Add("key", f.Message)
+				}
+			}
+			if len(out.Fields) > 0 {
+				return out.Err()
+			}
+		}
+		return err
+	}
+	s.Questions = def.Questions
+	return nil
+}
+
+// RemoveQuestion removes a draft's question.
+func (s *Survey) RemoveQuestion(key string) error {
+	if s.Status != Draft {
+		return fmt.Errorf("bara ett utkast kan ändras: %w", ErrConflict)
+	}
+	for i, q := range s.Questions {
+		if q.Key == key {
+			s.Questions = append(s.Questions[:i:i], s.Questions[i+1:]...)
+			return nil
+		}
+	}
+	return fmt.Errorf("frågan %q: %w", key, ErrNotFound)
+}
+
+// MoveQuestion moves a draft's question one step up (delta -1) or down (+1);
+// at either end it stays.
+func (s *Survey) MoveQuestion(key string, delta int) error {
+	if s.Status != Draft {
+		return fmt.Errorf("bara ett utkast kan ändras: %w", ErrConflict)
+	}
+	for i, q := range s.Questions {
+		if q.Key == key {
+			j := i + delta
+			if j >= 0 && j < len(s.Questions) {
+				s.Questions[i], s.Questions[j] = s.Questions[j], s.Questions[i]
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("frågan %q: %w", key, ErrNotFound)
+}
+
+// ReadyToOpen reports what stops a draft from opening: it needs questions.
+func (s *Survey) ReadyToOpen() error {
+	if len(s.Questions) == 0 {
+		v := &ValidationError{}
+		v.Add("questions", "Lägg till minst en fråga innan enkäten öppnas")
+		return v
+	}
+	return nil
+}
