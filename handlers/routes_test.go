@@ -1,0 +1,416 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/forankra/forankra/storage"
+	"github.com/forankra/forankra/survey"
+)
+
+// The route × role table: every route of routes() with what each role gets.
+// The test fails when a route is added without a row here, so nobody can add
+// a route and forget to decide who may use it.
+
+// Roles of the table. The representatives are bound to one village: the
+// fixtures concern village "aby", so repOwn represents it and repOther
+// represents "backby".
+const (
+	anonymous  = "anonymous"
+	admin      = "admin"
+	official   = "official"
+	politician = "politician"
+	repOwn     = "representative (own village)"
+	repOther   = "representative (other village)"
+	forum      = "forum"
+)
+
+var tableRoles = []string{anonymous, admin, official, politician, repOwn, repOther, forum}
+
+// Expected outcomes: ok is any 2xx or 3xx (a page form answers 303).
+const ok = 0
+
+// routeFixture holds the accounts and helpers a request is built from.
+type routeFixture struct {
+	ta       *testApp
+	accounts map[string]account
+	n        int
+}
+
+// routeRequest is one request of the table.
+type routeRequest struct {
+	path    string
+	json    any        // for the API
+	form    url.Values // for the pages
+	token   string     // overrides the role's token
+	session *account   // overrides the role's session
+	cookies []*http.Cookie
+}
+
+// routeCase is one route: how to build a request as role, and the outcome
+// for each role (roles not named get forbidden; anonymous gets 401).
+type routeCase struct {
+	method, route string
+	page          bool // signs in with the session cookie, not a bearer token
+	build         func(f *routeFixture, role string) routeRequest
+	public        bool     // every role, anonymous too, gets ok
+	allow         []string // the roles that get ok
+}
+
+var (
+	everyone = []string{admin, official, politician, repOwn, repOther, forum}
+	managers = []string{admin, official, politician, repOwn} // ManageSurvey for village aby
+	readers  = []string{admin, official, politician, repOwn, forum}
+)
+
+func (f *routeFixture) uniq() int { f.n++; return f.n }
+
+// survey stores a survey for village aby with two questions, in the status.
+func (f *routeFixture) survey(status, access string) *survey.Survey {
+	f.ta.t.Helper()
+	cx := context.Background()
+	d := survey.Definition{Title: "Enkät", Villages: []string{"aby"}, Access: access, Questions: []survey.Question{
+		{Key: "q1", Type: survey.Single, Prompt: "Viktigast?", Options: []string{"Skola", "Väg"}},
+		{Key: "q2", Type: survey.Likert, Prompt: "Bra buss?"},
+	}}
+	if err := d.Check(); err != nil {
+		f.ta.t.Fatal(err)
+	}
+	sv := &survey.Survey{Status: survey.Draft, Created: f.ta.now}
+	if err := sv.Apply(d); err != nil {
+		f.ta.t.Fatal(err)
+	}
+	store := storage.NewSurveys(f.ta.db)
+	if err := store.Create(cx, sv); err != nil {
+		f.ta.t.Fatal(err)
+	}
+	if status != survey.Draft {
+		_ = sv.Open(f.ta.now)
+		if status == survey.Closed {
+			_ = sv.Close(f.ta.now)
+		}
+		if err := store.Replace(cx, sv, survey.Draft); err != nil {
+			f.ta.t.Fatal(err)
+		}
+	}
+	return sv
+}
+
+func (f *routeFixture) user(role string) survey.User {
+	return f.ta.account(role).user
+}
+
+func routeCases() []routeCase {
+	static := func(path string) func(*routeFixture, string) routeRequest {
+		return func(*routeFixture, string) routeRequest { return routeRequest{path: path} }
+	}
+	draft := func(suffix string) func(*routeFixture, string) routeRequest {
+		return func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/surveys/" + f.survey(survey.Draft, survey.AccessLink).ID + suffix}
+		}
+	}
+	pageDraft := func(suffix string, form url.Values) func(*routeFixture, string) routeRequest {
+		return func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/enkater/" + f.survey(survey.Draft, survey.AccessLink).ID + suffix, form: form}
+		}
+	}
+	definition := map[string]any{"title": "T", "villages": []string{"aby"}, "questions": []map[string]any{{"key": "q1", "type": "likert", "prompt": "P"}}}
+	return []routeCase{
+		{method: "GET", route: "/healthz", build: static("/healthz"), public: true},
+		{method: "GET", route: "/readyz", build: static("/readyz"), public: true},
+		{method: "GET", route: "/static/*", build: static("/static/style.css"), public: true},
+		{method: "GET", route: "/lang/:code", build: static("/lang/en"), public: true},
+		{method: "GET", route: "/", build: static("/"), public: true},
+		{method: "GET", route: "/s/:survey/:village", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/s/" + f.survey(survey.Open, survey.AccessLink).ID + "/aby"}
+		}, public: true},
+		{method: "POST", route: "/s/:survey/:village", build: func(f *routeFixture, _ string) routeRequest {
+			p := "/s/" + f.survey(survey.Open, survey.AccessLink).ID + "/aby"
+			return routeRequest{path: p, form: f.ta.phoneValues(p, url.Values{"q_q1": {"Väg"}})}
+		}, public: true},
+		{method: "GET", route: "/s/:survey/:village/tack", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/s/" + f.survey(survey.Open, survey.AccessLink).ID + "/aby/tack"}
+		}, public: true},
+
+		{method: "POST", route: "/api/v1/tokens", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/tokens", json: map[string]string{"email": f.accounts[admin].user.Email, "password": "ett-långt-lösenord"}}
+		}, public: true},
+		{method: "GET", route: "/api/v1/tokens", build: static("/api/v1/tokens"), allow: everyone},
+		{method: "DELETE", route: "/api/v1/tokens", build: func(f *routeFixture, role string) routeRequest {
+			r := routeRequest{path: "/api/v1/tokens"}
+			if role != anonymous {
+				r.token, _ = storage.NewTokens(f.ta.db).Create(context.Background(), f.accounts[role].user.ID, f.ta.now, time.Hour)
+			}
+			return r
+		}, allow: everyone},
+		{method: "DELETE", route: "/api/v1/tokens/:id", build: func(f *routeFixture, role string) routeRequest {
+			owner := f.accounts[admin].user.ID
+			if role != anonymous {
+				owner = f.accounts[role].user.ID
+			}
+			store := storage.NewTokens(f.ta.db)
+			before, _ := store.List(context.Background(), owner)
+			_, _ = store.Create(context.Background(), owner, f.ta.now, time.Hour)
+			after, _ := store.List(context.Background(), owner)
+			return routeRequest{path: "/api/v1/tokens/" + newToken(before, after)}
+		}, allow: everyone},
+		{method: "GET", route: "/api/v1/villages", build: static("/api/v1/villages"), allow: everyone},
+		{method: "POST", route: "/api/v1/villages", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/villages", json: map[string]any{"name": fmt.Sprintf("By %d", f.uniq())}}
+		}, allow: []string{admin}},
+		{method: "GET", route: "/api/v1/surveys", build: static("/api/v1/surveys"), allow: everyone},
+		{method: "POST", route: "/api/v1/surveys", build: func(*routeFixture, string) routeRequest {
+			return routeRequest{path: "/api/v1/surveys", json: definition}
+		}, allow: managers},
+		{method: "GET", route: "/api/v1/surveys/:id", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/surveys/" + f.survey(survey.Open, survey.AccessLink).ID}
+		}, allow: append([]string{anonymous}, readers...)}, // anonymous: open surveys, without the count
+		{method: "PUT", route: "/api/v1/surveys/:id", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/surveys/" + f.survey(survey.Draft, survey.AccessLink).ID, json: definition}
+		}, allow: managers},
+		{method: "POST", route: "/api/v1/surveys/:id/open", build: draft("/open"), allow: managers},
+		{method: "POST", route: "/api/v1/surveys/:id/close", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/surveys/" + f.survey(survey.Open, survey.AccessLink).ID + "/close"}
+		}, allow: managers},
+		{method: "POST", route: "/api/v1/surveys/:id/responses", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/surveys/" + f.survey(survey.Open, survey.AccessLink).ID + "/responses",
+				json: map[string]any{"village": "aby", "answers": map[string]any{"q2": 4}}}
+		}, public: true},
+		{method: "GET", route: "/api/v1/surveys/:id/responses.csv", build: draft("/responses.csv"), allow: readers},
+		{method: "GET", route: "/api/v1/users", build: static("/api/v1/users"), allow: []string{admin}},
+		{method: "POST", route: "/api/v1/users", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/users", json: map[string]any{"email": fmt.Sprintf("ny%d@example.se", f.uniq()),
+				"name": "Ny", "password": "ett-långt-lösenord", "role": "forum"}}
+		}, allow: []string{admin}},
+		{method: "PATCH", route: "/api/v1/users/:id", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/users/" + f.user(survey.RoleForum).ID, json: map[string]any{"name": "Nytt namn"}}
+		}, allow: []string{admin}},
+		{method: "POST", route: "/api/v1/surveys/:id/codes", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/surveys/" + f.survey(survey.Open, survey.AccessCode).ID + "/codes", json: map[string]any{"village": "aby", "count": 2}}
+		}, allow: managers},
+		{method: "GET", route: "/api/v1/audit", build: static("/api/v1/audit"), allow: []string{admin}},
+
+		{method: "GET", route: "/logga-in", page: true, build: static("/logga-in"), public: true},
+		{method: "POST", route: "/logga-in", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			code, b, h := f.ta.page("GET", "/logga-in", account{}, nil)
+			if code != 200 {
+				f.ta.t.Fatalf("sign-in page: got %d", code)
+			}
+			form := hidden(b)
+			form.Set("email", f.accounts[official].user.Email)
+			form.Set("password", "ett-långt-lösenord")
+			return routeRequest{path: "/logga-in", form: form, cookies: (&http.Response{Header: h}).Cookies()}
+		}, public: true},
+		{method: "POST", route: "/logga-ut", page: true, build: func(f *routeFixture, role string) routeRequest {
+			r := routeRequest{path: "/logga-ut", form: url.Values{}}
+			if role != anonymous {
+				a := f.accounts[role]
+				sid, sess, _ := storage.NewSessions(f.ta.db).Create(context.Background(), a.user.ID, f.ta.now, time.Hour)
+				a.session, a.csrf = sid, sess.CSRF
+				r.session = &a
+			}
+			return r
+		}, allow: everyone},
+		{method: "GET", route: "/admin/byar", page: true, build: static("/admin/byar"), allow: []string{admin}},
+		{method: "POST", route: "/admin/byar", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/admin/byar", form: url.Values{"name": {fmt.Sprintf("Sida %d", f.uniq())}}}
+		}, allow: []string{admin}},
+		{method: "GET", route: "/admin/anvandare", page: true, build: static("/admin/anvandare"), allow: []string{admin}},
+		{method: "POST", route: "/admin/anvandare", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/admin/anvandare", form: url.Values{"email": {fmt.Sprintf("sida%d@example.se", f.uniq())},
+				"name": {"Ny"}, "password": {"ett-långt-lösenord"}, "role": {"official"}}}
+		}, allow: []string{admin}},
+		{method: "POST", route: "/admin/anvandare/:id", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/admin/anvandare/" + f.user(survey.RoleForum).ID, form: url.Values{"role": {"politician"}, "active": {"on"}}}
+		}, allow: []string{admin}},
+		{method: "GET", route: "/admin/logg", page: true, build: static("/admin/logg"), allow: []string{admin}},
+		{method: "GET", route: "/enkater", page: true, build: static("/enkater"), allow: everyone},
+		{method: "GET", route: "/enkater/ny", page: true, build: static("/enkater/ny"), allow: []string{admin, official, politician, repOwn, repOther}},
+		{method: "POST", route: "/enkater/ny", page: true, build: func(*routeFixture, string) routeRequest {
+			return routeRequest{path: "/enkater/ny", form: url.Values{"title": {"Ny"}, "villages": {"aby"}, "access": {"link"}}}
+		}, allow: managers},
+		{method: "GET", route: "/enkater/:id", page: true, build: pageDraft("", nil), allow: readers},
+		{method: "POST", route: "/enkater/:id/detaljer", page: true, build: pageDraft("/detaljer", url.Values{"title": {"Ändrad"}, "villages": {"aby"}, "access": {"code"}}), allow: managers},
+		{method: "POST", route: "/enkater/:id/fragor", page: true, build: pageDraft("/fragor", url.Values{"prompt": {"Ny fråga"}, "type": {"text"}}), allow: managers},
+		{method: "POST", route: "/enkater/:id/fragor/:key/upp", page: true, build: pageDraft("/fragor/q2/upp", url.Values{}), allow: managers},
+		{method: "POST", route: "/enkater/:id/fragor/:key/ner", page: true, build: pageDraft("/fragor/q1/ner", url.Values{}), allow: managers},
+		{method: "POST", route: "/enkater/:id/fragor/:key/ta-bort", page: true, build: pageDraft("/fragor/q1/ta-bort", url.Values{}), allow: managers},
+		{method: "POST", route: "/enkater/:id/oppna", page: true, build: pageDraft("/oppna", url.Values{}), allow: managers},
+		{method: "POST", route: "/enkater/:id/stang", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/enkater/" + f.survey(survey.Open, survey.AccessLink).ID + "/stang", form: url.Values{}}
+		}, allow: managers},
+		{method: "GET", route: "/enkater/:id/koder", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/enkater/" + f.survey(survey.Draft, survey.AccessCode).ID + "/koder"}
+		}, allow: managers},
+		{method: "POST", route: "/enkater/:id/koder", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/enkater/" + f.survey(survey.Draft, survey.AccessCode).ID + "/koder", form: url.Values{"village": {"aby"}, "count": {"3"}}}
+		}, allow: managers},
+		{method: "GET", route: "/enkater/:id/papper/:village", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/enkater/" + f.survey(survey.Open, survey.AccessLink).ID + "/papper/aby"}
+		}, allow: []string{admin, official, repOwn}},
+		{method: "POST", route: "/enkater/:id/papper/:village", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/enkater/" + f.survey(survey.Open, survey.AccessLink).ID + "/papper/aby", form: url.Values{"q_q2": {"3"}, "nonce": {fmt.Sprint(f.uniq())}}}
+		}, allow: []string{admin, official, repOwn}},
+	}
+}
+
+func TestEveryRouteAnswersEveryRoleAsThePolicySays(t *testing.T) {
+	ta := newTestApp(t)
+	f := &routeFixture{ta: ta, accounts: map[string]account{}}
+	for _, name := range []string{"Åby", "Bäckby"} {
+		if err := storage.NewVillages(ta.db).Create(context.Background(), survey.Village{Slug: survey.Slugify(name), Name: name, Created: ta.now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.accounts[admin] = ta.account(survey.RoleAdmin)
+	f.accounts[official] = ta.account(survey.RoleOfficial)
+	f.accounts[politician] = ta.account(survey.RolePolitician)
+	f.accounts[repOwn] = ta.account(survey.RoleRepresentative, "aby")
+	f.accounts[repOther] = ta.account(survey.RoleRepresentative, "backby")
+	f.accounts[forum] = ta.account(survey.RoleForum)
+
+	cases := routeCases()
+	t.Run("every route of the app has a row in the table, and every row a route", func(t *testing.T) {
+		listed := map[string]bool{}
+		for _, rc := range cases {
+			listed[rc.method+" "+rc.route] = true
+		}
+		served := map[string]bool{}
+		for _, r := range ta.app.GetRoutes(true) {
+			switch r.Method {
+			case "GET", "POST", "PUT", "PATCH", "DELETE":
+				served[r.Method+" "+r.Path] = true
+			}
+		}
+		var missing, stale []string
+		for k := range served {
+			if !listed[k] {
+				missing = append(missing, k)
+			}
+		}
+		for k := range listed {
+			if !served[k] {
+				stale = append(stale, k)
+			}
+		}
+		sort.Strings(missing)
+		sort.Strings(stale)
+		if len(missing) > 0 {
+			t.Errorf("got routes without a row in routeCases: %v; want a row for each (who may call it?)", missing)
+		}
+		if len(stale) > 0 {
+			t.Errorf("got rows for routes the app does not serve: %v; want none", stale)
+		}
+	})
+
+	for _, rc := range cases {
+		for _, role := range tableRoles {
+			want := http.StatusForbidden
+			if role == anonymous {
+				want = http.StatusUnauthorized
+			}
+			for _, a := range rc.allow {
+				if a == role || rc.public {
+					want = ok
+				}
+			}
+			if rc.public {
+				want = ok
+			}
+			wantText := map[int]string{ok: "2xx/3xx", 401: "401", 403: "403"}[want]
+			t.Run(fmt.Sprintf("%s %s as %s answers %s", rc.method, rc.route, role, wantText), func(t *testing.T) {
+				req := rc.build(f, role)
+				code, body := f.send(rc, role, req)
+				good := code == want
+				if want == ok {
+					good = code >= 200 && code < 400
+				}
+				if !good {
+					if len(body) > 300 {
+						body = body[:300]
+					}
+					t.Errorf("%s %s: got %d %s; want %s", rc.method, req.path, code, body, wantText)
+				}
+			})
+		}
+	}
+}
+
+// send makes the request as role: a bearer token for the API, the session
+// cookie (and its CSRF token) for pages.
+func (f *routeFixture) send(rc routeCase, role string, r routeRequest) (int, string) {
+	f.ta.t.Helper()
+	var body io.Reader
+	var ct string
+	switch {
+	case r.json != nil:
+		b, _ := json.Marshal(r.json)
+		body, ct = bytes.NewReader(b), "application/json"
+	case r.form != nil:
+		form := url.Values{}
+		for k, v := range r.form {
+			form[k] = v
+		}
+		a := f.accounts[role]
+		if r.session != nil {
+			a = *r.session
+		}
+		if role != anonymous && form.Get("_csrf") == "" {
+			form.Set("_csrf", a.csrf)
+		}
+		body, ct = strings.NewReader(form.Encode()), "application/x-www-form-urlencoded"
+	}
+	req := httptest.NewRequest(rc.method, r.path, body)
+	if ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	if role != anonymous {
+		a := f.accounts[role]
+		if r.session != nil {
+			a = *r.session
+		}
+		if rc.page {
+			req.AddCookie(&http.Cookie{Name: sessionCookie, Value: a.session})
+		} else {
+			token := a.token
+			if r.token != "" {
+				token = r.token
+			}
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+	}
+	for _, c := range r.cookies {
+		req.AddCookie(c)
+	}
+	resp, err := f.ta.app.Test(req, -1)
+	if err != nil {
+		f.ta.t.Fatalf("%s %s: %v", rc.method, r.path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// newToken is the id in after that is not in before.
+func newToken(before, after []storage.TokenInfo) string {
+	old := map[string]bool{}
+	for _, t := range before {
+		old[t.ID] = true
+	}
+	for _, t := range after {
+		if !old[t.ID] {
+			return t.ID
+		}
+	}
+	return ""
+}
