@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/forankra/forankra/survey"
@@ -181,6 +182,34 @@ func (s *Audit) List(ctx context.Context, limit int) ([]survey.AuditEntry, error
 	out := make([]survey.AuditEntry, len(docs))
 	for i, d := range docs {
 		out[i] = survey.AuditEntry{ID: d.ID, At: d.At, Actor: d.Actor, Email: d.Email, Action: d.Action, Target: d.Target, Detail: d.Detail}
+	}
+	return out, nil
+}
+
+// Containing returns the collections holding a document whose extended JSON
+// contains needle (case-insensitively). It reads everything: it is the
+// privacy check of tests and operators ("is this code or address stored
+// anywhere?"), not something to call while serving.
+func (d *DB) Containing(ctx context.Context, needle string) ([]string, error) {
+	names, err := d.db.ListCollectionNames(ctx, bson.M{})
+	if err != nil {
+		return nil, translate(err)
+	}
+	needle = strings.ToLower(needle)
+	var out []string
+	for _, name := range names {
+		cur, err := d.db.Collection(name).Find(ctx, bson.M{})
+		if err != nil {
+			return nil, translate(err)
+		}
+		for cur.Next(ctx) {
+			j, err := bson.MarshalExtJSON(cur.Current, false, false)
+			if err == nil && strings.Contains(strings.ToLower(string(j)), needle) {
+				out = append(out, name)
+				break
+			}
+		}
+		cur.Close(ctx)
 	}
 	return out, nil
 }

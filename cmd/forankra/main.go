@@ -35,17 +35,20 @@ func main() {
 
 // config is the service's configuration, from flags and environment.
 type config struct {
-	addr        string
-	mongoURI    string
-	dataDir     string
-	dbName      string
-	adminEmail  string
-	adminPass   string
-	minN        int
-	demo        bool
-	repair      bool
-	dbTimeout   time.Duration
-	stopTimeout time.Duration
+	addr         string
+	mongoURI     string
+	dataDir      string
+	dbName       string
+	adminEmail   string
+	adminPass    string
+	minN         int
+	submitLimit  int
+	cookieSecure bool
+	proxyHeader  string
+	demo         bool
+	repair       bool
+	dbTimeout    time.Duration
+	stopTimeout  time.Duration
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -69,6 +72,17 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		return c, fmt.Errorf("FORANKRA_MIN_N ska vara ett heltal ≥ 1")
 	}
 	fs.IntVar(&c.minN, "min-n", minN, "fewest answers for a village to be shown in comparisons (FORANKRA_MIN_N)")
+	submitLimit, err := strconv.Atoi(env("FORANKRA_SUBMIT_LIMIT", "120"))
+	if err != nil || submitLimit < 0 {
+		return c, fmt.Errorf("FORANKRA_SUBMIT_LIMIT ska vara ett heltal ≥ 0 (0 = ingen gräns)")
+	}
+	fs.IntVar(&c.submitLimit, "submit-limit", submitLimit, "responses a minute from one address to one survey, then 429; 0 = no limit (FORANKRA_SUBMIT_LIMIT)")
+	cookieSecure, err := strconv.ParseBool(env("FORANKRA_COOKIE_SECURE", "false"))
+	if err != nil {
+		return c, fmt.Errorf("FORANKRA_COOKIE_SECURE ska vara true eller false")
+	}
+	fs.BoolVar(&c.cookieSecure, "cookie-secure", cookieSecure, "always mark cookies Secure, e.g. behind a proxy that ends TLS (FORANKRA_COOKIE_SECURE)")
+	fs.StringVar(&c.proxyHeader, "proxy-header", getenv("FORANKRA_PROXY_HEADER"), "header with the client's address set by a trusted proxy, e.g. X-Forwarded-For (FORANKRA_PROXY_HEADER)")
 	fs.DurationVar(&c.dbTimeout, "db-timeout", 10*time.Second, "how long to wait for the database at start")
 	fs.DurationVar(&c.stopTimeout, "stop-timeout", 20*time.Second, "how long a graceful stop may take")
 	if err := fs.Parse(args); err != nil {
@@ -126,7 +140,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		log.Info("demo data seeded", "survey", id, "phone_page", "/s/"+id+"/baggetorp")
 	}
 
-	app := handlers.New(handlers.Config{DB: db, Logger: log, MinN: cfg.minN})
+	limit := cfg.submitLimit
+	if limit == 0 {
+		limit = -1 // handlers.Config: negative is no limit, 0 the default
+	}
+	app := handlers.New(handlers.Config{DB: db, Logger: log, MinN: cfg.minN, SubmitLimit: limit,
+		CookieSecure: cfg.cookieSecure, ProxyHeader: cfg.proxyHeader})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("lyssna på %s: %w", cfg.addr, err)
@@ -136,6 +155,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- app.Listener(ln) }()
 	go sweep(ctx, responses, log)
+	go sweepExpired(ctx, db, log)
 
 	select {
 	case err := <-serveErr:
@@ -215,4 +235,32 @@ func repairAll(ctx context.Context, db *storage.DB, out io.Writer) error {
 		fmt.Fprintf(out, "%s: räkningarna lagades från svaren\n", sv.ID)
 	}
 	return nil
+}
+
+// sweepExpired deletes expired sessions, tokens and rate-limit counters and
+// frees one-time codes whose response was never stored, every few minutes
+// (FerretDB has no TTL indexes; reads also refuse what has expired).
+func sweepExpired(ctx context.Context, db *storage.DB, log *slog.Logger) {
+	sessions, tokens, limits, codes := storage.NewSessions(db), storage.NewTokens(db), storage.NewLimits(db), storage.NewCodes(db)
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			for name, sweep := range map[string]func(context.Context, time.Time) (int64, error){
+				"sessions": sessions.Sweep, "tokens": tokens.Sweep, "limits": limits.Sweep,
+			} {
+				if _, err := sweep(ctx, now); err != nil {
+					log.Warn("sweep expired", "what", name, "err", err)
+				}
+			}
+			if n, err := codes.ReleaseOrphans(ctx, now.Add(-10*time.Minute)); err != nil {
+				log.Warn("release orphaned codes", "err", err)
+			} else if n > 0 {
+				log.Info("released codes whose response was never stored", "codes", n)
+			}
+		}
+	}
 }
