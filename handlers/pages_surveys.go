@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"strconv"
 	"strings"
 	"time"
@@ -133,7 +134,7 @@ type surveyView struct {
 type villageLink struct {
 	Village  survey.Village
 	Link     string
-	QR       string
+	QR       template.URL
 	Codes    storage.CodeCount
 	CanPaper bool
 }

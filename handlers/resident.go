@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/forankra/forankra/storage"
 	"github.com/forankra/forankra/survey"
@@ -168,6 +169,9 @@ func (s *server) phoneSubmit(c *fiber.Ctx) error {
 	case errors.As(err, &verr):
 		f.setErrors(verr.Fields)
 		return render(c, fiber.StatusUnprocessableEntity, "phone", sv.Title, f)
+	case errors.Is(err, errBadCode) && strings.TrimSpace(f.Code) == "":
+		f.setErrors([]survey.FieldError{{Field: "code", Message: "Skriv in engångskoden från brevet."}})
+		return render(c, fiber.StatusForbidden, "phone", sv.Title, f)
 	case errors.Is(err, errBadCode):
 		f.setErrors([]survey.FieldError{{Field: "code", Message: "Koden stämmer inte. Kontrollera den mot brevet – bokstäverna O, I och L och siffrorna 0 och 1 förekommer inte."}})
 		return render(c, fiber.StatusForbidden, "phone", sv.Title, f)
