@@ -73,6 +73,7 @@ func fiberMessage(e *fiber.Error) string {
 // a Swedish page elsewhere. Only server faults are logged.
 func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
+		setSecurityHeaders(c)
 		code, msg := status(err)
 		if code >= 500 && code != fiber.StatusServiceUnavailable {
 			log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)

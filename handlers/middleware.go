@@ -21,6 +21,13 @@ func ctx(c *fiber.Ctx) (context.Context, context.CancelFunc) {
 // securityHeaders sets the headers every response carries. The policy allows
 // no inline script and nothing from another origin.
 func securityHeaders(c *fiber.Ctx) error {
+	setSecurityHeaders(c)
+	return c.Next()
+}
+
+// setSecurityHeaders sets the headers; the error handler calls it too, since
+// fasthttp refuses an oversized body (413) before any middleware runs.
+func setSecurityHeaders(c *fiber.Ctx) {
 	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Referrer-Policy", "no-referrer")
@@ -30,7 +37,6 @@ func securityHeaders(c *fiber.Ctx) error {
 	if c.Protocol() == "https" {
 		c.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 	}
-	return c.Next()
 }
 
 // Request-scoped values (c.Locals keys).
