@@ -33,6 +33,10 @@ type Config struct {
 	// service runs behind a proxy (e.g. X-Forwarded-For); empty uses the
 	// connection's address.
 	ProxyHeader string
+	// PublicURL is the address residents reach the service at (e.g.
+	// https://forankra.kommun.se), for printed links and QR codes; empty uses
+	// the address of the request.
+	PublicURL string
 }
 
 // defaultSubmitLimit is generous: many phones share one address behind
@@ -56,6 +60,9 @@ type server struct {
 	secrets   *storage.Secrets
 	auditLog  *storage.Audit
 	keys      keys
+	// hashSlots bounds concurrent password checks: each argon2id hash takes
+	// 64 MiB, so a burst of sign-ins must queue rather than exhaust memory.
+	hashSlots chan struct{}
 }
 
 // New builds the Fiber app with every route of the service.
@@ -87,6 +94,7 @@ func New(cfg Config) *fiber.App {
 		limits:    storage.NewLimits(cfg.DB),
 		secrets:   storage.NewSecrets(cfg.DB),
 		auditLog:  storage.NewAudit(cfg.DB),
+		hashSlots: make(chan struct{}, maxConcurrentHashes),
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "Förankra",

@@ -42,6 +42,10 @@ const (
 	phoneTokenTTL  = 24 * time.Hour
 
 	localSession = "session"
+
+	// maxConcurrentHashes is how many passwords are checked at once
+	// (argon2id, 64 MiB each).
+	maxConcurrentHashes = 4
 )
 
 // api lets a call with a valid bearer token through when its user may take
@@ -267,7 +271,14 @@ func (s *server) signIn(cx context.Context, c *fiber.Ctx, email, password string
 	if err != nil && !errors.Is(err, survey.ErrNotFound) {
 		return survey.User{}, err
 	}
-	if !survey.PasswordMatches(password, hash) || !u.Active {
+	select {
+	case s.hashSlots <- struct{}{}:
+	case <-cx.Done():
+		return survey.User{}, fmt.Errorf("väntade på lösenordskontroll: %w", survey.ErrUnavailable)
+	}
+	matches := survey.PasswordMatches(password, hash)
+	<-s.hashSlots
+	if !matches || !u.Active {
 		for _, key := range []string{acct, addr} {
 			if _, err := s.limits.Hit(cx, key, signInWindow, now); err != nil {
 				return survey.User{}, err

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/forankra/forankra/survey"
@@ -86,9 +87,17 @@ func (s *server) checkSubmitLimit(cx context.Context, c *fiber.Ctx, surveyID str
 	if err != nil {
 		return err
 	}
-	n, err := s.limits.Hit(cx, "submit:"+surveyID+":"+key, time.Minute, s.now())
+	key = "submit:" + surveyID + ":" + key
+	n, err := s.limits.Count(cx, key, time.Minute, s.now())
 	if err != nil {
 		return err
+	}
+	if n < s.cfg.SubmitLimit { // past the limit nothing more is recorded
+		if n, err = s.limits.Hit(cx, key, time.Minute, s.now()); err != nil {
+			return err
+		}
+	} else {
+		n++
 	}
 	if n > s.cfg.SubmitLimit {
 		return fmt.Errorf("%d svar på en minut: %w", n, survey.ErrTooMany)
@@ -96,13 +105,18 @@ func (s *server) checkSubmitLimit(cx context.Context, c *fiber.Ctx, surveyID str
 	return nil
 }
 
-// baseURL is the service's address as the browser sees it, for links printed
-// on paper.
-func baseURL(c *fiber.Ctx) string { return c.Protocol() + "://" + c.Hostname() }
+// baseURL is the service's public address for links printed on paper and in
+// QR codes: Config.PublicURL, else the address the browser used.
+func (s *server) baseURL(c *fiber.Ctx) string {
+	if s.cfg.PublicURL != "" {
+		return strings.TrimRight(s.cfg.PublicURL, "/")
+	}
+	return c.Protocol() + "://" + c.Hostname()
+}
 
 // phoneLink is the phone page of the survey for the village, with a code.
-func phoneLink(c *fiber.Ctx, surveyID, village, code string) string {
-	link := baseURL(c) + "/s/" + url.PathEscape(surveyID) + "/" + url.PathEscape(village)
+func (s *server) phoneLink(c *fiber.Ctx, surveyID, village, code string) string {
+	link := s.baseURL(c) + "/s/" + url.PathEscape(surveyID) + "/" + url.PathEscape(village)
 	if code != "" {
 		link += "?code=" + url.QueryEscape(code)
 	}

@@ -1,5 +1,7 @@
 package handlers
 
+import "github.com/forankra/forankra/survey"
+
 // English for the signed-in pages (auth: sign-in, users, villages, surveys,
 // codes, paper responses, audit).
 func init() {
@@ -23,13 +25,13 @@ func init() {
 		"Roll": "Role", "Byar (bara för byrepresentanter)": "Villages (village representatives only)",
 		"Aktivt konto (kan logga in)": "Active account (can sign in)", "Nytt lösenord (valfritt)": "New password (optional)",
 		"Spara": "Save", "Nytt konto": "New account", "Minst 10 tecken. Lämna det till personen på ett säkert sätt.": "At least 10 characters. Hand it to the person in a safe way.",
-		"Skapa konto": "Create account", "admin": "administrator", "official": "official", "politician": "politician",
-		"representative": "village representative", "forum": "forum member",
+		"Skapa konto": "Create account", "administratör": "administrator", "tjänsteperson": "official", "politiker": "politician",
+		"byrepresentant": "village representative", "forumledamot": "forum member",
 		"Händelselogg": "Audit log",
 		"Vem som gjort vad och när: konton, roller, enkäter som öppnats och stängts, koder som gjorts (bara antalet) och inloggningar.": "Who did what and when: accounts, roles, surveys opened and closed, codes made (the count only) and sign-ins.",
 		"När (UTC)": "When (UTC)", "Vem": "Who", "Vad": "What", "Gäller": "Concerns", "Detaljer": "Details", "Inget loggat ännu.": "Nothing logged yet.",
 		"Ny enkät": "New survey", "Enkät": "Survey", "Läge": "Status", "Tillgång": "Access", "Inga enkäter ännu.": "No surveys yet.",
-		"draft": "draft", "open": "open", "closed": "closed", "link": "anyone with the link", "code": "one-time codes",
+		"utkast": "draft", "öppen": "open", "stängd": "closed", "alla med länken": "anyone with the link", "engångskoder": "one-time codes",
 		"Börja med namn, byar och hur de boende kommer åt enkäten. Frågorna lägger du till på nästa sida.": "Start with the name, villages and how residents get in. You add the questions on the next page.",
 		"Rubrik": "Title", "Beskrivning (visas överst för den som svarar)": "Description (shown at the top to respondents)",
 		"Byar som tillfrågas": "Villages asked", "Det finns inga byar du kan göra enkäter för.": "There are no villages you can make surveys for.",
@@ -41,7 +43,7 @@ func init() {
 		"Byar och länkar": "Villages and links", "Länkarna fungerar när enkäten har öppnats.": "The links work once the survey is open.",
 		"QR-kod till enkäten för": "QR code to the survey for", "Engångskoder": "One-time codes", "gjorda": "made", "använda": "used",
 		"Skriv in pappersvar för": "Enter paper responses for", "Frågor": "Questions", "nyckel": "key",
-		"single": "one choice", "multi": "several choices", "likert": "agree scale 1–5", "rank": "ranking", "number": "number", "text": "free text",
+		"ett val": "one choice", "flera val": "several choices", "instämmer-skala 1–5": "agree scale 1–5", "rangordning": "ranking", "tal": "number", "fritext": "free text",
 		"Flytta upp": "Move up", "Flytta ner": "Move down", "Ta bort": "Remove", "Inga frågor ännu.": "No questions yet.",
 		"Lägg till en fråga": "Add a question", "Frågan": "The question", "Typ av fråga": "Question type",
 		"Svarsalternativ, ett per rad (för ett val, flera val och rangordning)": "Options, one per line (for one choice, several choices and ranking)",
@@ -67,4 +69,27 @@ func init() {
 	} {
 		english[k] = v
 	}
+}
+
+// labels are the Swedish words for the code words of roles, statuses,
+// access modes, question types and audit actions.
+var labels = map[string]string{
+	survey.RoleAdmin: "administratör", survey.RoleOfficial: "tjänsteperson", survey.RolePolitician: "politiker",
+	survey.RoleRepresentative: "byrepresentant", survey.RoleForum: "forumledamot",
+	survey.Draft: "utkast", survey.Open: "öppen", survey.Closed: "stängd",
+	survey.AccessLink: "alla med länken", survey.AccessCode: "engångskoder",
+	survey.Single: "ett val", survey.Multi: "flera val", survey.Likert: "instämmer-skala 1–5", survey.Rank: "rangordning",
+	survey.Number: "tal", survey.Text: "fritext",
+	survey.AuditSignIn: "inloggning", survey.AuditSignInFailed: "misslyckad inloggning", survey.AuditUserCreated: "konto skapat",
+	survey.AuditUserChanged: "konto ändrat", survey.AuditVillageAdded: "by skapad", survey.AuditSurveyCreated: "enkät skapad",
+	survey.AuditSurveyOpened: "enkät öppnad", survey.AuditSurveyClosed: "enkät stängd", survey.AuditCodesMade: "koder gjorda",
+	survey.AuditTokenRevoked: "nyckel återkallad", survey.AuditPaperEntered: "pappersvar inskrivet",
+}
+
+// label shows a code word in the page's language.
+func label(lang, code string) string {
+	if sv, ok := labels[code]; ok {
+		return translate(lang, sv)
+	}
+	return code
 }

@@ -60,6 +60,7 @@ func loadPages() *pages {
 		"num":   survey.FormatNumber,
 		"add":   func(a, b int) int { return a + b },
 		"deref": func(f *float64) float64 { return *f },
+		"label": label,
 	}
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
 	names, _ := fs.Glob(templateFS, "templates/*.html")

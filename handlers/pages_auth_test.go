@@ -198,7 +198,7 @@ func TestAnOfficialBuildsAndOpensASurveyInThePages(t *testing.T) {
 			t.Fatalf("close: got %d; want 303", code)
 		}
 		_, page, _ := ta.page("GET", "/admin/logg", adm, nil)
-		for _, want := range []string{"survey_opened", "survey_closed", off.user.Email} {
+		for _, want := range []string{"enkät öppnad", "enkät stängd", off.user.Email} {
 			if !strings.Contains(string(page), want) {
 				t.Errorf("got an audit page without %s", want)
 			}

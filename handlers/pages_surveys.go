@@ -183,7 +183,7 @@ func (s *server) renderSurvey(c *fiber.Ctx, status int, sv *survey.Survey, v sur
 		if !ok {
 			vl = survey.Village{Slug: slug, Name: slug}
 		}
-		link := villageLink{Village: vl, Link: phoneLink(c, sv.ID, slug, ""), Codes: counts[slug],
+		link := villageLink{Village: vl, Link: s.phoneLink(c, sv.ID, slug, ""), Codes: counts[slug],
 			CanPaper: sv.Status == survey.Open && survey.Can(u, survey.EnterPaperResponse, slug)}
 		if sv.Access == survey.AccessLink {
 			link.QR = qrDataURI(link.Link, 200)
@@ -428,7 +428,7 @@ func (s *server) codesSubmit(c *fiber.Ctx) error {
 	for i, code := range codes {
 		// The QR code carries the code; the printed link does not, so the
 		// resident types it from the sheet.
-		sheet.Codes[i] = codeCard{Code: code, Link: phoneLink(c, sv.ID, vl.Slug, ""), QR: qrDataURI(phoneLink(c, sv.ID, vl.Slug, code), 160)}
+		sheet.Codes[i] = codeCard{Code: code, Link: s.phoneLink(c, sv.ID, vl.Slug, ""), QR: qrDataURI(s.phoneLink(c, sv.ID, vl.Slug, code), 160)}
 	}
 	return render(c, fiber.StatusCreated, "codesheet", "Engångskoder för "+vl.Name, sheet)
 }

@@ -17,29 +17,41 @@ import (
 // database never holds a usable code; the plain codes exist only in the
 // response that made them.
 //
-// Without transactions a code and its response are two writes, made safe
-// like this: the code is claimed for the response's id (one atomic update
-// that only matches an unused code), then the response is stored, then the
-// claim is confirmed. A retry of the same response (same id) finds its own
-// claim and goes on; a failed store releases the claim; a claim left
-// unconfirmed by a crash is released by ReleaseOrphans when no response with
+// A use of a code is a document of its own in code_uses, keyed by the code's
+// hash: the unique _id makes a claim atomic on MongoDB and FerretDB alike
+// (FerretDB was seen to apply concurrent conditional updates to one document
+// more than once, so an update "where unused" could let two responses in).
+// Without transactions a use and its response are two writes, made safe like
+// this: the use is inserted for the response's id, then the response is
+// stored, then the use is confirmed. A retry of the same response (same id)
+// finds its own use and goes on; a failed store deletes the use; a use left
+// unconfirmed by a crash is deleted by ReleaseOrphans when no response with
 // its id exists.
 type Codes struct {
 	col       *mongo.Collection
+	uses      *mongo.Collection
 	responses *mongo.Collection
 }
 
 // NewCodes returns the code store of db.
-func NewCodes(db *DB) *Codes { return &Codes{col: db.col(colCodes), responses: db.col(colResponses)} }
+func NewCodes(db *DB) *Codes {
+	return &Codes{col: db.col(colCodes), uses: db.col(colCodeUses), responses: db.col(colResponses)}
+}
 
 type codeDoc struct {
-	Hash      string     `bson:"_id"`
-	Survey    string     `bson:"survey"`
-	Village   string     `bson:"village"`
-	Created   time.Time  `bson:"created"`
-	UsedBy    string     `bson:"used_by"`
-	UsedAt    *time.Time `bson:"used_at,omitempty"`
-	Confirmed bool       `bson:"confirmed"`
+	Hash    string    `bson:"_id"`
+	Survey  string    `bson:"survey"`
+	Village string    `bson:"village"`
+	Created time.Time `bson:"created"`
+}
+
+type codeUseDoc struct {
+	Hash      string    `bson:"_id"`
+	Survey    string    `bson:"survey"`
+	Village   string    `bson:"village"`
+	Response  string    `bson:"response"`
+	At        time.Time `bson:"at"`
+	Confirmed bool      `bson:"confirmed"`
 }
 
 // codeHash is the stored form of a code of a survey.
@@ -97,15 +109,6 @@ func (s *Codes) Claim(ctx context.Context, surveyID, village, code, responseID s
 		return fmt.Errorf("ogiltig kod: %w", survey.ErrForbidden)
 	}
 	h := codeHash(surveyID, code)
-	t := now.UTC()
-	res, err := s.col.UpdateOne(ctx, bson.M{"_id": h, "village": village, "used_by": ""},
-		bson.M{"$set": bson.M{"used_by": responseID, "used_at": t}})
-	if err != nil {
-		return fmt.Errorf("använda kod: %w", translate(err))
-	}
-	if res.MatchedCount == 1 {
-		return nil
-	}
 	var d codeDoc
 	if err := s.col.FindOne(ctx, bson.M{"_id": h}).Decode(&d); err != nil {
 		if errors.Is(err, mongo.ErrNoDocuments) {
@@ -113,10 +116,21 @@ func (s *Codes) Claim(ctx context.Context, surveyID, village, code, responseID s
 		}
 		return fmt.Errorf("använda kod: %w", translate(err))
 	}
-	switch {
-	case d.Village != village:
+	if d.Village != village {
 		return fmt.Errorf("koden gäller en annan by: %w", survey.ErrForbidden)
-	case d.UsedBy == responseID:
+	}
+	_, err := s.uses.InsertOne(ctx, codeUseDoc{Hash: h, Survey: surveyID, Village: village, Response: responseID, At: now.UTC()})
+	if err == nil {
+		return nil
+	}
+	if !mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("använda kod: %w", translate(err))
+	}
+	var u codeUseDoc
+	if err := s.uses.FindOne(ctx, bson.M{"_id": h}).Decode(&u); err != nil {
+		return fmt.Errorf("använda kod: %w", translate(err))
+	}
+	if u.Response == responseID {
 		return nil
 	}
 	return fmt.Errorf("koden är redan använd: %w", survey.ErrConflict)
@@ -124,15 +138,14 @@ func (s *Codes) Claim(ctx context.Context, surveyID, village, code, responseID s
 
 // Confirm records that the response holding the code is stored.
 func (s *Codes) Confirm(ctx context.Context, surveyID, code, responseID string) error {
-	_, err := s.col.UpdateOne(ctx, bson.M{"_id": codeHash(surveyID, code), "used_by": responseID},
+	_, err := s.uses.UpdateOne(ctx, bson.M{"_id": codeHash(surveyID, code), "response": responseID},
 		bson.M{"$set": bson.M{"confirmed": true}})
 	return translate(err)
 }
 
 // Release frees a code claimed by a response that could not be stored.
 func (s *Codes) Release(ctx context.Context, surveyID, code, responseID string) error {
-	_, err := s.col.UpdateOne(ctx, bson.M{"_id": codeHash(surveyID, code), "used_by": responseID, "confirmed": false},
-		bson.M{"$set": bson.M{"used_by": ""}, "$unset": bson.M{"used_at": ""}})
+	_, err := s.uses.DeleteOne(ctx, bson.M{"_id": codeHash(surveyID, code), "response": responseID, "confirmed": false})
 	return translate(err)
 }
 
@@ -140,29 +153,28 @@ func (s *Codes) Release(ctx context.Context, surveyID, code, responseID string) 
 // whose response does not exist (a crash between claim and store), and
 // confirms those whose response does. It returns how many it freed.
 func (s *Codes) ReleaseOrphans(ctx context.Context, olderThan time.Time) (int, error) {
-	cur, err := s.col.Find(ctx, bson.M{"confirmed": false, "used_at": bson.M{"$lt": olderThan.UTC()}})
+	cur, err := s.uses.Find(ctx, bson.M{"confirmed": false, "at": bson.M{"$lt": olderThan.UTC()}})
 	if err != nil {
 		return 0, fmt.Errorf("leta efter koder: %w", translate(err))
 	}
-	docs := make([]codeDoc, 0)
+	docs := make([]codeUseDoc, 0)
 	if err := cur.All(ctx, &docs); err != nil {
 		return 0, fmt.Errorf("leta efter koder: %w", translate(err))
 	}
 	freed := 0
 	for _, d := range docs {
-		if d.UsedBy == "" {
-			continue
-		}
-		n, err := s.responses.CountDocuments(ctx, bson.M{"_id": d.UsedBy})
+		n, err := s.responses.CountDocuments(ctx, bson.M{"_id": d.Response})
 		if err != nil {
 			return freed, translate(err)
 		}
-		update := bson.M{"$set": bson.M{"confirmed": true}}
-		if n == 0 {
-			update = bson.M{"$set": bson.M{"used_by": ""}, "$unset": bson.M{"used_at": ""}}
+		filter := bson.M{"_id": d.Hash, "response": d.Response}
+		if n > 0 {
+			_, err = s.uses.UpdateOne(ctx, filter, bson.M{"$set": bson.M{"confirmed": true}})
+		} else {
+			_, err = s.uses.DeleteOne(ctx, filter)
 			freed++
 		}
-		if _, err := s.col.UpdateOne(ctx, bson.M{"_id": d.Hash, "used_by": d.UsedBy}, update); err != nil {
+		if err != nil {
 			return freed, translate(err)
 		}
 	}
@@ -183,7 +195,7 @@ func (s *Codes) Counts(ctx context.Context, surveyID string, villages []string) 
 		if err != nil {
 			return nil, fmt.Errorf("räkna koder: %w", translate(err))
 		}
-		used, err := s.col.CountDocuments(ctx, bson.M{"survey": surveyID, "village": v, "used_by": bson.M{"$ne": ""}})
+		used, err := s.uses.CountDocuments(ctx, bson.M{"survey": surveyID, "village": v})
 		if err != nil {
 			return nil, fmt.Errorf("räkna koder: %w", translate(err))
 		}

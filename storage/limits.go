@@ -5,9 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -16,9 +14,13 @@ import (
 )
 
 // Limits counts events in fixed time windows, for rate limits shared by every
-// instance (one counter document per key and window, incremented with an
-// upsert). Counters carry their expiry and are swept, since FerretDB has no
-// TTL index. Keys are hashed by the caller when they hold an address or email.
+// instance. Each event is its own small document, and a count is a
+// CountDocuments: FerretDB v1.24 was seen to lose concurrent $inc updates
+// (40 concurrent increments of one counter left it at 4 to 20), while an
+// insert is always counted once. Callers check the count before they hit, so
+// a flood past the limit adds no documents. Events carry their expiry and
+// are swept, since FerretDB has no TTL index. Keys are HMACs when they stand
+// for an address or an email.
 type Limits struct{ col *mongo.Collection }
 
 // NewLimits returns the counter store of db.
@@ -26,56 +28,39 @@ func NewLimits(db *DB) *Limits { return &Limits{col: db.col(colLimits)} }
 
 type limitDoc struct {
 	ID      string    `bson:"_id"`
-	N       int       `bson:"n"`
+	Key     string    `bson:"key"`
+	Window  time.Time `bson:"w"`
 	Expires time.Time `bson:"expires"`
 }
 
-func windowID(key string, window time.Duration, now time.Time) (string, time.Time) {
-	start := now.UTC().Truncate(window)
-	return key + "|" + strconv.FormatInt(start.Unix(), 10), start.Add(window)
+func window(w time.Duration, now time.Time) time.Time { return now.UTC().Truncate(w) }
+
+// Hit records one event for key in the current window and returns the count
+// including it (and any made at the same moment).
+func (s *Limits) Hit(ctx context.Context, key string, w time.Duration, now time.Time) (int, error) {
+	start := window(w, now)
+	if _, err := s.col.InsertOne(ctx, limitDoc{ID: NewID(), Key: key, Window: start, Expires: start.Add(w)}); err != nil {
+		return 0, fmt.Errorf("räkna försök: %w", translate(err))
+	}
+	return s.Count(ctx, key, w, now)
 }
 
-// Hit counts one event for key in the current window and returns the count
-// including it.
-func (s *Limits) Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, error) {
-	id, expires := windowID(key, window, now)
-	var d limitDoc
-	for attempt := 0; ; attempt++ {
-		err := s.col.FindOneAndUpdate(ctx, bson.M{"_id": id},
-			bson.M{"$inc": bson.M{"n": 1}, "$setOnInsert": bson.M{"expires": expires}},
-			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&d)
-		if err == nil {
-			return d.N, nil
-		}
-		// Two first hits at once: one insert wins, the other retries as an update.
-		if !mongo.IsDuplicateKeyError(err) || attempt > 2 {
-			return 0, fmt.Errorf("räkna försök: %w", translate(err))
-		}
-	}
-}
-
-// Count returns the count for key in the current window.
-func (s *Limits) Count(ctx context.Context, key string, window time.Duration, now time.Time) (int, error) {
-	id, _ := windowID(key, window, now)
-	var d limitDoc
-	err := s.col.FindOne(ctx, bson.M{"_id": id}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return 0, nil
-	}
+// Count returns the number of events for key in the current window.
+func (s *Limits) Count(ctx context.Context, key string, w time.Duration, now time.Time) (int, error) {
+	n, err := s.col.CountDocuments(ctx, bson.M{"key": key, "w": window(w, now)})
 	if err != nil {
 		return 0, fmt.Errorf("räkna försök: %w", translate(err))
 	}
-	return d.N, nil
+	return int(n), nil
 }
 
-// Reset forgets key's count in the current window.
-func (s *Limits) Reset(ctx context.Context, key string, window time.Duration, now time.Time) error {
-	id, _ := windowID(key, window, now)
-	_, err := s.col.DeleteOne(ctx, bson.M{"_id": id})
+// Reset forgets key's events in the current window.
+func (s *Limits) Reset(ctx context.Context, key string, w time.Duration, now time.Time) error {
+	_, err := s.col.DeleteMany(ctx, bson.M{"key": key, "w": window(w, now)})
 	return translate(err)
 }
 
-// Sweep deletes counters of windows that have ended.
+// Sweep deletes events of windows that have ended.
 func (s *Limits) Sweep(ctx context.Context, now time.Time) (int64, error) {
 	res, err := s.col.DeleteMany(ctx, bson.M{"expires": bson.M{"$lte": now.UTC()}})
 	if err != nil {

@@ -32,6 +32,7 @@ const (
 	colLimits    = "limits"
 	colAudit     = "audit"
 	colSecrets   = "secrets"
+	colCodeUses  = "code_uses"
 )
 
 // DB is a connected database.
@@ -103,14 +104,18 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 		},
 		colCodes: {
 			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "village", Value: 1}}},
-			{Keys: bson.D{{Key: "used_at", Value: 1}}},
 		},
 		colSessions: {
 			{Keys: bson.D{{Key: "user", Value: 1}}},
 			{Keys: bson.D{{Key: "expires", Value: 1}}},
 		},
 		colLimits: {
+			{Keys: bson.D{{Key: "key", Value: 1}, {Key: "w", Value: 1}}},
 			{Keys: bson.D{{Key: "expires", Value: 1}}},
+		},
+		colCodeUses: {
+			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "village", Value: 1}}},
+			{Keys: bson.D{{Key: "confirmed", Value: 1}, {Key: "at", Value: 1}}},
 		},
 		colAudit: {
 			{Keys: bson.D{{Key: "at", Value: -1}}},

@@ -45,6 +45,7 @@ type config struct {
 	submitLimit  int
 	cookieSecure bool
 	proxyHeader  string
+	publicURL    string
 	demo         bool
 	repair       bool
 	dbTimeout    time.Duration
@@ -82,6 +83,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		return c, fmt.Errorf("FORANKRA_COOKIE_SECURE ska vara true eller false")
 	}
 	fs.BoolVar(&c.cookieSecure, "cookie-secure", cookieSecure, "always mark cookies Secure, e.g. behind a proxy that ends TLS (FORANKRA_COOKIE_SECURE)")
+	fs.StringVar(&c.publicURL, "public-url", getenv("FORANKRA_PUBLIC_URL"), "address residents reach the service at, for printed links and QR codes (FORANKRA_PUBLIC_URL)")
 	fs.StringVar(&c.proxyHeader, "proxy-header", getenv("FORANKRA_PROXY_HEADER"), "header with the client's address set by a trusted proxy, e.g. X-Forwarded-For (FORANKRA_PROXY_HEADER)")
 	fs.DurationVar(&c.dbTimeout, "db-timeout", 10*time.Second, "how long to wait for the database at start")
 	fs.DurationVar(&c.stopTimeout, "stop-timeout", 20*time.Second, "how long a graceful stop may take")
@@ -145,7 +147,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		limit = -1 // handlers.Config: negative is no limit, 0 the default
 	}
 	app := handlers.New(handlers.Config{DB: db, Logger: log, MinN: cfg.minN, SubmitLimit: limit,
-		CookieSecure: cfg.cookieSecure, ProxyHeader: cfg.proxyHeader})
+		CookieSecure: cfg.cookieSecure, ProxyHeader: cfg.proxyHeader, PublicURL: cfg.publicURL})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("lyssna på %s: %w", cfg.addr, err)

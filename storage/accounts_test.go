@@ -1,0 +1,131 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/forankra/forankra/storage"
+	"github.com/forankra/forankra/storage/dbtest"
+	"github.com/forankra/forankra/survey"
+)
+
+var t0 = time.Date(2026, 3, 10, 9, 0, 30, 0, time.UTC)
+
+func TestLimitsCountEveryConcurrentHitOnce(t *testing.T) {
+	db := dbtest.New(t)
+	limits := storage.NewLimits(db)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for i := 0; i < 40; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := limits.Hit(ctx, "k", time.Minute, t0); err != nil {
+				t.Errorf("hit: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n, _ := limits.Count(ctx, "k", time.Minute, t0); n != 40 {
+		t.Errorf("got %d; want 40 (FerretDB loses concurrent $inc, so events are documents)", n)
+	}
+	if n, _ := limits.Count(ctx, "k", time.Minute, t0.Add(30*time.Second)); n != 0 {
+		t.Errorf("the next window: got %d; want 0", n)
+	}
+	if n, err := limits.Sweep(ctx, t0.Add(time.Minute)); err != nil || n != 40 {
+		t.Errorf("sweep: got %d (%v); want 40", n, err)
+	}
+}
+
+func TestOnlyOneOfManyConcurrentClaimsOfACodeWins(t *testing.T) {
+	db := dbtest.New(t)
+	codes := storage.NewCodes(db)
+	ctx := context.Background()
+	made, err := codes.Make(ctx, "s1", "aby", 1, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var wins, conflicts atomic.Int32
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			err := codes.Claim(ctx, "s1", "aby", made[0], fmt.Sprint("r", i), t0)
+			switch {
+			case err == nil:
+				wins.Add(1)
+			case errors.Is(err, survey.ErrConflict):
+				conflicts.Add(1)
+			default:
+				t.Errorf("claim: %v", err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	if wins.Load() != 1 || conflicts.Load() != 19 {
+		t.Errorf("got %d wins and %d conflicts; want 1 and 19", wins.Load(), conflicts.Load())
+	}
+}
+
+func TestSessionsExpireAndAreSwept(t *testing.T) {
+	db := dbtest.New(t)
+	sessions := storage.NewSessions(db)
+	ctx := context.Background()
+	short, _, err := sessions.Create(ctx, "u1", t0, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	long, sess, _ := sessions.Create(ctx, "u1", t0, time.Hour)
+	if got, err := sessions.Get(ctx, long, t0); err != nil || got.CSRF != sess.CSRF || got.User != "u1" {
+		t.Errorf("got %+v, %v; want the session", got, err)
+	}
+	if _, err := sessions.Get(ctx, short, t0.Add(time.Minute)); !errors.Is(err, survey.ErrNotFound) {
+		t.Errorf("expired: got %v; want ErrNotFound", err)
+	}
+	if n, _ := sessions.Sweep(ctx, t0.Add(2*time.Hour)); n != 1 {
+		t.Errorf("sweep: got %d; want 1 (the other was deleted on read)", n)
+	}
+}
+
+func TestCodesAreClaimedOnceAndOnlyForTheirVillage(t *testing.T) {
+	db := dbtest.New(t)
+	codes := storage.NewCodes(db)
+	ctx := context.Background()
+	made, err := codes.Make(ctx, "s1", "aby", 2, t0)
+	if err != nil || len(made) != 2 {
+		t.Fatalf("got %v, %v; want 2 codes", made, err)
+	}
+	tests := []struct {
+		name, village, code, response string
+		want                          error
+	}{
+		{"another village", "backby", made[0], "r1", survey.ErrForbidden},
+		{"an unknown code", "aby", "ABCD-EFGH", "r1", survey.ErrForbidden},
+		{"garbage", "aby", "!!", "r1", survey.ErrForbidden},
+		{"the first claim", "aby", made[0], "r1", nil},
+		{"the same response again", "aby", made[0], "r1", nil},
+		{"another response", "aby", made[0], "r2", survey.ErrConflict},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := codes.Claim(ctx, "s1", tt.village, tt.code, tt.response, t0); !errors.Is(err, tt.want) && !(err == nil && tt.want == nil) {
+				t.Errorf("got %v; want %v", err, tt.want)
+			}
+		})
+	}
+	t.Run("codes of one survey do not open another", func(t *testing.T) {
+		if err := codes.Claim(ctx, "s2", "aby", made[1], "r3", t0); !errors.Is(err, survey.ErrForbidden) {
+			t.Errorf("got %v; want ErrForbidden", err)
+		}
+	})
+	counts, _ := codes.Counts(ctx, "s1", []string{"aby"})
+	if counts["aby"] != (storage.CodeCount{Made: 2, Used: 1}) {
+		t.Errorf("got %+v; want 2 made, 1 used", counts["aby"])
+	}
+}
