@@ -91,7 +91,7 @@ func (s *server) page(a survey.Action) fiber.Handler {
 		if u == nil {
 			next := c.OriginalURL()
 			if post {
-				next = c.Path()
+				next = "/enkater" // a form posted after the session ended cannot be replayed by a redirect
 			}
 			return s.renderSignIn(c, fiber.StatusUnauthorized, signInForm{Next: next})
 		}
@@ -310,8 +310,15 @@ func (s *server) audit(cx context.Context, by *survey.User, action, target, deta
 
 // safeNext returns a local path to go to after signing in.
 func safeNext(next, def string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") || len(next) > 500 {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || len(next) > 500 {
 		return def
+	}
+	for _, r := range next {
+		// Browsers drop tabs and newlines from URLs ("/\t/evil" is "//evil")
+		// and read a backslash as a slash.
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return def
+		}
 	}
 	return next
 }

@@ -351,3 +351,21 @@ func TestAdministratorsManageUsers(t *testing.T) {
 		}
 	})
 }
+
+func TestSignInGoesOnlyToLocalPages(t *testing.T) {
+	tests := []struct{ next, want string }{
+		{"/enkater/ny", "/enkater/ny"},
+		{"//evil.example", "/enkater"},
+		{"/\t/evil.example", "/enkater"},
+		{"/\\evil.example", "/enkater"},
+		{"https://evil.example", "/enkater"},
+		{"", "/enkater"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%q goes to %q", tt.next, tt.want), func(t *testing.T) {
+			if got := safeNext(tt.next, "/enkater"); got != tt.want {
+				t.Errorf("got %q; want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -69,9 +67,6 @@ func setLang(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	c.Cookie(&fiber.Cookie{Name: "lang", Value: code, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: "Lax", HTTPOnly: true})
-	back := c.Query("back", "/")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\r\n") {
-		back = "/"
-	}
+	back := safeNext(c.Query("back", "/"), "/") // also refuses "/\t/evil", which browsers read as "//evil"
 	return c.Redirect(back, fiber.StatusSeeOther)
 }
