@@ -81,7 +81,7 @@ func authorize(c *fiber.Ctx, a survey.Action, villages ...string) error {
 func (s *server) page(a survey.Action) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		post := c.Method() == fiber.MethodPost
-		if post && crossSite(c) {
+		if post && s.crossSite(c) {
 			return renderError(c, fiber.StatusForbidden, "Formuläret skickades från en annan webbplats och togs inte emot")
 		}
 		u, err := s.sessionUser(c)
@@ -108,21 +108,36 @@ func (s *server) page(a survey.Action) fiber.Handler {
 	}
 }
 
-// crossSite reports a form posted from another site: browsers say so in
-// Sec-Fetch-Site, older ones in Origin. Requests carrying neither (old
-// browsers, scripts) are judged by the form tokens alone.
-func crossSite(c *fiber.Ctx) bool {
+// crossSite reports a form posted from another site. Browsers say so in
+// Sec-Fetch-Site; older ones only send Origin, which must then name this
+// host (or the configured public address, for a proxy that rewrites Host).
+// Requests carrying neither (old browsers, scripts) are judged by the form
+// tokens alone.
+func (s *server) crossSite(c *fiber.Ctx) bool {
 	switch c.Get("Sec-Fetch-Site") {
-	case "", "same-origin", "none":
+	case "same-origin", "none":
+		return false
+	case "":
 	default:
 		return true
 	}
 	origin := c.Get(fiber.HeaderOrigin)
-	if origin == "" || origin == "null" {
-		return origin == "null"
+	if origin == "" {
+		return false
 	}
 	u, err := url.Parse(origin)
-	return err != nil || u.Host != c.Hostname()
+	if err != nil || origin == "null" {
+		return true
+	}
+	if u.Host == c.Hostname() {
+		return false
+	}
+	if s.cfg.PublicURL != "" {
+		if p, err := url.Parse(s.cfg.PublicURL); err == nil && p.Host == u.Host {
+			return false
+		}
+	}
+	return true
 }
 
 // sessionUser resolves the session cookie to an active user, noting the

@@ -6,6 +6,8 @@ import "github.com/forankra/forankra/survey"
 // codes, paper responses, audit).
 func init() {
 	for k, v := range map[string]string{
+		"Logga in (för kommunens och byarnas personal)": "Sign in (for municipal and village staff)",
+		"Svar":    "Responses",
 		"Enkäter": "Surveys", "Byar": "Villages", "Användare": "Users", "Logg": "Log",
 		"För tjänstepersoner, politiker, byrepresentanter, forumets ledamöter och administratörer. Den som svarar på en enkät behöver inget konto.": "For officials, politicians, village representatives, forum members and administrators. Residents answering a survey need no account.",
 		"E-postadress": "Email address", "Lösenord": "Password",

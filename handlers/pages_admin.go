@@ -66,7 +66,7 @@ func (s *server) signInSubmit(c *fiber.Ctx) error {
 	if len(f.Email) > 200 {
 		f.Email = f.Email[:200]
 	}
-	if crossSite(c) {
+	if s.crossSite(c) {
 		return renderError(c, fiber.StatusForbidden, "Formuläret skickades från en annan webbplats och togs inte emot")
 	}
 	cx, cancel := ctx(c)

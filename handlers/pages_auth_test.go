@@ -313,3 +313,18 @@ func TestSecurityHeadersAreOnSignedInPages(t *testing.T) {
 		}
 	}
 }
+
+func TestThePublicAddressIsPrintedAndTrustedAsOrigin(t *testing.T) {
+	ta := newTestApp(t)
+	ta.app = New(Config{DB: ta.db, Now: func() time.Time { return ta.now }, PublicURL: "https://forankra.kommun.se/"})
+	adm := ta.account(survey.RoleAdmin)
+	id := ta.openSurvey(adm.token)
+	_, page, _ := ta.page("GET", "/enkater/"+id, adm, nil)
+	if !strings.Contains(string(page), `href="https://forankra.kommun.se/s/`+id+`/aby"`) {
+		t.Errorf("got a page without the public link; want it")
+	}
+	// A proxy that rewrites Host, and a browser that sends Origin only.
+	if code, _, _ := ta.page("POST", "/admin/byar", adm, url.Values{"name": {"Cby"}}, "Origin", "https://forankra.kommun.se"); code != http.StatusSeeOther {
+		t.Errorf("a post from the public origin: got %d; want 303", code)
+	}
+}

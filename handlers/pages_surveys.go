@@ -132,11 +132,12 @@ type surveyView struct {
 
 // villageLink is one village of a survey with its phone link.
 type villageLink struct {
-	Village  survey.Village
-	Link     string
-	QR       template.URL
-	Codes    storage.CodeCount
-	CanPaper bool
+	Village   survey.Village
+	Link      string
+	QR        template.URL
+	Codes     storage.CodeCount
+	Responses int
+	CanPaper  bool
 }
 
 // questionForm is the add-question form as posted.
@@ -158,9 +159,14 @@ func (s *server) renderSurvey(c *fiber.Ctx, status int, sv *survey.Survey, v sur
 	cx, cancel := ctx(c)
 	defer cancel()
 	u := currentUser(c)
-	n, err := s.responses.Count(cx, sv.ID)
+	tallies, err := s.responses.Tallies(cx, sv.ID)
 	if err != nil {
 		return err
+	}
+	n, perVillage := 0, map[string]int{}
+	for _, t := range tallies {
+		n += t.Responses
+		perVillage[t.Village] = t.Responses
 	}
 	var counts map[string]storage.CodeCount
 	if sv.Access == survey.AccessCode {
@@ -183,7 +189,7 @@ func (s *server) renderSurvey(c *fiber.Ctx, status int, sv *survey.Survey, v sur
 		if !ok {
 			vl = survey.Village{Slug: slug, Name: slug}
 		}
-		link := villageLink{Village: vl, Link: s.phoneLink(c, sv.ID, slug, ""), Codes: counts[slug],
+		link := villageLink{Village: vl, Link: s.phoneLink(c, sv.ID, slug, ""), Codes: counts[slug], Responses: perVillage[slug],
 			CanPaper: sv.Status == survey.Open && survey.Can(u, survey.EnterPaperResponse, slug)}
 		if sv.Access == survey.AccessLink {
 			link.QR = qrDataURI(link.Link, 200)

@@ -145,7 +145,7 @@ func (s *server) phoneSubmit(c *fiber.Ctx) error {
 	if err := s.phoneToken(c, f); err != nil {
 		return err
 	}
-	if crossSite(c) {
+	if s.crossSite(c) {
 		return renderError(c, fiber.StatusForbidden, "Formuläret skickades från en annan webbplats och togs inte emot")
 	}
 	if ok, err := s.checkFormToken(cx, c.FormValue("_token"), "phone", phoneBinding(sv.ID, v.Slug, f.Nonce), phoneTokenTTL); err != nil {
