@@ -17,6 +17,32 @@ type formErrors struct {
 	List []survey.FieldError
 }
 
+// fieldNames are the Swedish names of form fields, for the error summary.
+var fieldNames = map[string]string{
+	"email": "E-postadress", "name": "Namn", "password": "Lösenord", "role": "Roll", "villages": "Byar",
+	"active": "Aktivt konto", "slug": "Kortnamn", "population": "Invånare", "title": "Rubrik",
+	"description": "Beskrivning", "access": "Vem kan svara", "prompt": "Frågan", "type": "Typ av fråga",
+	"options": "Svarsalternativ", "min": "Lägsta", "max": "Högsta", "key": "Nyckel", "help": "Hjälptext",
+	"village": "By", "count": "Antal koder", "questions": "Frågor",
+}
+
+// summaryLine is one line of a form's error summary.
+type summaryLine struct{ Anchor, Label, Message string }
+
+// Summary lists the problems with the names of their fields, each linking
+// to its field.
+func (fe formErrors) Summary() []summaryLine {
+	out := make([]summaryLine, 0, len(fe.List))
+	for _, f := range fe.List {
+		base := f.Field
+		if i := strings.IndexAny(base, ".["); i > 0 {
+			base = base[:i]
+		}
+		out = append(out, summaryLine{Anchor: base, Label: fieldNames[base], Message: f.Message})
+	}
+	return out
+}
+
 func newFormErrors(err error) (formErrors, bool) {
 	var verr *survey.ValidationError
 	if !errors.As(err, &verr) {
