@@ -144,13 +144,18 @@ func (s *server) routes(app *fiber.App) {
 	api.Post("/surveys/:id/close", s.api(survey.ManageSurvey), s.closeSurvey)
 	api.Post("/surveys/:id/responses", s.createResponse)
 	api.Get("/surveys/:id/responses.csv", s.api(survey.ReadSurveyResults), s.responsesCSV)
-
 	// auth: users, codes, audit (API) and the signed-in pages.
 	api.Get("/users", s.api(survey.ManageUsers), s.listUsers)
 	api.Post("/users", s.api(survey.ManageUsers), s.createUser)
 	api.Patch("/users/:id", s.api(survey.ManageUsers), s.updateUser)
 	api.Post("/surveys/:id/codes", s.api(survey.ManageSurvey), s.createCodes)
 	api.Get("/audit", s.api(survey.ReadAudit), s.listAudit)
+	// signedIn is for routes whose handler checks survey.Can itself. Its
+	// middleware runs for every /api/v1 route registered after it, so it
+	// comes after every public API route.
+	signedIn := api.Group("", s.requireUser)
+	_ = signedIn
+
 	app.Get("/logga-in", s.signInPage)
 	app.Post("/logga-in", s.signInSubmit)
 	app.Post("/logga-ut", s.page(survey.ManageOwnAccount), s.signOut)
