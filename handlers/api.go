@@ -54,6 +54,7 @@ func (s *server) createToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": token, "expires": s.now().Add(tokenTTL).UTC().Format(time.RFC3339)})
 }
 
