@@ -328,3 +328,27 @@ func TestThePublicAddressIsPrintedAndTrustedAsOrigin(t *testing.T) {
 		t.Errorf("a post from the public origin: got %d; want 303", code)
 	}
 }
+
+func TestSignedInPagesRenderInEnglish(t *testing.T) {
+	ta := newTestApp(t)
+	adm := ta.account(survey.RoleAdmin)
+	id := ta.openSurvey(adm.token)
+	codeID := ta.codeSurvey(adm.token)
+	for _, path := range []string{"/enkater", "/enkater/ny", "/enkater/" + id, "/enkater/" + codeID + "/koder",
+		"/enkater/" + id + "/papper/aby", "/admin/byar", "/admin/anvandare", "/admin/logg", "/logga-in"} {
+		t.Run(path, func(t *testing.T) {
+			req, _ := http.NewRequest("GET", path, nil)
+			req.AddCookie(&http.Cookie{Name: sessionCookie, Value: adm.session})
+			req.AddCookie(&http.Cookie{Name: "lang", Value: "en"})
+			resp, err := ta.app.Test(req, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || !strings.Contains(string(b), `<html lang="en">`) || !strings.Contains(string(b), "Sign out") && path != "/logga-in" {
+				t.Errorf("got %d; want 200 in English with the sign-out button", resp.StatusCode)
+			}
+		})
+	}
+}
