@@ -4,6 +4,9 @@ go 1.26.8
 
 require (
 	github.com/go-playground/validator/v10 v10.30.6
+	github.com/golang/freetype v0.0.0-20170609003504-e2365dfdc4a0
+	github.com/wcharczuk/go-chart/v2 v2.1.2
+	golang.org/x/image v0.18.0
 	golang.org/x/text v0.43.0
 )
 
