@@ -244,7 +244,7 @@ func axeScript(t *testing.T) string {
 		browser.axe, browser.axeErr = string(b), err
 	})
 	if browser.axeErr != nil {
-		skipOrFail(t, "the accessibility scan needs axe-core: npm install --prefix .ci axe-core@4 (or set FORANKRA_AXE): "+browser.axeErr.Error())
+		skipOrFail(t, "the accessibility scan needs axe-core: npm ci --prefix .ci, which installs axe-core@4 (or set FORANKRA_AXE): "+browser.axeErr.Error())
 	}
 	return browser.axe
 }
