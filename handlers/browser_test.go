@@ -4,7 +4,10 @@ package handlers
 // through the real service, over a real HTTP listener on 127.0.0.1 and a real
 // database. One browser is started per test binary, on first use; every test
 // gets its own tab in its own browser context (fresh cookies and
-// localStorage) at a 360×740 phone viewport.
+// localStorage) at a 360×740 phone viewport. The tests live in package
+// handlers, beside the other handler tests, so they reuse newTestApp,
+// ta.user and the embedded database that TestMain starts, and reach the
+// stores directly to check what was saved.
 //
 // To add a page to the browser tests:
 //
@@ -146,6 +149,7 @@ func newTab(t *testing.T) context.Context {
 	}
 	ctx, cancel := context.WithTimeout(tab, tabTimeout)
 	t.Cleanup(func() { cancel(); closeTab() })
+	watchConsole(t, ctx)
 	mustDo(t, ctx,
 		chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateMobile, chromedp.EmulatePortrait),
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
@@ -154,6 +158,37 @@ func newTab(t *testing.T) context.Context {
 		}),
 	)
 	return ctx
+}
+
+// watchConsole fails the test, when it ends, if a page in the tab threw an
+// uncaught exception or broke the Content-Security-Policy.
+func watchConsole(t *testing.T, ctx context.Context) {
+	var mu sync.Mutex
+	var bad []string
+	msgs := chromedp.Console(ctx)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.IsException() || strings.Contains(m.Text, "Content Security Policy") {
+				mu.Lock()
+				where := ""
+				if m.URL != "" {
+					where = fmt.Sprintf(" (%s:%d)", m.URL, m.Line+1)
+				}
+				bad = append(bad, m.String()+where)
+				mu.Unlock()
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(bad) > 0 {
+			t.Errorf("the page reported script errors or CSP violations:\n  %s", strings.Join(bad, "\n  "))
+		}
+	})
 }
 
 // mustDo runs the actions in the tab or fails the test.
