@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/forankra/forankra/storage"
@@ -183,6 +184,20 @@ func TestPhoneSurveyInTheBrowser(t *testing.T) {
 		}
 		mustDo(t, p.tab, chromedp.Reload()) // the next load sends the queued answers with the same nonce
 		waitFor(t, p.tab, "the thank-you page after the resend", thanksArrived, 15*time.Second)
+		p.wantStoredOnce(t)
+	})
+
+	t.Run("when the phone cannot store anything the form posts itself", func(t *testing.T) {
+		p := newPhoneRun(t)
+		if _, err := chromedp.Call(p.tab, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+			Source: `Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError') }`,
+		}); err != nil {
+			t.Fatal(err)
+		}
+		mustDo(t, p.tab, chromedp.Navigate(p.page))
+		p.answerByPointer(t)
+		mustDo(t, p.tab, chromedp.Click(chromedp.CSS("form.survey button[type=submit]")))
+		waitFor(t, p.tab, "the thank-you page", thanksArrived, 10*time.Second)
 		p.wantStoredOnce(t)
 	})
 

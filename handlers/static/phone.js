@@ -2,7 +2,8 @@
 // them when there is a connection. The form works without this script; the
 // hidden nonce makes a resend the same response on the server.
 (function () {
-  var f = document.querySelector('form[data-autosave]'), S = window.localStorage
+  var f = document.querySelector('form[data-autosave]'), S
+  try { S = window.localStorage } catch (x) {}
   if (!f || !S || !window.fetch || !window.URLSearchParams || !window.FormData) return
   var k = 'forankra:' + f.getAttribute('data-autosave'), qk = k + ':queued',
     st = document.getElementById('save-status'), busy = 0, timer, e
@@ -46,8 +47,10 @@
     })
   }
   f.addEventListener('submit', function (ev) {
+    var b = body()
+    put(qk, b)
+    if (get(qk) !== b) return // nowhere to keep it: the browser posts the form itself
     ev.preventDefault()
-    put(qk, body())
     send()
   })
   function save () { put(k, body()) }
