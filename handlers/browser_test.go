@@ -15,6 +15,7 @@ package handlers
 //	base := ta.serve()                       // the service on 127.0.0.1:0
 //	mustDo(t, tab, chromedp.Navigate(base+"/some/page"))
 //	scanPage(t, tab, "the page")             // axe-core: no WCAG 2.1 A/AA violations
+//	scanURL(t, tab, base+"/other", "other")  // the same after a navigation
 //
 // Settings: FORANKRA_CHROMIUM names the browser (default: chromium on PATH),
 // FORANKRA_AXE the axe-core script (default: .ci/node_modules/axe-core/axe.min.js).
@@ -316,6 +317,13 @@ func scanPage(t *testing.T, ctx context.Context, name string) axeResult {
 	}
 	t.Error(res.report(name + " (" + loc + ")"))
 	return res
+}
+
+// scanURL opens the page in the tab and scans it as scanPage does.
+func scanURL(t *testing.T, ctx context.Context, url, name string) axeResult {
+	t.Helper()
+	mustDo(t, ctx, chromedp.Navigate(url))
+	return scanPage(t, ctx, name)
 }
 
 // report lists the violations readably: rule, impact, help, and each element

@@ -344,8 +344,7 @@ func TestPhonePagesPassTheAccessibilityScan(t *testing.T) {
 		waitFor(t, p.tab, "the thank-you page", thanksArrived, 15*time.Second)
 	})
 	t.Run("the thank-you page", func(t *testing.T) {
-		mustDo(t, p.tab, chromedp.Navigate(p.page+"/tack"))
-		scanPage(t, p.tab, "the thank-you page")
+		scanURL(t, p.tab, p.page+"/tack", "the thank-you page")
 	})
 }
 
