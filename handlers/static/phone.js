@@ -12,9 +12,12 @@
   function body () { return new URLSearchParams(new FormData(f)).toString() }
   function say (t) { if (st) st.textContent = t || '' }
   // fill sets the form's controls to the answers in s, a urlencoded form.
-  function fill (s) {
+  // A draft (fresh) keeps this page's nonce and signed token: they belong
+  // together, and the page's are new.
+  function fill (s, fresh) {
     var p = new URLSearchParams(s), i, el, v
     for (i = 0; (el = f.elements[i]); i++) {
+      if (fresh && (el.name === 'nonce' || el.name === '_token')) continue
       if (!el.name || !p.has(el.name)) {
         if (el.type === 'checkbox' || el.type === 'radio') el.checked = false
         continue
@@ -62,6 +65,6 @@
     fill(q)
     say(st && st.getAttribute('data-queued'))
     send()
-  } else if (d) fill(d)
+  } else if (d) fill(d, 1)
   if ((e = document.getElementById('errors'))) e.focus()
 })()

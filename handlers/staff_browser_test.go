@@ -1,0 +1,78 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/forankra/forankra/survey"
+)
+
+// TestStaffPagesInTheBrowser signs in through the real form, builds and
+// opens a survey, makes codes and visits every staff page in Chromium, with
+// an axe-core scan (WCAG 2.1 A/AA) of each and no CSP violation or script
+// error allowed.
+func TestStaffPagesInTheBrowser(t *testing.T) {
+	tab := newTab(t)
+	axeScript(t)
+	ta := newTestApp(t)
+	adm := ta.account(survey.RoleAdmin)
+	for _, name := range []string{"Åby", "Bäckby"} {
+		if code, b := ta.do("POST", "/api/v1/villages", adm.token, map[string]any{"name": name}); code != http.StatusCreated {
+			t.Fatalf("village: got %d %s", code, b)
+		}
+	}
+	base := ta.serve()
+	at := func(path string) string {
+		return fmt.Sprintf(`location.pathname === %q && document.readyState === 'complete'`, path)
+	}
+	submit := func(form string) chromedp.Action[chromedp.Void] {
+		return chromedp.Click(chromedp.CSS(`form[action$="` + form + `"] button[type=submit]`))
+	}
+
+	scanURL(t, tab, base+"/logga-in", "the sign-in page")
+	mustDo(t, tab, chromedp.SendKeys(chromedp.ID("email"), adm.user.Email), chromedp.SendKeys(chromedp.ID("password"), "fel lösenord!"), submit("/logga-in"))
+	waitFor(t, tab, "the sign-in error", `document.getElementById('signin-error') && document.readyState === 'complete'`, 10*time.Second)
+	scanPage(t, tab, "the sign-in page with an error")
+	mustDo(t, tab, chromedp.SendKeys(chromedp.ID("password"), "ett-långt-lösenord"), submit("/logga-in"))
+	waitFor(t, tab, "the survey list", at("/enkater"), 10*time.Second)
+	scanPage(t, tab, "the survey list")
+
+	scanURL(t, tab, base+"/enkater/ny", "the new survey page")
+	mustDo(t, tab, chromedp.SendKeys(chromedp.ID("title"), "Byns framtid"), chromedp.Click(chromedp.ID("village-aby")), submit("/enkater/ny"))
+	waitFor(t, tab, "the builder", `/^\/enkater\/[0-9a-f]{24}$/.test(location.pathname) && document.readyState === 'complete'`, 10*time.Second)
+	path := eval[string](t, tab, "location.pathname")
+	scanPage(t, tab, "the builder of an empty draft")
+	mustDo(t, tab, chromedp.SendKeys(chromedp.ID("prompt"), "Vad är viktigast?"), chromedp.SendKeys(chromedp.ID("options"), "Skolan\nVägen"), submit("/fragor"))
+	waitFor(t, tab, "the first question", `document.getElementById('q-q1') && document.readyState === 'complete'`, 10*time.Second)
+	mustDo(t, tab, submit("/fragor"))
+	waitFor(t, tab, "the question form's errors", `document.getElementById('prompt-err') && document.readyState === 'complete'`, 10*time.Second)
+	scanPage(t, tab, "the builder with errors")
+	mustDo(t, tab, submit("/oppna"))
+	waitFor(t, tab, "the open survey", `document.querySelector('form[action$="/stang"]') && document.readyState === 'complete'`, 10*time.Second)
+	if w := eval[int](t, tab, "document.querySelector('img.qr').naturalWidth"); w != 200 {
+		t.Errorf("got a QR image %d px wide; want it drawn at 200 (allowed by the CSP)", w)
+	}
+	scanPage(t, tab, "the open survey's page")
+	scanURL(t, tab, base+path+"/papper/aby", "the paper response page")
+
+	code, b := ta.do("POST", "/api/v1/surveys", adm.token, map[string]any{"title": "Med kod", "villages": []string{"aby"}, "access": "code",
+		"questions": []map[string]any{{"key": "q1", "type": "likert", "prompt": "Bra?"}}})
+	if code != http.StatusCreated {
+		t.Fatalf("code survey: got %d %s", code, b)
+	}
+	codeSurvey := "/enkater/" + decode[map[string]any](t, b)["id"].(string)
+	scanURL(t, tab, base+codeSurvey+"/koder", "the codes page")
+	mustDo(t, tab, chromedp.SetValue(chromedp.ID("count"), "3"), submit("/koder"))
+	waitFor(t, tab, "the code sheet", `document.querySelectorAll('.codecard img').length === 3 && document.readyState === 'complete'`, 10*time.Second)
+	scanPage(t, tab, "the code sheet")
+
+	for _, p := range []string{"/admin/byar", "/admin/anvandare", "/admin/logg"} {
+		scanURL(t, tab, base+p, p)
+	}
+	mustDo(t, tab, submit("/logga-ut"))
+	waitFor(t, tab, "the start page", at("/"), 10*time.Second)
+}
