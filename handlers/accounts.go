@@ -77,7 +77,8 @@ func (s *server) updateUser(c *fiber.Ctx) error {
 }
 
 // changeUser applies, stores and audits a change to an account, for the API
-// and the page. A deactivated account loses its tokens and sessions at once.
+// and the page. A deactivated account, or one given a new password, loses its
+// tokens and sessions at once.
 func (s *server) changeUser(c *fiber.Ctx, id string, ch survey.UserChange) (survey.User, error) {
 	cx, cancel := ctx(c)
 	defer cancel()
@@ -96,7 +97,9 @@ func (s *server) changeUser(c *fiber.Ctx, id string, ch survey.UserChange) (surv
 	if err := s.users.Update(cx, u, hash); err != nil {
 		return survey.User{}, err
 	}
-	if !u.Active {
+	if !u.Active || hash != "" {
+		// Deactivated, or a new password (perhaps because the old one
+		// leaked): every way in that the old state gave ends now.
 		if err := s.tokens.RevokeUser(cx, u.ID); err != nil {
 			return survey.User{}, err
 		}

@@ -323,6 +323,18 @@ func TestAdministratorsManageUsers(t *testing.T) {
 			t.Errorf("signing in deactivated: got %d; want 401", code)
 		}
 	})
+	t.Run("a new password ends the user's tokens and sessions", func(t *testing.T) {
+		u := ta.account(survey.RoleForum)
+		if code, b := ta.do("PATCH", "/api/v1/users/"+u.user.ID, adm.token, map[string]any{"password": "ett-nytt-långt-lösenord"}); code != 200 {
+			t.Fatalf("got %d %s; want 200", code, b)
+		}
+		if code, _ := ta.do("GET", "/api/v1/villages", u.token, nil); code != http.StatusUnauthorized {
+			t.Errorf("old token: got %d; want 401", code)
+		}
+		if code, _ := ta.do("POST", "/api/v1/tokens", "", map[string]string{"email": u.user.Email, "password": "ett-nytt-långt-lösenord"}); code != http.StatusCreated {
+			t.Errorf("the new password: got %d; want 201", code)
+		}
+	})
 	t.Run("a role change to official drops the villages", func(t *testing.T) {
 		code, b := ta.do("PATCH", "/api/v1/users/"+repID, adm.token, map[string]any{"role": "official"})
 		if u := decode[survey.User](t, b); code != 200 || u.Role != "official" || len(u.Villages) != 0 {
