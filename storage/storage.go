@@ -106,7 +106,10 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 			return fmt.Errorf("index för %s: %w", name, translate(err))
 		}
 	}
-	return nil
+	if err := d.ensureRemissIndexes(ctx); err != nil {
+		return err
+	}
+	return d.ensureAuditIndexes(ctx)
 }
 
 // translate maps driver errors to survey's sentinels.

@@ -502,3 +502,47 @@ func Summarize(p *Proposal, r *Remiss, answers []RemissAnswer, now time.Time) Re
 	sort.SliceStable(s.Answers, func(i, j int) bool { return order[s.Answers[i].Village] < order[s.Answers[j].Village] })
 	return s
 }
+
+// Outbox message statuses.
+const (
+	MessageQueued = "queued" // waiting; stays so when no mail server is configured
+	MessageSent   = "sent"
+	MessageFailed = "failed"
+)
+
+// OutboxMessage is an e-mail the service owes someone, kept so that officials
+// can see what was sent, and what could not be.
+type OutboxMessage struct {
+	ID       string     `json:"id"`
+	To       string     `json:"to"`
+	ToName   string     `json:"to_name,omitempty"`
+	Subject  string     `json:"subject"`
+	Body     string     `json:"body"`
+	Remiss   string     `json:"remiss,omitempty"`
+	Village  string     `json:"village,omitempty"`
+	Status   string     `json:"status"`
+	Created  time.Time  `json:"created"`
+	Sent     *time.Time `json:"sent,omitempty"`
+	Error    string     `json:"error,omitempty"`
+	Attempts int        `json:"attempts"`
+}
+
+// Reminder is the message that reminds a village's representative to answer
+// a round before its deadline.
+func Reminder(p *Proposal, r *Remiss, village string, to *User, now time.Time) OutboxMessage {
+	days := r.DaysLeft(now)
+	var left string
+	switch {
+	case days == 0:
+		left = "Sista svarsdagen är i dag."
+	case days == 1:
+		left = "Det är 1 dag kvar."
+	default:
+		left = fmt.Sprintf("Det är %d dagar kvar.", days)
+	}
+	body := fmt.Sprintf("Hej %s!\n\nKommunen väntar på svar från %s på remissen om medborgarförslaget ”%s”.\n"+
+		"Sista svarsdag: %s (svar tas emot till midnatt). %s\n\nSvara här: /remisser/%s/svara/%s\n\nHälsningar\nFörankra\n",
+		to.Name, village, p.Title, r.Deadline, left, r.ID, village)
+	return OutboxMessage{To: to.Email, ToName: to.Name, Subject: "Påminnelse: remiss om ”" + p.Title + "”",
+		Body: body, Remiss: r.ID, Village: village, Status: MessageQueued, Created: now.UTC()}
+}
