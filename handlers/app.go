@@ -22,6 +22,9 @@ type Config struct {
 	MinN int
 	// BodyLimit is the largest request body accepted, in bytes.
 	BodyLimit int
+	// SMTPAddr (host:port) and SMTPFrom configure outgoing e-mail (remiss
+	// reminders); without them messages stay in the outbox.
+	SMTPAddr, SMTPFrom string
 }
 
 // server carries the stores and settings that the handlers close over.
@@ -35,6 +38,7 @@ type server struct {
 	responses *storage.Responses
 	users     *storage.Users
 	tokens    *storage.Tokens
+	remiss    *remissDeps
 }
 
 // New builds the Fiber app with every route of the service.
@@ -58,6 +62,7 @@ func New(cfg Config) *fiber.App {
 		responses: storage.NewResponses(cfg.DB),
 		users:     storage.NewUsers(cfg.DB),
 		tokens:    storage.NewTokens(cfg.DB),
+		remiss:    newRemissDeps(cfg),
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "Förankra",
@@ -103,6 +108,39 @@ func (s *server) routes(app *fiber.App) {
 	signedIn.Get("/surveys/:id/responses.csv", s.responsesCSV)
 	// GET /surveys/:id answers anonymous callers too, without the count.
 	api.Get("/surveys/:id", s.optionalUser, s.getSurvey)
+
+	// Remiss: citizen proposals, remiss rounds, answers, follow-up, summary.
+	signedIn.Get("/proposals", s.apiListProposals)
+	signedIn.Post("/proposals", s.apiCreateProposal)
+	signedIn.Get("/proposals/:id", s.apiGetProposal)
+	signedIn.Delete("/proposals/:id/submitted_by", s.apiEraseSubmitter)
+	signedIn.Post("/proposals/:id/remiss", s.apiSendRemiss)
+	signedIn.Post("/proposals/:id/decision", s.apiDecide)
+	signedIn.Get("/remisses", s.apiListRemisses)
+	signedIn.Get("/remisses/:id", s.apiGetRemiss)
+	signedIn.Patch("/remisses/:id", s.apiMoveDeadline)
+	signedIn.Post("/remisses/:id/close", s.apiCloseRemiss)
+	signedIn.Post("/remisses/:id/answers", s.apiAnswerRemiss)
+	signedIn.Get("/remisses/:id/summary", s.apiRemissSummary)
+	signedIn.Get("/remisses/:id/summary.csv", s.apiRemissSummaryCSV)
+	signedIn.Post("/remisses/:id/reminders", s.apiReminders)
+	signedIn.Get("/outbox", s.apiOutbox)
+	// Their pages; the user comes from the session (or a bearer token).
+	app.Get("/forslag", s.pageUser, s.proposalsPage)
+	app.Get("/forslag/ny", s.pageUser, s.newProposalPage)
+	app.Post("/forslag/ny", s.pageUser, s.newProposalSubmit)
+	app.Get("/forslag/:id", s.pageUser, s.proposalPage)
+	app.Post("/forslag/:id/remiss", s.pageUser, s.sendRemissSubmit)
+	app.Post("/forslag/:id/beslut", s.pageUser, s.decisionSubmit)
+	app.Post("/forslag/:id/radera-namn", s.pageUser, s.eraseSubmitterSubmit)
+	app.Get("/remisser", s.pageUser, s.remissInboxPage)
+	app.Get("/remisser/:id", s.pageUser, s.remissFollowUpPage)
+	app.Post("/remisser/:id/paminn", s.pageUser, s.remindersSubmit)
+	app.Post("/remisser/:id/svarstid", s.pageUser, s.moveDeadlineSubmit)
+	app.Post("/remisser/:id/stang", s.pageUser, s.closeRemissSubmit)
+	app.Get("/remisser/:id/sammanstallning", s.pageUser, s.remissSummaryPage)
+	app.Get("/remisser/:id/svara/:village", s.pageUser, s.answerPage)
+	app.Post("/remisser/:id/svara/:village", s.pageUser, s.answerSubmit)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

@@ -457,24 +457,29 @@ func (a *RemissAnswer) Version(replacedBy string, replacedAt time.Time) AnswerVe
 // RemissSummary is the compilation of a round (remissammanställning) for the
 // politicians.
 type RemissSummary struct {
-	Remiss   string         `json:"remiss"`
-	Proposal *Proposal      `json:"proposal"`
-	Villages []string       `json:"villages"`
-	Question string         `json:"question,omitempty"`
-	Deadline Date           `json:"deadline"`
-	Status   string         `json:"status"`
-	DaysLeft int            `json:"days_left"`
-	Counts   map[string]int `json:"counts"`
-	Answers  []RemissAnswer `json:"answers"`
-	Missing  []string       `json:"missing"`
-	Answered []string       `json:"answered"`
+	Remiss string `json:"remiss"`
+	// Proposal is the proposal's id; its title, text and dates follow.
+	Proposal         string         `json:"proposal"`
+	ProposalTitle    string         `json:"proposal_title"`
+	ProposalBody     string         `json:"proposal_body"`
+	ProposalReceived Date           `json:"proposal_received"`
+	Villages         []string       `json:"villages"`
+	Question         string         `json:"question,omitempty"`
+	Deadline         Date           `json:"deadline"`
+	Status           string         `json:"status"`
+	DaysLeft         int            `json:"days_left"`
+	Counts           map[string]int `json:"counts"`
+	Answers          []RemissAnswer `json:"answers"`
+	Missing          []string       `json:"missing"`
+	Answered         []string       `json:"answered"`
 }
 
 // Summarize compiles the round's answers at now: counts for every stance
 // (zero included), answers in the round's village order, and the villages
 // that have not answered.
 func Summarize(p *Proposal, r *Remiss, answers []RemissAnswer, now time.Time) RemissSummary {
-	s := RemissSummary{Remiss: r.ID, Proposal: p, Villages: r.Villages, Question: r.Question,
+	s := RemissSummary{Remiss: r.ID, Proposal: p.ID, ProposalTitle: p.Title, ProposalBody: p.Body,
+		ProposalReceived: p.Received, Villages: r.Villages, Question: r.Question,
 		Deadline: r.Deadline, Status: r.CurrentStatus(now), DaysLeft: r.DaysLeft(now),
 		Counts: map[string]int{}, Answers: []RemissAnswer{}, Missing: []string{}, Answered: []string{}}
 	for _, st := range Stances {
