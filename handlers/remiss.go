@@ -273,6 +273,18 @@ func (s *server) answerRemiss(cx context.Context, u *survey.User, id string, in 
 	if err != nil {
 		return nil, false, err
 	}
+	if replaced {
+		// Read it back with the versions it replaced.
+		answers, err := s.remiss.remisses.Answers(cx, r)
+		if err != nil {
+			return nil, false, err
+		}
+		for i := range answers {
+			if answers[i].Village == a.Village {
+				a.History = answers[i].History
+			}
+		}
+	}
 	return a, replaced, nil
 }
 

@@ -116,14 +116,15 @@ func TestRemissRoundFromProposalToDecision(t *testing.T) {
 		motivation string
 		want       int
 		field      string
+		history    int // replaced versions in a 201's body
 	}{
-		{"a representative answering for another village is refused with 403", repA, "backby", "support", "Ja", http.StatusForbidden, ""},
-		{"an official cannot answer for a village", official, "aby", "support", "Ja", http.StatusForbidden, ""},
-		{"an unknown stance is refused with 422 naming stance", repA, "aby", "kanske", "Vi vet inte", http.StatusUnprocessableEntity, "stance"},
-		{"a village outside the round is refused with 422", ta.user("admin"), "nowhere", "support", "Ja", http.StatusUnprocessableEntity, "village"},
-		{"a representative answers for their village", repA, "aby", "support", "Bra för byn", http.StatusCreated, ""},
-		{"the representative changes the answer before the deadline", repA, "aby", "support_with_changes", "Bra, men bygg den längre", http.StatusCreated, ""},
-		{"another village answers", repB, "backby", "oppose", "För dyrt", http.StatusCreated, ""},
+		{"a representative answering for another village is refused with 403", repA, "backby", "support", "Ja", http.StatusForbidden, "", 0},
+		{"an official cannot answer for a village", official, "aby", "support", "Ja", http.StatusForbidden, "", 0},
+		{"an unknown stance is refused with 422 naming stance", repA, "aby", "kanske", "Vi vet inte", http.StatusUnprocessableEntity, "stance", 0},
+		{"a village outside the round is refused with 422", ta.user("admin"), "nowhere", "support", "Ja", http.StatusUnprocessableEntity, "village", 0},
+		{"a representative answers for their village", repA, "aby", "support", "Bra för byn", http.StatusCreated, "", 0},
+		{"the representative changes the answer before the deadline", repA, "aby", "support_with_changes", "Bra, men bygg den längre", http.StatusCreated, "", 1},
+		{"another village answers", repB, "backby", "oppose", "För dyrt", http.StatusCreated, "", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,6 +135,15 @@ func TestRemissRoundFromProposalToDecision(t *testing.T) {
 			if tt.field != "" {
 				if e := decode[apiError](t, b); len(e.Errors) == 0 || e.Errors[0].Field != tt.field {
 					t.Errorf("got errors %+v; want one on %s", e.Errors, tt.field)
+				}
+			}
+			if code == http.StatusCreated {
+				got := decode[struct {
+					Replaced bool  `json:"replaced"`
+					History  []any `json:"history"`
+				}](t, b)
+				if len(got.History) != tt.history || got.Replaced != (tt.history > 0) {
+					t.Errorf("got replaced=%v with %d earlier versions; want %d", got.Replaced, len(got.History), tt.history)
 				}
 			}
 		})

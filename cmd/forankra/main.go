@@ -46,6 +46,8 @@ type config struct {
 	repair      bool
 	dbTimeout   time.Duration
 	stopTimeout time.Duration
+	smtpAddr    string
+	smtpFrom    string
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -75,6 +77,8 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		return c, err
 	}
 	c.adminEmail, c.adminPass = getenv("FORANKRA_ADMIN_EMAIL"), getenv("FORANKRA_ADMIN_PASSWORD")
+	// Remiss reminders go by e-mail when both are set; otherwise they wait in the outbox.
+	c.smtpAddr, c.smtpFrom = getenv("FORANKRA_SMTP_ADDR"), getenv("FORANKRA_SMTP_FROM")
 	return c, nil
 }
 
@@ -126,7 +130,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		log.Info("demo data seeded", "survey", id, "phone_page", "/s/"+id+"/baggetorp")
 	}
 
-	app := handlers.New(handlers.Config{DB: db, Logger: log, MinN: cfg.minN})
+	app := handlers.New(handlers.Config{DB: db, Logger: log, MinN: cfg.minN, SMTPAddr: cfg.smtpAddr, SMTPFrom: cfg.smtpFrom})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("lyssna på %s: %w", cfg.addr, err)
