@@ -298,6 +298,10 @@ func TestRemissDeadlineEndsAtMidnightStockholmAcrossDaylightSaving(t *testing.T)
 		if code, b := ta.do("POST", "/api/v1/remisses/"+remiss+"/answers", rep, map[string]any{"village": "aby", "stance": "oppose", "motivation": "Nej"}); code != http.StatusCreated {
 			t.Fatalf("got %d %s; want 201", code, b)
 		}
+		entries, err := storage.NewAudit(ta.db).List(context.Background(), 1)
+		if err != nil || len(entries) != 1 || entries[0].Action != "remiss.deadline_moved" || entries[0].Detail != "från 2026-03-29 till 2026-04-05" {
+			t.Errorf("got audit %+v, %v; want the move from 2026-03-29 to 2026-04-05 recorded", entries, err)
+		}
 	})
 }
 
