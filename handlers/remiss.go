@@ -251,7 +251,7 @@ func (s *server) closeRemiss(cx context.Context, u *survey.User, id string) (*su
 	if err := s.refreshProposalStatus(cx, r.Proposal); err != nil {
 		return nil, err
 	}
-	s.record(cx, u, auditRemissClosed, "remiss/"+r.ID, "stängd före eller vid sista svarsdag "+r.Deadline.String())
+	s.record(cx, u, auditRemissClosed, "remiss/"+r.ID, fmt.Sprintf("stängd %s; sista svarsdag var %s", survey.DateOf(s.now()), r.Deadline))
 	return r, nil
 }
 
