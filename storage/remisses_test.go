@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -13,10 +12,6 @@ import (
 	"github.com/forankra/forankra/storage/dbtest"
 	"github.com/forankra/forankra/survey"
 )
-
-// TestMain starts the test database. (Should another test file of this
-// package bring its own TestMain, this one goes.)
-func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
 
 var remissNow = time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC)
 

@@ -139,22 +139,12 @@ func (q *Question) decodeJSON(r json.RawMessage) (Answer, string) {
 			return Answer{}, "Ordna alla alternativ"
 		}
 		return Answer{Options: list}, ""
-	case Likert:
-		var n json.Number
-		d := json.NewDecoder(bytes.NewReader(r))
-		d.UseNumber()
-		if d.Decode(&n) != nil {
-			return Answer{}, "Svaret ska vara ett heltal från 1 till 5"
-		}
-		i, err := strconv.Atoi(n.String())
-		if err != nil {
-			return Answer{}, "Svaret ska vara ett heltal från 1 till 5"
-		}
-		f := float64(i)
-		return Answer{Number: &f}, ""
-	case Number:
+	case Likert, Number:
 		var f float64
 		if json.Unmarshal(r, &f) != nil {
+			if q.Type == Likert {
+				return Answer{}, "Svaret ska vara ett heltal från 1 till 5"
+			}
 			return Answer{}, "Svaret ska vara ett tal"
 		}
 		return Answer{Number: &f}, ""

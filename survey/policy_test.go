@@ -1,0 +1,42 @@
+package survey
+
+import "testing"
+
+func TestCan(t *testing.T) {
+	user := func(role string, villages ...string) *User {
+		return &User{Role: role, Villages: villages, Active: true}
+	}
+	rep := user(RoleRepresentative, "aby")
+	inactive := user(RoleAdmin)
+	inactive.Active = false
+	tests := []struct {
+		name     string
+		u        *User
+		action   Action
+		villages []string
+		want     bool
+	}{
+		{"anonymous may do nothing", nil, ReadComparison, nil, false},
+		{"a deactivated admin may do nothing", inactive, ManageUsers, nil, false},
+		{"an admin manages users", user(RoleAdmin), ManageUsers, nil, true},
+		{"an official may not manage users", user(RoleOfficial), ManageUsers, nil, false},
+		{"an official manages surveys of any village", user(RoleOfficial), ManageSurvey, []string{"aby", "bby"}, true},
+		{"a politician manages proposals", user(RolePolitician), ManageProposals, nil, true},
+		{"a representative manages surveys of their village", rep, ManageSurvey, []string{"aby"}, true},
+		{"a representative may not manage a survey that includes another village", rep, ManageSurvey, []string{"aby", "bby"}, false},
+		{"a representative answers remisses for their village", rep, AnswerRemiss, []string{"aby"}, true},
+		{"a representative may not answer for another village", rep, AnswerRemiss, []string{"bby"}, false},
+		{"a representative reads results of a survey with their village", rep, ReadSurveyResults, []string{"aby", "bby"}, true},
+		{"a representative may not read another village's survey", rep, ReadSurveyResults, []string{"bby"}, false},
+		{"forum reads comparisons", user(RoleForum), ReadComparison, []string{"aby"}, true},
+		{"forum may not manage surveys", user(RoleForum), ManageSurvey, []string{"aby"}, false},
+		{"an official may not answer remisses", user(RoleOfficial), AnswerRemiss, []string{"aby"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Can(tt.u, tt.action, tt.villages...); got != tt.want {
+				t.Errorf("got %v; want %v", got, tt.want)
+			}
+		})
+	}
+}
