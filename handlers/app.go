@@ -123,6 +123,7 @@ func (s *server) routes(app *fiber.App) {
 	signedIn.Post("/remisses/:id/answers", s.apiAnswerRemiss)
 	signedIn.Get("/remisses/:id/summary", s.apiRemissSummary)
 	signedIn.Get("/remisses/:id/summary.csv", s.apiRemissSummaryCSV)
+	signedIn.Get("/remisses/:id/chart.:format", s.apiRemissChart)
 	signedIn.Post("/remisses/:id/reminders", s.apiReminders)
 	signedIn.Get("/outbox", s.apiOutbox)
 	// Their pages; the user comes from the session (or a bearer token).
@@ -139,6 +140,8 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/remisser/:id/svarstid", s.pageUser, s.moveDeadlineSubmit)
 	app.Post("/remisser/:id/stang", s.pageUser, s.closeRemissSubmit)
 	app.Get("/remisser/:id/sammanstallning", s.pageUser, s.remissSummaryPage)
+	app.Get("/remisser/:id/sammanstallning.csv", s.pageUser, s.apiRemissSummaryCSV)
+	app.Get("/remisser/:id/diagram.:format", s.pageUser, s.apiRemissChart)
 	app.Get("/remisser/:id/svara/:village", s.pageUser, s.answerPage)
 	app.Post("/remisser/:id/svara/:village", s.pageUser, s.answerSubmit)
 

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/forankra/forankra/charts"
 	"github.com/forankra/forankra/storage"
 	"github.com/forankra/forankra/survey"
 	"github.com/gofiber/fiber/v2"
@@ -727,4 +729,49 @@ func (s *server) apiRemissSummaryCSV(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="remissammanstallning-%s.csv"`, sum.Remiss))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.SendString(b.String())
+}
+
+// apiRemissChart draws the round's stances, one row a consulted village, as
+// PNG or SVG (charts.Remiss).
+func (s *server) apiRemissChart(c *fiber.Ctx) error {
+	format, err := charts.ParseFormat(c.Params("format"))
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	sum, _, err := s.summarize(cx, currentUser(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	n, err := s.names(cx)
+	if err != nil {
+		return err
+	}
+	ch := remissChart(sum, n)
+	var buf bytes.Buffer
+	if err := ch.Render(&buf, charts.Options{Format: format, Scale: 2}); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, format.ContentType())
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
+}
+
+// remissChart is the picture of a round's stances: every consulted village
+// in the round's order, those without an answer included.
+func remissChart(sum survey.RemissSummary, n names) charts.Remiss {
+	stance := map[string]string{}
+	for _, a := range sum.Answers {
+		stance[a.Village] = a.Stance
+	}
+	ch := charts.Remiss{Title: sum.ProposalTitle}
+	for _, v := range sum.Villages {
+		label := n.Village[v]
+		if label == "" {
+			label = v
+		}
+		ch.Villages = append(ch.Villages, charts.RemissVillage{Label: label, Stance: charts.ParseStance(stance[v])})
+	}
+	return ch
 }

@@ -442,12 +442,7 @@ func (s *server) remissPageData(c *fiber.Ctx, cx context.Context) (*remissPageDa
 	d := &remissPageData{Summary: sum, Remiss: r, Answers: answerRows(sum.Answers), Names: n, Stances: survey.Stances,
 		CanManage: survey.Can(u, survey.ManageProposals), Open: r.Accepting(s.now()) == nil,
 		Today: survey.DateOf(s.now()).String(), Form: formState{Values: url.Values{"deadline": {r.Deadline.String()}}}}
-	parts := make([]string, 0, len(survey.Stances))
-	for _, st := range survey.Stances {
-		parts = append(parts, fmt.Sprintf("%s %d", stanceNames[st], sum.Counts[st]))
-	}
-	d.ChartAlt = "Stapeldiagram över byarnas ställningstaganden: " + strings.Join(parts, ", ") +
-		fmt.Sprintf(", inget svar %d.", len(sum.Missing))
+	d.ChartAlt = remissChart(sum, n).AltText()
 	if d.CanManage {
 		msgs, err := s.remiss.outbox.List(cx, r.ID)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -494,12 +495,17 @@ func TestRemissPagesWalkTheSameFlow(t *testing.T) {
 
 	code, b = ta.page("GET", "/remisser/"+remiss+"/sammanstallning", official, nil)
 	page := string(b)
-	for _, want := range []string{"Remissammanställning", "/api/v1/remisses/" + remiss + "/chart.png", "Avstyrker 1", "Bäckby", "Styrelsemöte"} {
+	for _, want := range []string{"Remissammanställning", "/remisser/" + remiss + "/diagram.png", "1 avstyrker", "Bäckby", "Styrelsemöte"} {
 		if code != 200 || !strings.Contains(page, want) {
 			t.Errorf("summary page: got %d; want it to contain %q", code, want)
 		}
 	}
 
+	for _, tt := range []struct{ path, want string }{{"/diagram.png", "\x89PNG"}, {"/diagram.svg", "<svg"}, {"/sammanstallning.csv", "ställningstagande"}} {
+		if code, b := ta.page("GET", "/remisser/"+remiss+tt.path, official, nil); code != 200 || !strings.Contains(string(b), tt.want) {
+			t.Errorf("GET %s from the summary page: got %d; want 200 with %q", tt.path, code, tt.want)
+		}
+	}
 	if code, _ := ta.page("POST", "/remisser/"+remiss+"/stang", rep, url.Values{}); code != http.StatusForbidden {
 		t.Errorf("a representative closing: got %d; want 403", code)
 	}
@@ -537,5 +543,45 @@ func TestSummaryCSVHasOneRowAVillage(t *testing.T) {
 	}
 	if len(rows) != 3 || rows[1][0] != "aby" || rows[1][1] != "Avstyrker" || rows[1][2] != "'=HYPERLINK(\"x\")" || rows[2][0] != "backby" || rows[2][1] != "inget svar" {
 		t.Errorf("got %q; want a header, aby's defused answer and backby without answer", rows)
+	}
+}
+
+func TestStanceChartIsDrawnAsPNGOrSVG(t *testing.T) {
+	ta := newTestApp(t)
+	_, proposal := ta.remissSetup()
+	official := ta.user("official")
+	rep := ta.user("representative", "aby")
+	_, b := ta.do("POST", "/api/v1/proposals/"+proposal+"/remiss", official, map[string]any{"villages": []string{"aby", "backby"}, "deadline": "2026-03-31"})
+	remiss := decode[map[string]any](t, b)["id"].(string)
+	ta.do("POST", "/api/v1/remisses/"+remiss+"/answers", rep, map[string]any{"village": "aby", "stance": "support", "motivation": "Ja"})
+	tests := []struct {
+		name, path, token string
+		want              int
+		prefix, ctype     string
+	}{
+		{"a PNG for an official", "chart.png", official, 200, "\x89PNG", "image/png"},
+		{"an SVG for a consulted village's representative", "chart.svg", rep, 200, "<svg", "image/svg+xml"},
+		{"another format is not found", "chart.gif", official, 404, "", ""},
+		{"a representative of another village is refused", "chart.png", ta.user("representative", "cby"), 403, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest("GET", "/api/v1/remisses/"+remiss+"/"+tt.path, nil)
+			req.Header.Set("Authorization", "Bearer "+tt.token)
+			resp, err := ta.app.Test(req, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body := make([]byte, 512)
+			n, _ := io.ReadFull(resp.Body, body)
+			body = body[:n]
+			if resp.StatusCode != tt.want {
+				t.Fatalf("got %d %s; want %d", resp.StatusCode, body, tt.want)
+			}
+			if tt.want == 200 && (!strings.Contains(string(body), tt.prefix) || !strings.HasPrefix(resp.Header.Get("Content-Type"), tt.ctype)) {
+				t.Errorf("got %s starting %q; want %s with %q", resp.Header.Get("Content-Type"), body[:min(len(body), 20)], tt.ctype, tt.prefix)
+			}
+		})
 	}
 }
