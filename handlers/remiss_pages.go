@@ -604,19 +604,25 @@ func (s *server) answerSubmit(c *fiber.Ctx) error {
 	}
 	in := survey.AnswerInput{Village: c.Params("village"), Stance: c.FormValue("stance"), Motivation: c.FormValue("motivation"),
 		Anchoring: &survey.Anchoring{Method: c.FormValue("method")}}
-	var perr error
+	badNumber := false
 	if p := strings.TrimSpace(c.FormValue("participants")); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil {
-			perr = fieldError("anchoring.participants", "Ange ett heltal")
+			// Let the domain refuse it along with anything else wrong.
+			n, badNumber = -1, true
 		}
 		in.Anchoring.Participants = n
 	}
 	cx, cancel := ctx(c)
 	defer cancel()
-	err := perr
-	if err == nil {
-		_, _, err = s.answerRemiss(cx, currentUser(c), c.Params("id"), in)
+	_, _, err := s.answerRemiss(cx, currentUser(c), c.Params("id"), in)
+	var verr *survey.ValidationError
+	if badNumber && errors.As(err, &verr) {
+		for i := range verr.Fields {
+			if verr.Fields[i].Field == "anchoring.participants" {
+				verr.Fields[i].Message = "Skriv antalet deltagare med siffror"
+			}
+		}
 	}
 	if err != nil {
 		f, err := newFormState(c, err)
