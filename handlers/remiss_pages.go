@@ -112,7 +112,7 @@ func newFormState(c *fiber.Ctx, err error) (formState, error) {
 	return f, nil
 }
 
-// formFirst returns the first value of a form field.
+// Get returns the first value of a form field.
 func (f formState) Get(key string) string { return f.Values.Get(key) }
 
 // Has reports whether a multi-valued form field holds v.

@@ -306,7 +306,7 @@ func TestRemissDeadlineEndsAtMidnightStockholmAcrossDaylightSaving(t *testing.T)
 	})
 }
 
-func TestRemissRequestsAreCheckedField(t *testing.T) {
+func TestRemissRequestsAreCheckedFieldByField(t *testing.T) {
 	ta := newTestApp(t)
 	_, proposal := ta.remissSetup()
 	official := ta.user("official")
@@ -584,4 +584,65 @@ func TestStanceChartIsDrawnAsPNGOrSVG(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestRemissListsAndErasureFollowThePolicy(t *testing.T) {
+	ta := newTestApp(t)
+	_, proposal := ta.remissSetup()
+	official := ta.user("official")
+	repA := ta.user("representative", "aby")
+	for _, villages := range [][]string{{"aby", "backby"}, {"cby"}} {
+		if code, b := ta.do("POST", "/api/v1/proposals/"+proposal+"/remiss", official, map[string]any{"villages": villages, "deadline": "2026-03-31"}); code != 201 {
+			t.Fatalf("send: got %d %s", code, b)
+		}
+	}
+	tests := []struct {
+		name, token, query string
+		want, rounds       int
+	}{
+		{"an official sees every round", official, "", 200, 2},
+		{"an official narrows to a village", official, "?village=cby", 200, 1},
+		{"a representative sees their villages' rounds", repA, "", 200, 1},
+		{"a representative may name their own village", repA, "?village=aby", 200, 1},
+		{"a representative may not list another village's rounds", repA, "?village=cby", 403, 0},
+		{"an unknown status is a malformed request", official, "?status=pending", 400, 0},
+		{"closed rounds are none yet", official, "?status=closed", 200, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, b := ta.do("GET", "/api/v1/remisses"+tt.query, tt.token, nil)
+			if code != tt.want {
+				t.Fatalf("got %d %s; want %d", code, b, tt.want)
+			}
+			if code == 200 {
+				if got := len(decode[[]map[string]any](t, b)); got != tt.rounds {
+					t.Errorf("got %d rounds; want %d", got, tt.rounds)
+				}
+			}
+		})
+	}
+	t.Run("the submitter's name is erased by an official only", func(t *testing.T) {
+		if code, _ := ta.do("DELETE", "/api/v1/proposals/"+proposal+"/submitted_by", repA, nil); code != http.StatusForbidden {
+			t.Errorf("representative: got %d; want 403", code)
+		}
+		if code, b := ta.do("DELETE", "/api/v1/proposals/"+proposal+"/submitted_by", official, nil); code != http.StatusNoContent {
+			t.Fatalf("official: got %d %s; want 204", code, b)
+		}
+		_, b := ta.do("GET", "/api/v1/proposals/"+proposal, official, nil)
+		if p := decode[map[string]any](t, b); p["submitted_by"] != nil || strings.Contains(string(b), "Anna Andersson") {
+			t.Errorf("got %s; want no trace of the submitter", b)
+		}
+	})
+	t.Run("a decided proposal cannot be sent on remiss again", func(t *testing.T) {
+		rounds, _ := storage.NewRemisses(ta.db).List(context.Background(), storage.RemissFilter{Proposal: proposal})
+		for _, r := range rounds {
+			ta.do("POST", "/api/v1/remisses/"+r.ID+"/close", official, nil)
+		}
+		if code, b := ta.do("POST", "/api/v1/proposals/"+proposal+"/decision", official, map[string]any{"outcome": "rejected", "text": "Avslag"}); code != 200 {
+			t.Fatalf("decision: got %d %s; want 200", code, b)
+		}
+		if code, b := ta.do("POST", "/api/v1/proposals/"+proposal+"/remiss", official, map[string]any{"villages": []string{"aby"}, "deadline": "2026-03-31"}); code != http.StatusConflict {
+			t.Errorf("got %d %s; want 409", code, b)
+		}
+	})
 }
