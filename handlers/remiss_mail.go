@@ -37,6 +37,7 @@ type smtpMailer struct {
 // smtpTimeout bounds one delivery.
 const smtpTimeout = 10 * time.Second
 
+// Send delivers one message through the relay within smtpTimeout.
 func (m *smtpMailer) Send(ctx context.Context, to, subject, body string) error {
 	if strings.ContainsAny(to+subject, "\r\n") {
 		return errors.New("ogiltig mottagare eller rubrik")
