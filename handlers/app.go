@@ -120,6 +120,7 @@ func (s *server) routes(app *fiber.App) {
 	signedIn.Get("/remisses/:id", s.apiGetRemiss)
 	signedIn.Patch("/remisses/:id", s.apiMoveDeadline)
 	signedIn.Post("/remisses/:id/close", s.apiCloseRemiss)
+	signedIn.Get("/remisses/:id/answers", s.apiRemissAnswers)
 	signedIn.Post("/remisses/:id/answers", s.apiAnswerRemiss)
 	signedIn.Get("/remisses/:id/summary", s.apiRemissSummary)
 	signedIn.Get("/remisses/:id/summary.csv", s.apiRemissSummaryCSV)

@@ -645,6 +645,17 @@ func (s *server) apiRemissSummary(c *fiber.Ctx) error {
 	return c.JSON(sum)
 }
 
+// apiRemissAnswers lists the current answers, each with the versions it replaced.
+func (s *server) apiRemissAnswers(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	sum, _, err := s.summarize(cx, currentUser(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(sum.Answers)
+}
+
 func (s *server) apiReminders(c *fiber.Ctx) error {
 	cx, cancel := ctx(c)
 	defer cancel()

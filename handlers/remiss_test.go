@@ -180,6 +180,19 @@ func TestRemissRoundFromProposalToDecision(t *testing.T) {
 		}
 	})
 
+	t.Run("the answers list keeps the replaced answer too", func(t *testing.T) {
+		code, b := ta.do("GET", "/api/v1/remisses/"+remiss+"/answers", repB, nil)
+		answers := decode[[]struct {
+			Village string `json:"village"`
+			History []struct {
+				Stance string `json:"stance"`
+			} `json:"history"`
+		}](t, b)
+		if code != 200 || len(answers) != 2 || answers[0].Village != "aby" || len(answers[0].History) != 1 || answers[0].History[0].Stance != "support" {
+			t.Errorf("got %d %s; want aby's answer with the replaced support, and backby's", code, b)
+		}
+	})
+
 	t.Run("a representative of an unconsulted village cannot read the summary", func(t *testing.T) {
 		if code, b := ta.do("GET", "/api/v1/remisses/"+remiss+"/summary", ta.user("representative", "elsewhere"), nil); code != http.StatusForbidden {
 			t.Errorf("got %d %s; want 403", code, b)
