@@ -25,6 +25,8 @@ type Config struct {
 	// SMTPAddr (host:port) and SMTPFrom configure outgoing e-mail (remiss
 	// reminders); without them messages stay in the outbox.
 	SMTPAddr, SMTPFrom string
+	// BaseURL is the service's public address (https://…), for links in e-mail.
+	BaseURL string
 }
 
 // server carries the stores and settings that the handlers close over.

@@ -130,7 +130,6 @@ func init() {
 		"Sista svarsdag är ändrad.":              "The last day to answer is changed.",
 		"Remissrundan är stängd.":                "The remiss round is closed.",
 		"Byar":                                   "Villages",
-		"Inget":                                  "None",
 	} {
 		english[k] = v
 	}

@@ -362,7 +362,7 @@ func (s *server) queueReminders(cx context.Context, u *survey.User, id string) (
 		for i := range users {
 			to := &users[i]
 			if to.Active && to.Role == survey.RoleRepresentative && to.HasVillage(village) {
-				res.Messages = append(res.Messages, survey.Reminder(p, r, village, to, s.now()))
+				res.Messages = append(res.Messages, survey.Reminder(p, r, village, to, s.cfg.BaseURL, s.now()))
 				found = true
 			}
 		}

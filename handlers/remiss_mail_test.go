@@ -96,7 +96,7 @@ func TestRemindersAreSentThroughTheConfiguredRelay(t *testing.T) {
 	relay := startRelay(t)
 	ta := newTestApp(t)
 	ta.app = New(Config{DB: ta.db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return ta.now },
-		SMTPAddr: relay.ln.Addr().String(), SMTPFrom: "forankra@kommun.se"})
+		SMTPAddr: relay.ln.Addr().String(), SMTPFrom: "forankra@kommun.se", BaseURL: "https://forankra.kommun.se/"})
 	_, proposal := ta.remissSetup()
 	official := ta.user("official")
 	ta.user("representative", "backby")
@@ -117,8 +117,9 @@ func TestRemindersAreSentThroughTheConfiguredRelay(t *testing.T) {
 	}
 	relay.mu.Lock()
 	defer relay.mu.Unlock()
-	if len(relay.msgs) != 1 || !strings.Contains(relay.msgs[0], "Subject: =?utf-8?q?P=C3=A5minnelse") || !strings.Contains(relay.msgs[0], "1 dag kvar") {
-		t.Errorf("relay got %q; want one reminder with an encoded Swedish subject and 1 day left", relay.msgs)
+	if len(relay.msgs) != 1 || !strings.Contains(relay.msgs[0], "Subject: =?utf-8?q?P=C3=A5minnelse") || !strings.Contains(relay.msgs[0], "1 dag kvar") ||
+		!strings.Contains(relay.msgs[0], "https://forankra.kommun.se/remisser/"+remiss+"/svara/backby") {
+		t.Errorf("relay got %q; want one reminder with an encoded Swedish subject, 1 day left and a full link", relay.msgs)
 	}
 	if len(relay.rcpt) != 1 || !strings.Contains(relay.rcpt[0], "representative-") {
 		t.Errorf("relay got recipients %q; want backby's representative", relay.rcpt)

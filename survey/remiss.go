@@ -533,8 +533,9 @@ type OutboxMessage struct {
 }
 
 // Reminder is the message that reminds a village's representative to answer
-// a round before its deadline.
-func Reminder(p *Proposal, r *Remiss, village string, to *User, now time.Time) OutboxMessage {
+// a round before its deadline; baseURL (the service's public address, may be
+// "") starts the link to the answer form.
+func Reminder(p *Proposal, r *Remiss, village string, to *User, baseURL string, now time.Time) OutboxMessage {
 	days := r.DaysLeft(now)
 	var left string
 	switch {
@@ -546,8 +547,8 @@ func Reminder(p *Proposal, r *Remiss, village string, to *User, now time.Time) O
 		left = fmt.Sprintf("Det är %d dagar kvar.", days)
 	}
 	body := fmt.Sprintf("Hej %s!\n\nKommunen väntar på svar från %s på remissen om medborgarförslaget ”%s”.\n"+
-		"Sista svarsdag: %s (svar tas emot till midnatt). %s\n\nSvara här: /remisser/%s/svara/%s\n\nHälsningar\nFörankra\n",
-		to.Name, village, p.Title, r.Deadline, left, r.ID, village)
+		"Sista svarsdag: %s (svar tas emot till midnatt). %s\n\nSvara här: %s/remisser/%s/svara/%s\n\nHälsningar\nFörankra\n",
+		to.Name, village, p.Title, r.Deadline, left, strings.TrimSuffix(baseURL, "/"), r.ID, village)
 	return OutboxMessage{To: to.Email, ToName: to.Name, Subject: "Påminnelse: remiss om ”" + p.Title + "”",
 		Body: body, Remiss: r.ID, Village: village, Status: MessageQueued, Created: now.UTC()}
 }

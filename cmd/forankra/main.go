@@ -48,6 +48,7 @@ type config struct {
 	stopTimeout time.Duration
 	smtpAddr    string
 	smtpFrom    string
+	baseURL     string
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -79,6 +80,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	c.adminEmail, c.adminPass = getenv("FORANKRA_ADMIN_EMAIL"), getenv("FORANKRA_ADMIN_PASSWORD")
 	// Remiss reminders go by e-mail when both are set; otherwise they wait in the outbox.
 	c.smtpAddr, c.smtpFrom = getenv("FORANKRA_SMTP_ADDR"), getenv("FORANKRA_SMTP_FROM")
+	c.baseURL = getenv("FORANKRA_BASE_URL")
 	return c, nil
 }
 
@@ -130,7 +132,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		log.Info("demo data seeded", "survey", id, "phone_page", "/s/"+id+"/baggetorp")
 	}
 
-	app := handlers.New(handlers.Config{DB: db, Logger: log, MinN: cfg.minN, SMTPAddr: cfg.smtpAddr, SMTPFrom: cfg.smtpFrom})
+	app := handlers.New(handlers.Config{DB: db, Logger: log, MinN: cfg.minN, SMTPAddr: cfg.smtpAddr, SMTPFrom: cfg.smtpFrom, BaseURL: cfg.baseURL})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("lyssna på %s: %w", cfg.addr, err)
