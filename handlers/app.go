@@ -37,6 +37,11 @@ type Config struct {
 	// https://forankra.kommun.se), for printed links and QR codes; empty uses
 	// the address of the request.
 	PublicURL string
+	// SMTPAddr (host:port) and SMTPFrom configure outgoing e-mail (remiss
+	// reminders); without them messages stay in the outbox.
+	SMTPAddr, SMTPFrom string
+	// BaseURL is the service's public address (https://…), for links in e-mail.
+	BaseURL string
 }
 
 // defaultSubmitLimit is generous: many phones share one address behind
@@ -63,6 +68,7 @@ type server struct {
 	// hashSlots bounds concurrent password checks: each argon2id hash takes
 	// 64 MiB, so a burst of sign-ins must queue rather than exhaust memory.
 	hashSlots chan struct{}
+	remiss    *remissDeps
 }
 
 // New builds the Fiber app with every route of the service.
@@ -95,6 +101,7 @@ func New(cfg Config) *fiber.App {
 		secrets:   storage.NewSecrets(cfg.DB),
 		auditLog:  storage.NewAudit(cfg.DB),
 		hashSlots: make(chan struct{}, maxConcurrentHashes),
+		remiss:    newRemissDeps(cfg),
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "Förankra",
@@ -180,6 +187,43 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/enkater/:id/koder", s.page(survey.ManageSurvey), s.codesSubmit)
 	app.Get("/enkater/:id/papper/:village", s.page(survey.EnterPaperResponse), s.paperPage)
 	app.Post("/enkater/:id/papper/:village", s.page(survey.EnterPaperResponse), s.paperSubmit)
+
+	// Remiss: citizen proposals, remiss rounds, answers, follow-up, summary.
+	signedIn.Get("/proposals", s.apiListProposals)
+	signedIn.Post("/proposals", s.apiCreateProposal)
+	signedIn.Get("/proposals/:id", s.apiGetProposal)
+	signedIn.Delete("/proposals/:id/submitted_by", s.apiEraseSubmitter)
+	signedIn.Post("/proposals/:id/remiss", s.apiSendRemiss)
+	signedIn.Post("/proposals/:id/decision", s.apiDecide)
+	signedIn.Get("/remisses", s.apiListRemisses)
+	signedIn.Get("/remisses/:id", s.apiGetRemiss)
+	signedIn.Patch("/remisses/:id", s.apiMoveDeadline)
+	signedIn.Post("/remisses/:id/close", s.apiCloseRemiss)
+	signedIn.Get("/remisses/:id/answers", s.apiRemissAnswers)
+	signedIn.Post("/remisses/:id/answers", s.apiAnswerRemiss)
+	signedIn.Get("/remisses/:id/summary", s.apiRemissSummary)
+	signedIn.Get("/remisses/:id/summary.csv", s.apiRemissSummaryCSV)
+	signedIn.Get("/remisses/:id/chart.:format", s.apiRemissChart)
+	signedIn.Post("/remisses/:id/reminders", s.apiReminders)
+	signedIn.Get("/outbox", s.apiOutbox)
+	// Their pages; the user comes from the session (or a bearer token).
+	app.Get("/forslag", s.page(survey.ReadRemiss), s.proposalsPage)
+	app.Get("/forslag/ny", s.page(survey.ManageProposals), s.newProposalPage)
+	app.Post("/forslag/ny", s.page(survey.ManageProposals), s.newProposalSubmit)
+	app.Get("/forslag/:id", s.page(survey.ReadRemiss), s.proposalPage)
+	app.Post("/forslag/:id/remiss", s.page(survey.ManageProposals), s.sendRemissSubmit)
+	app.Post("/forslag/:id/beslut", s.page(survey.ManageProposals), s.decisionSubmit)
+	app.Post("/forslag/:id/radera-namn", s.page(survey.ManageProposals), s.eraseSubmitterSubmit)
+	app.Get("/remisser", s.page(survey.ReadRemiss), s.remissInboxPage)
+	app.Get("/remisser/:id", s.page(survey.ReadRemiss), s.remissFollowUpPage)
+	app.Post("/remisser/:id/paminn", s.page(survey.ManageProposals), s.remindersSubmit)
+	app.Post("/remisser/:id/svarstid", s.page(survey.ManageProposals), s.moveDeadlineSubmit)
+	app.Post("/remisser/:id/stang", s.page(survey.ManageProposals), s.closeRemissSubmit)
+	app.Get("/remisser/:id/sammanstallning", s.page(survey.ReadRemiss), s.remissSummaryPage)
+	app.Get("/remisser/:id/sammanstallning.csv", s.page(survey.ReadRemiss), s.apiRemissSummaryCSV)
+	app.Get("/remisser/:id/diagram.:format", s.page(survey.ReadRemiss), s.apiRemissChart)
+	app.Get("/remisser/:id/svara/:village", s.page(survey.AnswerRemiss), s.answerPage)
+	app.Post("/remisser/:id/svara/:village", s.page(survey.AnswerRemiss), s.answerSubmit)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

@@ -130,7 +130,7 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 			}
 		}
 	}
-	return nil
+	return d.ensureRemissIndexes(ctx)
 }
 
 // translate maps driver errors to survey's sentinels.

@@ -50,6 +50,9 @@ type config struct {
 	repair       bool
 	dbTimeout    time.Duration
 	stopTimeout  time.Duration
+	smtpAddr     string
+	smtpFrom     string
+	baseURL      string
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -91,6 +94,9 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		return c, err
 	}
 	c.adminEmail, c.adminPass = getenv("FORANKRA_ADMIN_EMAIL"), getenv("FORANKRA_ADMIN_PASSWORD")
+	// Remiss reminders go by e-mail when both are set; otherwise they wait in the outbox.
+	c.smtpAddr, c.smtpFrom = getenv("FORANKRA_SMTP_ADDR"), getenv("FORANKRA_SMTP_FROM")
+	c.baseURL = getenv("FORANKRA_BASE_URL")
 	return c, nil
 }
 
@@ -147,7 +153,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		limit = -1 // handlers.Config: negative is no limit, 0 the default
 	}
 	app := handlers.New(handlers.Config{DB: db, Logger: log, MinN: cfg.minN, SubmitLimit: limit,
-		CookieSecure: cfg.cookieSecure, ProxyHeader: cfg.proxyHeader, PublicURL: cfg.publicURL})
+		CookieSecure: cfg.cookieSecure, ProxyHeader: cfg.proxyHeader, PublicURL: cfg.publicURL,
+		SMTPAddr: cfg.smtpAddr, SMTPFrom: cfg.smtpFrom, BaseURL: cfg.baseURL})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("lyssna på %s: %w", cfg.addr, err)
