@@ -178,9 +178,11 @@ func (s *server) updateSurvey(c *fiber.Ctx) error {
 	if err := sv.Apply(d); err != nil {
 		return err
 	}
+	s.cache.forget(sv.ID)
 	if err := s.surveys.Replace(cx, sv, survey.Draft); err != nil {
 		return err
 	}
+	s.cache.forget(sv.ID)
 	return c.JSON(sv)
 }
 
@@ -231,9 +233,11 @@ func (s *server) transition(c *fiber.Ctx, change func(*survey.Survey, time.Time)
 	if err := change(sv, s.now()); err != nil {
 		return err
 	}
+	s.cache.forget(sv.ID)
 	if err := s.surveys.Replace(cx, sv, before); err != nil {
 		return err
 	}
+	s.cache.forget(sv.ID)
 	return c.JSON(sv)
 }
 
@@ -244,6 +248,10 @@ func (s *server) closeSurvey(c *fiber.Ctx) error { return s.transition(c, (*surv
 const maxIdempotencyKey = 200
 
 func (s *server) createResponse(c *fiber.Ctx) error {
+	// Announce the submission now, so that the batch being gathered waits
+	// for it while it is parsed and checked.
+	ticket := s.committer.Hold()
+	defer ticket.Release()
 	key := c.Get("Idempotency-Key")
 	if len(key) > maxIdempotencyKey || !utf8.ValidString(key) {
 		return malformed("Idempotency-Key", fmt.Sprintf("Nyckeln får vara högst %d tecken", maxIdempotencyKey))
@@ -254,14 +262,14 @@ func (s *server) createResponse(c *fiber.Ctx) error {
 	}
 	cx, cancel := ctx(c)
 	defer cancel()
-	sv, err := s.surveys.Get(cx, c.Params("id"))
+	sv, err := s.cache.get(cx, s, c.Params("id"))
 	if err != nil {
 		return err
 	}
 	if sv.Status == survey.Draft {
 		return survey.ErrNotFound
 	}
-	id, err := s.submit(cx, sv, in.Village, survey.ChannelAPI, key, func() (map[string]survey.Answer, error) {
+	id, err := s.submit(cx, ticket, sv, in.Village, survey.ChannelAPI, key, func() (map[string]survey.Answer, error) {
 		if in.Answers == nil {
 			return nil, malformed("answers", "Svaren saknas")
 		}
@@ -276,7 +284,7 @@ func (s *server) createResponse(c *fiber.Ctx) error {
 // submit is the one way a response is stored, from the API and the phone page
 // alike: the village must belong to the open survey, the answers must be
 // valid, and a retry with the same key stores nothing new.
-func (s *server) submit(cx context.Context, sv *survey.Survey, village, channel, key string, parse func() (map[string]survey.Answer, error)) (string, error) {
+func (s *server) submit(cx context.Context, ticket *storage.Ticket, sv *survey.Survey, village, channel, key string, parse func() (map[string]survey.Answer, error)) (string, error) {
 	if village == "" {
 		return "", fieldError("village", "Ange vilken by svaret gäller")
 	}
@@ -292,7 +300,7 @@ func (s *server) submit(cx context.Context, sv *survey.Survey, village, channel,
 	}
 	r := &survey.Response{ID: storage.ResponseID(sv.ID, key), Survey: sv.ID, Village: village,
 		Channel: channel, Answers: answers, Submitted: s.now().UTC()}
-	if _, err := s.responses.Add(cx, []storage.Submission{{Survey: sv, Response: r}}); err != nil {
+	if _, err := ticket.Submit(cx, storage.Submission{Survey: sv, Response: r}); err != nil {
 		return "", err
 	}
 	return r.ID, nil

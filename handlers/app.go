@@ -22,6 +22,10 @@ type Config struct {
 	MinN int
 	// BodyLimit is the largest request body accepted, in bytes.
 	BodyLimit int
+	// Committer writes submissions in batches. Nil starts one that is never
+	// closed (fine for tests); the service passes its own and closes it after
+	// the app has shut down, so that no answered submission is left unwritten.
+	Committer *storage.Committer
 }
 
 // server carries the stores and settings that the handlers close over.
@@ -35,6 +39,8 @@ type server struct {
 	responses *storage.Responses
 	users     *storage.Users
 	tokens    *storage.Tokens
+	committer *storage.Committer
+	cache     surveyCache
 }
 
 // New builds the Fiber app with every route of the service.
@@ -58,6 +64,10 @@ func New(cfg Config) *fiber.App {
 		responses: storage.NewResponses(cfg.DB),
 		users:     storage.NewUsers(cfg.DB),
 		tokens:    storage.NewTokens(cfg.DB),
+		committer: cfg.Committer,
+	}
+	if s.committer == nil {
+		s.committer = storage.NewCommitter(s.responses, storage.CommitterOptions{})
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "Förankra",

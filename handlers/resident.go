@@ -113,6 +113,8 @@ func (s *server) phonePage(c *fiber.Ctx) error {
 }
 
 func (s *server) phoneSubmit(c *fiber.Ctx) error {
+	ticket := s.committer.Hold()
+	defer ticket.Release()
 	sv, v, err := s.loadPhone(c)
 	if err != nil {
 		return err
@@ -130,7 +132,7 @@ func (s *server) phoneSubmit(c *fiber.Ctx) error {
 	}
 	cx, cancel := ctx(c)
 	defer cancel()
-	_, err = s.submit(cx, sv, v.Slug, survey.ChannelWeb, key, func() (map[string]survey.Answer, error) {
+	_, err = s.submit(cx, ticket, sv, v.Slug, survey.ChannelWeb, key, func() (map[string]survey.Answer, error) {
 		return sv.ParseForm(form)
 	})
 	var verr *survey.ValidationError

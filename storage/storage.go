@@ -25,6 +25,8 @@ const (
 	colSurveys   = "surveys"
 	colResponses = "responses"
 	colTallies   = "tallies"
+	colDeltas    = "tally_deltas"
+	colPending   = "pending"
 	colUsers     = "users"
 	colTokens    = "tokens"
 	colCodes     = "codes"
@@ -86,10 +88,15 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 		},
 		colResponses: {
 			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "village", Value: 1}}},
-			{Keys: bson.D{{Key: "pending", Value: 1}}},
 		},
 		colTallies: {
 			{Keys: bson.D{{Key: "survey", Value: 1}}},
+		},
+		colDeltas: {
+			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "created", Value: 1}}},
+		},
+		colPending: {
+			{Keys: bson.D{{Key: "created", Value: 1}}},
 		},
 		colUsers: {
 			{Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetUnique(true)},
