@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/forankra/forankra/storage"
@@ -41,6 +42,9 @@ type server struct {
 	tokens    *storage.Tokens
 	committer *storage.Committer
 	cache     surveyCache
+	// lastVillages holds the last copy of each village read for a phone
+	// page (slug → survey.Village), for the form shown during an outage.
+	lastVillages sync.Map
 }
 
 // New builds the Fiber app with every route of the service.

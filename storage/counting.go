@@ -255,7 +255,7 @@ func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (in
 		}
 		n += len(stored)
 	}
-	return n, nil
+	return n, s.FlushMarkers(ctx)
 }
 
 // Fold adds the deltas that can no longer change into their surveys'
