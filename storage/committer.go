@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -147,9 +148,10 @@ func (c *Committer) Close(ctx context.Context) error {
 	}
 }
 
-// writers is how many batches may be written at once: while one is written,
-// the next gathers the submissions of clients answered by the one before.
-const writers = 2
+// writers is how many batches may be written at once. One: the database
+// takes one writer at a time anyway, and a second writer only halves the
+// batches (measured with cmd/forankra-bench).
+const writers = 1
 
 func (c *Committer) run() {
 	defer close(c.done)
@@ -198,33 +200,35 @@ func (c *Committer) writer(folds bool) {
 // foldEvery is how often the committer folds old deltas into the tallies.
 const foldEvery = 5 * time.Second
 
-// gather adds to batch what is queued, then, while submissions announced
-// with Hold are still on their way, what arrives within maxWait, up to
-// maxBatch. A closed queue still hands out what was queued before Close, so
-// run drains it.
+// gather adds to batch what is queued, then what arrives within maxWait, up
+// to maxBatch. It waits the whole maxWait only while submissions announced
+// with Hold are still on their way; otherwise it leaves after a short quiet
+// spell (a tenth of maxWait) with no new arrival. A closed queue still hands
+// out what was queued before Close, so the writers drain it.
 func (c *Committer) gather(batch *[]*commitRequest) {
-	var timer *time.Timer
-	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
-	}()
+	if c.maxWait < 0 {
+		c.drain(batch)
+		return
+	}
+	deadline := time.Now().Add(c.maxWait)
+	quiet := c.maxWait / 10
+	timer := time.NewTimer(c.maxWait)
+	defer timer.Stop()
 	for len(*batch) < c.maxBatch {
-		select {
-		case req, ok := <-c.queue:
-			if !ok {
-				return
-			}
-			*batch = append(*batch, req)
-			continue
-		default:
-		}
-		if c.maxWait < 0 {
+		if !c.drain(batch) {
 			return
 		}
-		if timer == nil {
-			timer = time.NewTimer(c.maxWait)
+		if len(*batch) >= c.maxBatch {
+			return
 		}
+		wait := time.Until(deadline)
+		if c.arriving.Load() <= 0 {
+			wait = min(wait, quiet)
+		}
+		if wait <= 0 {
+			return
+		}
+		timer.Reset(wait)
 		select {
 		case req, ok := <-c.queue:
 			if !ok {
@@ -232,9 +236,28 @@ func (c *Committer) gather(batch *[]*commitRequest) {
 			}
 			*batch = append(*batch, req)
 		case <-timer.C:
-			return
+			if c.arriving.Load() <= 0 || !time.Now().Before(deadline) {
+				return
+			}
 		}
 	}
+}
+
+// drain adds what is queued now, without waiting, up to maxBatch. It reports
+// false when the queue is closed and empty.
+func (c *Committer) drain(batch *[]*commitRequest) bool {
+	for len(*batch) < c.maxBatch {
+		select {
+		case req, ok := <-c.queue:
+			if !ok {
+				return false
+			}
+			*batch = append(*batch, req)
+		default:
+			return true
+		}
+	}
+	return true
 }
 
 // write stores one batch and answers each of its callers. Callers that gave
@@ -258,7 +281,26 @@ func (c *Committer) write(batch []*commitRequest) {
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
 	results := c.store.AddEach(ctx, subs)
+	if len(subs) > 1 && failedWhole(results) {
+		// The whole batch was refused for a reason other than the database
+		// being away (one document the driver would not send, say): write
+		// each on its own, so that one bad document fails only itself.
+		for i := range subs {
+			results[i] = c.store.AddEach(ctx, subs[i:i+1])[0]
+		}
+	}
 	for i, req := range live {
 		req.result <- results[i]
 	}
+}
+
+// failedWhole reports whether every submission of a batch failed with an
+// error that is not the database being unavailable.
+func failedWhole(results []AddResult) bool {
+	for _, r := range results {
+		if r.Err == nil || errors.Is(r.Err, survey.ErrUnavailable) {
+			return false
+		}
+	}
+	return true
 }

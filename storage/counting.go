@@ -14,21 +14,18 @@ package storage
 //  4. later, with the markers of other counted batches, it deletes the
 //     marker (FlushMarkers, one write every few seconds).
 //
-// A delta's _id makes it unique: a batch is counted at most once, and a delta
-// is never folded (and deleted) while its batch's marker exists, so a replay
-// always finds it. A marker
+// A delta's _id makes it unique: a batch is counted at most once. A marker
 // left by a crash or an outage is replayed by RecoverPending, which counts the
 // responses whose batch field names that batch and inserts the same delta (a
 // duplicate key means it was counted already). So no answer is lost or
 // counted twice, at any point of a crash.
 //
-// Fold (run every few seconds by the committer) adds old deltas into the
-// survey's tally document and moves its cutoff forward in the same atomic
-// update; readers add the deltas created at or after the cutoff, so a read is
-// exact whether or not the folded deltas are deleted yet. A delta may be
-// folded only when no batch older than it can still write one: deltas older
-// than the oldest pending marker and older than foldAge (well beyond a batch's
-// write timeout).
+// Fold (run every few seconds by the committer) adds the deltas of finished
+// batches into the survey's tally document, naming them there as folded and
+// bumping its version in the same atomic update, then deletes them; readers
+// skip deltas named as folded and read again when the version moved under
+// them. A delta is folded only when its batch's marker is gone, so a replay
+// always finds the delta of a counted batch.
 
 import (
 	"context"
@@ -36,6 +33,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/forankra/forankra/survey"
@@ -43,11 +41,6 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
-
-// foldAge is how old a delta must be before Fold adds it into the tally. It
-// must exceed the longest time between a batch's marker and its delta (the
-// committer bounds a batch's writes to 10 s).
-const foldAge = 20 * time.Second
 
 // pendingDoc marks a batch being written.
 type pendingDoc struct {
@@ -68,12 +61,14 @@ type villageTallyDoc struct {
 }
 
 // tallyDoc is a survey's folded counts, keyed by village slug (a–z, 0–9 and
-// "-": safe as field names), and the time up to which deltas are in them.
+// "-": safe as field names); the deltas of the last fold, which readers skip
+// until they are deleted; and a version that each fold increments.
 type tallyDoc struct {
 	ID       string                     `bson:"_id"`
 	Survey   string                     `bson:"survey"`
-	Cutoff   time.Time                  `bson:"cutoff"`
 	Villages map[string]villageTallyDoc `bson:"v"`
+	Folded   []string                   `bson:"folded"`
+	Version  int64                      `bson:"version"`
 }
 
 // deltaDoc is the counts one batch added to one survey.
@@ -258,102 +253,114 @@ func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (in
 	return n, s.FlushMarkers(ctx)
 }
 
-// Fold adds the deltas that can no longer change into their surveys'
-// tallies, so that reads stay short, and deletes them. It is safe to run at
-// any time and from several instances at once.
-func (s *Responses) Fold(ctx context.Context, now time.Time) error {
+// Fold adds the deltas of finished batches into their surveys' tally
+// documents, so that reads stay short, and deletes them. It is safe to run at
+// any time and from several instances at once. The time is unused; it is
+// there for the committer's ticker.
+func (s *Responses) Fold(ctx context.Context, _ time.Time) error {
 	if err := s.FlushMarkers(ctx); err != nil {
 		return err
 	}
-	cutoff := now.UTC().Add(-foldAge)
-	var oldest pendingDoc
-	err := s.pending.FindOne(ctx, bson.M{}, options.FindOne().SetSort(bson.M{"created": 1})).Decode(&oldest)
-	switch {
-	case err == nil:
-		if oldest.Created.Before(cutoff) {
-			cutoff = oldest.Created
-		}
-	case !errors.Is(err, mongo.ErrNoDocuments):
-		return fmt.Errorf("vika in räkningar: %w", translate(err))
-	}
-	cur, err := s.deltas.Find(ctx, bson.M{"created": bson.M{"$lt": cutoff}})
+	surveys, err := s.deltas.Distinct(ctx, "survey", bson.M{})
 	if err != nil {
 		return fmt.Errorf("vika in räkningar: %w", translate(err))
 	}
-	deltas := make([]deltaDoc, 0)
-	if err := cur.All(ctx, &deltas); err != nil {
-		return fmt.Errorf("vika in räkningar: %w", translate(err))
-	}
-	bySurvey := map[string][]deltaDoc{}
-	for _, d := range deltas {
-		bySurvey[d.Survey] = append(bySurvey[d.Survey], d)
-	}
-	for sv := range bySurvey {
-		if err := s.foldSurvey(ctx, sv, cutoff); err != nil {
+	for _, sv := range surveys {
+		id, ok := sv.(string)
+		if !ok {
+			continue
+		}
+		if err := s.foldSurvey(ctx, id); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// foldSurvey moves one survey's tally up to cutoff: one atomic update that
-// adds the deltas between the old cutoff and the new one and sets the new
-// cutoff, guarded by the old cutoff; then it deletes what is folded.
-func (s *Responses) foldSurvey(ctx context.Context, surveyID string, cutoff time.Time) error {
-	var base tallyDoc
-	err := s.tallies.FindOne(ctx, bson.M{"_id": surveyID}, options.FindOne().SetProjection(bson.M{"cutoff": 1})).Decode(&base)
-	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return fmt.Errorf("vika in räkningar: %w", translate(err))
-	}
-	exists := err == nil
-	if exists && !base.Cutoff.Before(cutoff) {
-		return nil
-	}
-	deltas, err := s.deltasBetween(ctx, surveyID, base.Cutoff, cutoff)
+// foldSurvey folds one survey's finished deltas: one atomic update of the
+// tally document adds them, names them as folded and bumps the version,
+// guarded by the version read; then they are deleted. A delta whose batch
+// still has its marker is left alone: RecoverPending may replay that batch,
+// and a replay must find the delta to know the batch is counted.
+func (s *Responses) foldSurvey(ctx context.Context, surveyID string) error {
+	base, err := s.tallyDoc(ctx, surveyID)
 	if err != nil {
 		return err
 	}
+	if len(base.Folded) > 0 {
+		// The previous fold's deltas: in the tally already, and skipped by
+		// readers until deleted.
+		if _, err := s.deltas.DeleteMany(ctx, bson.M{"_id": bson.M{"$in": base.Folded}}); err != nil {
+			return fmt.Errorf("vika in räkningar: %w", translate(err))
+		}
+	}
+	deltas, err := s.surveyDeltas(ctx, surveyID)
+	if err != nil {
+		return err
+	}
+	markers, err := s.pending.Distinct(ctx, "_id", bson.M{})
+	if err != nil {
+		return fmt.Errorf("vika in räkningar: %w", translate(err))
+	}
+	live := make(map[string]bool, len(markers))
+	for _, m := range markers {
+		if id, ok := m.(string); ok {
+			live[id] = true
+		}
+	}
 	inc := bson.M{}
+	ids := []string{}
 	for _, d := range deltas {
+		batch, _, _ := strings.Cut(d.ID, "/")
+		if live[batch] || slices.Contains(base.Folded, d.ID) {
+			continue
+		}
+		ids = append(ids, d.ID)
 		for village, vt := range d.Villages {
 			addPaths(inc, tallyVillages+"."+village, vt)
 		}
 	}
-	update := bson.M{"$set": bson.M{"cutoff": cutoff}}
+	if len(ids) == 0 {
+		return nil
+	}
+	update := bson.M{"$set": bson.M{"folded": ids, "version": base.Version + 1}}
 	if len(inc) > 0 {
 		update["$inc"] = inc
 	}
-	if exists {
-		_, err = s.tallies.UpdateOne(ctx, bson.M{"_id": surveyID, "cutoff": base.Cutoff}, update)
-	} else {
-		update["$setOnInsert"] = bson.M{"survey": surveyID}
-		_, err = s.tallies.UpdateOne(ctx, bson.M{"_id": surveyID}, update, options.Update().SetUpsert(true))
-		if mongo.IsDuplicateKeyError(err) {
-			return nil // another instance folded first
-		}
-	}
+	res, err := s.tallies.UpdateOne(ctx, bson.M{"_id": surveyID, "version": base.Version}, update)
 	if err != nil {
 		return fmt.Errorf("vika in räkningar: %w", translate(err))
 	}
-	// Whether this update or another instance's moved the cutoff, deltas
-	// before the cutoff now stored are in the tally.
-	if err := s.tallies.FindOne(ctx, bson.M{"_id": surveyID}, options.FindOne().SetProjection(bson.M{"cutoff": 1})).Decode(&base); err != nil {
-		return fmt.Errorf("vika in räkningar: %w", translate(err))
+	if res.MatchedCount == 0 {
+		return nil // another instance folded first
 	}
-	if _, err := s.deltas.DeleteMany(ctx, bson.M{"survey": surveyID, "created": bson.M{"$lt": base.Cutoff}}); err != nil {
+	if _, err := s.deltas.DeleteMany(ctx, bson.M{"_id": bson.M{"$in": ids}}); err != nil {
 		return fmt.Errorf("vika in räkningar: %w", translate(err))
 	}
 	return nil
 }
 
-// deltasBetween returns the survey's deltas created in [from, to); a zero to
-// means no upper end.
-func (s *Responses) deltasBetween(ctx context.Context, surveyID string, from, to time.Time) ([]deltaDoc, error) {
-	created := bson.M{"$gte": from}
-	if !to.IsZero() {
-		created["$lt"] = to
+// tallyDoc reads the survey's tally document, creating an empty one first
+// when there is none, so that folds can be guarded by its version.
+func (s *Responses) tallyDoc(ctx context.Context, surveyID string) (tallyDoc, error) {
+	var d tallyDoc
+	err := s.tallies.FindOne(ctx, bson.M{"_id": surveyID}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		_, err = s.tallies.InsertOne(ctx, tallyDoc{ID: surveyID, Survey: surveyID, Villages: map[string]villageTallyDoc{}, Folded: []string{}})
+		if err != nil && !mongo.IsDuplicateKeyError(err) {
+			return d, fmt.Errorf("läsa räkningar: %w", translate(err))
+		}
+		err = s.tallies.FindOne(ctx, bson.M{"_id": surveyID}).Decode(&d)
 	}
-	cur, err := s.deltas.Find(ctx, bson.M{"survey": surveyID, "created": created})
+	if err != nil {
+		return d, fmt.Errorf("läsa räkningar: %w", translate(err))
+	}
+	return d, nil
+}
+
+// surveyDeltas returns the survey's deltas.
+func (s *Responses) surveyDeltas(ctx context.Context, surveyID string) ([]deltaDoc, error) {
+	cur, err := s.deltas.Find(ctx, bson.M{"survey": surveyID})
 	if err != nil {
 		return nil, fmt.Errorf("läsa räkningar: %w", translate(err))
 	}
@@ -405,18 +412,36 @@ const tallyVillages = "v"
 
 // Tallies returns the survey's tallies, one per village that has responses,
 // in the order of the villages' slugs: the folded tally document plus the
-// deltas since its cutoff, a few small documents whatever the number of
-// responses.
+// deltas not folded into it, a few small documents whatever the number of
+// responses. A fold between the reads is noticed by the tally document's
+// version, and the reads are made again.
 func (s *Responses) Tallies(ctx context.Context, surveyID string) ([]survey.Tally, error) {
-	var base tallyDoc
-	err := s.tallies.FindOne(ctx, bson.M{"_id": surveyID}).Decode(&base)
-	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, fmt.Errorf("läsa räkningar: %w", translate(err))
+	for attempt := 0; ; attempt++ {
+		var base tallyDoc
+		err := s.tallies.FindOne(ctx, bson.M{"_id": surveyID}).Decode(&base)
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return nil, fmt.Errorf("läsa räkningar: %w", translate(err))
+		}
+		deltas, err := s.surveyDeltas(ctx, surveyID)
+		if err != nil {
+			return nil, err
+		}
+		if len(deltas) > 0 {
+			var again tallyDoc
+			err := s.tallies.FindOne(ctx, bson.M{"_id": surveyID}, options.FindOne().SetProjection(bson.M{"version": 1})).Decode(&again)
+			if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+				return nil, fmt.Errorf("läsa räkningar: %w", translate(err))
+			}
+			if again.Version != base.Version && attempt < 10 {
+				continue
+			}
+		}
+		return sumTallies(surveyID, base, deltas), nil
 	}
-	deltas, err := s.deltasBetween(ctx, surveyID, base.Cutoff, time.Time{})
-	if err != nil {
-		return nil, err
-	}
+}
+
+// sumTallies adds the deltas not yet folded into base to it, per village.
+func sumTallies(surveyID string, base tallyDoc, deltas []deltaDoc) []survey.Tally {
 	sum := map[string]*survey.Tally{}
 	add := func(village string, vt villageTallyDoc) {
 		t := sum[village]
@@ -430,6 +455,9 @@ func (s *Responses) Tallies(ctx context.Context, surveyID string) ([]survey.Tall
 		add(v, vt)
 	}
 	for _, d := range deltas {
+		if slices.Contains(base.Folded, d.ID) {
+			continue
+		}
 		for v, vt := range d.Villages {
 			add(v, vt)
 		}
@@ -441,7 +469,7 @@ func (s *Responses) Tallies(ctx context.Context, surveyID string) ([]survey.Tall
 			out = append(out, *sum[v])
 		}
 	}
-	return out, nil
+	return out
 }
 
 // mergeTally adds a stored village tally into t.
@@ -470,19 +498,23 @@ func mergeTally(t *survey.Tally, vt villageTallyDoc) {
 // responses are arriving for the survey (a response stored during the recount
 // could otherwise be missed); VerifyTallies is safe at any time.
 func (s *Responses) RepairTallies(ctx context.Context, sv *survey.Survey) error {
-	now := time.Now().UTC()
 	counts, err := s.Recount(ctx, sv)
 	if err != nil {
 		return err
 	}
-	doc := tallyDoc{ID: sv.ID, Survey: sv.ID, Cutoff: now, Villages: make(map[string]villageTallyDoc, len(counts))}
+	base, err := s.tallyDoc(ctx, sv.ID)
+	if err != nil {
+		return err
+	}
+	doc := tallyDoc{ID: sv.ID, Survey: sv.ID, Villages: make(map[string]villageTallyDoc, len(counts)),
+		Folded: []string{}, Version: base.Version + 1}
 	for village, t := range counts {
 		doc.Villages[village] = toVillageTallyDoc(*t)
 	}
-	if _, err := s.tallies.ReplaceOne(ctx, bson.M{"_id": sv.ID}, doc, options.Replace().SetUpsert(true)); err != nil {
+	if _, err := s.deltas.DeleteMany(ctx, bson.M{"survey": sv.ID}); err != nil {
 		return fmt.Errorf("spara räkning: %w", translate(err))
 	}
-	if _, err := s.deltas.DeleteMany(ctx, bson.M{"survey": sv.ID, "created": bson.M{"$lt": now}}); err != nil {
+	if _, err := s.tallies.ReplaceOne(ctx, bson.M{"_id": sv.ID}, doc); err != nil {
 		return fmt.Errorf("spara räkning: %w", translate(err))
 	}
 	return nil

@@ -123,7 +123,15 @@ func (s *Responses) Count(ctx context.Context, surveyID string) (int, error) {
 
 // Each calls f for every stored response of the survey, oldest first.
 func (s *Responses) Each(ctx context.Context, surveyID string, f func(survey.Response) error) error {
-	cur, err := s.responses.Find(ctx, bson.M{"survey": surveyID}, options.Find().SetSort(bson.D{{Key: "submitted", Value: 1}, {Key: "_id", Value: 1}}))
+	return s.each(ctx, surveyID, bson.D{{Key: "submitted", Value: 1}, {Key: "_id", Value: 1}}, f)
+}
+
+func (s *Responses) each(ctx context.Context, surveyID string, sort bson.D, f func(survey.Response) error) error {
+	opts := options.Find()
+	if sort != nil {
+		opts.SetSort(sort)
+	}
+	cur, err := s.responses.Find(ctx, bson.M{"survey": surveyID}, opts)
 	if err != nil {
 		return fmt.Errorf("läsa svar: %w", translate(err))
 	}
@@ -141,9 +149,10 @@ func (s *Responses) Each(ctx context.Context, surveyID string, f func(survey.Res
 }
 
 // Recount counts the survey's stored responses from scratch, per village.
+// It reads them in stored order: a sort would be done in memory by FerretDB.
 func (s *Responses) Recount(ctx context.Context, sv *survey.Survey) (map[string]*survey.Tally, error) {
 	out := map[string]*survey.Tally{}
-	err := s.Each(ctx, sv.ID, func(r survey.Response) error {
+	err := s.each(ctx, sv.ID, nil, func(r survey.Response) error {
 		t := out[r.Village]
 		if t == nil {
 			t = &survey.Tally{Survey: sv.ID, Village: r.Village}
