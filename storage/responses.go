@@ -99,6 +99,10 @@ func (s *Responses) Add(ctx context.Context, subs []Submission) (created []bool,
 		}
 		created[i] = r.Created
 	}
+	// Outside a committer nobody flushes the batch's marker later.
+	if err := s.FlushMarkers(ctx); err != nil {
+		return nil, err
+	}
 	return created, nil
 }
 
