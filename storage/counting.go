@@ -237,10 +237,14 @@ func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (in
 			}
 			sv, ok := surveys[d.Survey]
 			if !ok {
-				if sv, err = s.surveys.Get(ctx, d.Survey); err != nil {
+				sv, err = s.surveys.Get(ctx, d.Survey)
+				if err != nil && !errors.Is(err, survey.ErrNotFound) {
 					return n, err
 				}
 				surveys[d.Survey] = sv
+			}
+			if sv == nil {
+				continue // the survey is gone: nothing to count it in
 			}
 			r := d.response()
 			stored = append(stored, Submission{Survey: sv, Response: &r})

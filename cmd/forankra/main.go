@@ -118,7 +118,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		recoverBefore = time.Now()
 	}
 	if n, err := responses.RecoverPending(ctx, recoverBefore); err != nil {
-		return err
+		log.Warn("recover pending responses; the sweep tries again", "err", err)
 	} else if n > 0 {
 		log.Warn("counted responses left pending by an earlier stop", "responses", n)
 	}
