@@ -182,6 +182,7 @@ func (s *server) updateSurvey(c *fiber.Ctx) error {
 	if err := s.surveys.Replace(cx, sv, survey.Draft); err != nil {
 		return err
 	}
+	s.cache.forget(sv.ID)
 	return c.JSON(sv)
 }
 
@@ -259,6 +260,7 @@ func (s *server) changeStatus(cx context.Context, c *fiber.Ctx, id string, chang
 	if err := s.surveys.Replace(cx, sv, before); err != nil {
 		return nil, err
 	}
+	s.cache.forget(sv.ID)
 	action := survey.AuditSurveyOpened
 	if sv.Status == survey.Closed {
 		action = survey.AuditSurveyClosed
@@ -274,6 +276,10 @@ func (s *server) closeSurvey(c *fiber.Ctx) error { return s.transition(c, (*surv
 const maxIdempotencyKey = 200
 
 func (s *server) createResponse(c *fiber.Ctx) error {
+	// Announce the submission now, so that the batch being gathered waits
+	// for it while it is parsed and checked.
+	ticket := s.committer.Hold()
+	defer ticket.Release()
 	key := c.Get("Idempotency-Key")
 	if len(key) > maxIdempotencyKey || !utf8.ValidString(key) {
 		return malformed("Idempotency-Key", fmt.Sprintf("Nyckeln får vara högst %d tecken", maxIdempotencyKey))
@@ -284,7 +290,7 @@ func (s *server) createResponse(c *fiber.Ctx) error {
 	}
 	cx, cancel := ctx(c)
 	defer cancel()
-	sv, err := s.surveys.Get(cx, c.Params("id"))
+	sv, err := s.cache.get(cx, s, c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -294,7 +300,7 @@ func (s *server) createResponse(c *fiber.Ctx) error {
 	if err := s.checkSubmitLimit(cx, c, sv.ID); err != nil {
 		return err
 	}
-	id, err := s.submit(cx, sv, in.Village, survey.ChannelAPI, key, in.Code, func() (map[string]survey.Answer, error) {
+	id, err := s.submit(cx, ticket, sv, in.Village, survey.ChannelAPI, key, in.Code, func() (map[string]survey.Answer, error) {
 		if in.Answers == nil {
 			return nil, malformed("answers", "Svaren saknas")
 		}
@@ -310,7 +316,7 @@ func (s *server) createResponse(c *fiber.Ctx) error {
 // and the paper page alike: the village must belong to the open survey, the
 // answers must be valid, a survey with access "code" takes one response per
 // one-time code (useCode), and a retry with the same key stores nothing new.
-func (s *server) submit(cx context.Context, sv *survey.Survey, village, channel, key, code string, parse func() (map[string]survey.Answer, error)) (string, error) {
+func (s *server) submit(cx context.Context, ticket *storage.Ticket, sv *survey.Survey, village, channel, key, code string, parse func() (map[string]survey.Answer, error)) (string, error) {
 	if village == "" {
 		return "", fieldError("village", "Ange vilken by svaret gäller")
 	}
@@ -348,7 +354,7 @@ func (s *server) submit(cx context.Context, sv *survey.Survey, village, channel,
 			return "", err
 		}
 	}
-	if _, err := s.responses.Add(cx, []storage.Submission{{Survey: sv, Response: r}}); err != nil {
+	if _, err := ticket.Submit(cx, storage.Submission{Survey: sv, Response: r}); err != nil {
 		if needCode {
 			// Free the code for another try; if even this fails, the sweep does it.
 			rcx, cancel := context.WithTimeout(context.WithoutCancel(cx), 5*time.Second)

@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/forankra/forankra/storage"
@@ -42,6 +43,10 @@ type Config struct {
 	SMTPAddr, SMTPFrom string
 	// BaseURL is the service's public address (https://…), for links in e-mail.
 	BaseURL string
+	// Committer writes submissions in batches. Nil starts one that is never
+	// closed (fine for tests); the service passes its own and closes it after
+	// the app has shut down, so that no answered submission is left unwritten.
+	Committer *storage.Committer
 }
 
 // defaultSubmitLimit is generous: many phones share one address behind
@@ -69,6 +74,11 @@ type server struct {
 	// 64 MiB, so a burst of sign-ins must queue rather than exhaust memory.
 	hashSlots chan struct{}
 	remiss    *remissDeps
+	committer *storage.Committer
+	cache     surveyCache
+	// lastVillages holds the last copy of each village read for a phone
+	// page (slug → survey.Village), for the form shown during an outage.
+	lastVillages sync.Map
 }
 
 // New builds the Fiber app with every route of the service.
@@ -102,6 +112,10 @@ func New(cfg Config) *fiber.App {
 		auditLog:  storage.NewAudit(cfg.DB),
 		hashSlots: make(chan struct{}, maxConcurrentHashes),
 		remiss:    newRemissDeps(cfg),
+		committer: cfg.Committer,
+	}
+	if s.committer == nil {
+		s.committer = storage.NewCommitter(s.responses, storage.CommitterOptions{})
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "Förankra",

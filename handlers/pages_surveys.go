@@ -491,9 +491,11 @@ func (s *server) paperSubmit(c *fiber.Ctx) error {
 	if n := c.FormValue("nonce"); n != "" && len(n) <= maxIdempotencyKey {
 		key = "paper:" + n
 	}
+	ticket := s.committer.Hold()
+	defer ticket.Release()
 	cx, cancel := ctx(c)
 	defer cancel()
-	_, err = s.submit(cx, sv, v.Slug, survey.ChannelPaper, key, f.Code, func() (map[string]survey.Answer, error) {
+	_, err = s.submit(cx, ticket, sv, v.Slug, survey.ChannelPaper, key, f.Code, func() (map[string]survey.Answer, error) {
 		return sv.ParseForm(form)
 	})
 	var verr *survey.ValidationError

@@ -92,7 +92,7 @@ type rankView struct {
 func (s *server) loadPhone(c *fiber.Ctx) (*survey.Survey, survey.Village, error) {
 	cx, cancel := ctx(c)
 	defer cancel()
-	sv, err := s.surveys.Get(cx, c.Params("survey"))
+	sv, err := s.cache.get(cx, s, c.Params("survey"))
 	if err != nil {
 		return nil, survey.Village{}, err
 	}
@@ -103,6 +103,7 @@ func (s *server) loadPhone(c *fiber.Ctx) (*survey.Survey, survey.Village, error)
 	if err != nil {
 		return nil, survey.Village{}, err
 	}
+	s.lastVillages.Store(v.Slug, v)
 	if sv.Status != survey.Open {
 		return nil, survey.Village{}, fmt.Errorf("enkäten är stängd: %w", survey.ErrClosed)
 	}
@@ -123,11 +124,16 @@ func (s *server) phonePage(c *fiber.Ctx) error {
 }
 
 func (s *server) phoneSubmit(c *fiber.Ctx) error {
+	ticket := s.committer.Hold()
+	defer ticket.Release()
+	form := formValues(c)
 	sv, v, err := s.loadPhone(c)
+	if errors.Is(err, survey.ErrUnavailable) {
+		return s.phoneUnavailable(c, form, err)
+	}
 	if err != nil {
 		return err
 	}
-	form := formValues(c)
 	f := newPhoneForm(c, sv, v, form)
 	f.Code = c.FormValue("code")
 	nonce := c.FormValue("nonce")
@@ -161,7 +167,7 @@ func (s *server) phoneSubmit(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	_, err = s.submit(cx, sv, v.Slug, survey.ChannelWeb, key, f.Code, func() (map[string]survey.Answer, error) {
+	_, err = s.submit(cx, ticket, sv, v.Slug, survey.ChannelWeb, key, f.Code, func() (map[string]survey.Answer, error) {
 		return sv.ParseForm(form)
 	})
 	var verr *survey.ValidationError
@@ -179,12 +185,35 @@ func (s *server) phoneSubmit(c *fiber.Ctx) error {
 		f.setErrors([]survey.FieldError{{Field: "code", Message: "Koden har redan använts. Varje kod gäller för ett svar."}})
 		return render(c, fiber.StatusConflict, "phone", sv.Title, f)
 	case errors.Is(err, survey.ErrUnavailable):
-		f.Notice = "Vi kunde inte spara just nu eftersom tjänsten inte når databasen. Dina svar finns kvar här – försök skicka igen om en stund."
+		s.log.Warn("database unavailable", "path", c.Path(), "err", err)
+		c.Set(fiber.HeaderRetryAfter, "5")
+		f.Notice = noticeUnavailable
 		return render(c, fiber.StatusServiceUnavailable, "phone", sv.Title, f)
 	case err != nil:
 		return err
 	}
 	return c.Redirect(fmt.Sprintf("/s/%s/%s/tack", sv.ID, v.Slug), fiber.StatusSeeOther)
+}
+
+// noticeUnavailable tells a resident that nothing was saved and nothing is lost.
+const noticeUnavailable = "Vi kunde inte spara just nu eftersom tjänsten inte når databasen. Dina svar finns kvar här – försök skicka igen om en stund."
+
+// phoneUnavailable answers a phone form posted while the database is away:
+// the form again, from the last copy of the survey this instance read, with
+// the resident's answers and the same nonce, so that sending again later
+// stores the response once. Without a copy it is the plain 503 page.
+func (s *server) phoneUnavailable(c *fiber.Ctx, form map[string][]string, cause error) error {
+	sv, ok := s.cache.last(c.Params("survey"))
+	vv, vok := s.lastVillages.Load(c.Params("village"))
+	if !ok || !vok || sv.Status != survey.Open || !sv.HasVillage(c.Params("village")) {
+		return cause
+	}
+	s.log.Warn("database unavailable", "path", c.Path(), "err", cause)
+	c.Set(fiber.HeaderRetryAfter, "5")
+	f := newPhoneForm(c, sv, vv.(survey.Village), form)
+	f.Code = c.FormValue("code")
+	f.Notice = noticeUnavailable
+	return render(c, fiber.StatusServiceUnavailable, "phone", sv.Title, f)
 }
 
 func (s *server) thanksPage(c *fiber.Ctx) error {

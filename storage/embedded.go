@@ -43,6 +43,26 @@ func StartEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
 		}
 		listener = ferretdb.ListenerConfig{Unix: sock}
 	}
+	return startEmbedded(abs, listener, logger)
+}
+
+// StartEmbeddedTCP starts FerretDB with its files under dir, listening on the
+// TCP address addr ("127.0.0.1:27018"; port 0 picks a free one). Other
+// processes can reach it, and a server stopped and started again with the same
+// dir and addr is the same database at the same URI: tests use it to take the
+// database away from a running service and bring it back.
+func StartEmbeddedTCP(dir, addr string, logger *slog.Logger) (*Embedded, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("datakatalog: %w", err)
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return nil, fmt.Errorf("skapa datakatalog: %w", err)
+	}
+	return startEmbedded(abs, ferretdb.ListenerConfig{TCP: addr}, logger)
+}
+
+func startEmbedded(abs string, listener ferretdb.ListenerConfig, logger *slog.Logger) (*Embedded, error) {
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  listener,
 		Handler:   "sqlite",

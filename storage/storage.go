@@ -8,7 +8,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/forankra/forankra/survey"
@@ -17,6 +20,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 	"go.mongodb.org/mongo-driver/mongo/readpref"
 	"go.mongodb.org/mongo-driver/mongo/writeconcern"
+	"go.mongodb.org/mongo-driver/x/mongo/driver/topology"
 )
 
 // Collection names.
@@ -25,6 +29,8 @@ const (
 	colSurveys   = "surveys"
 	colResponses = "responses"
 	colTallies   = "tallies"
+	colDeltas    = "tally_deltas"
+	colPending   = "pending"
 	colUsers     = "users"
 	colTokens    = "tokens"
 	colCodes     = "codes"
@@ -35,6 +41,10 @@ const (
 	colCodeUses  = "code_uses"
 )
 
+// SelectTimeout is the longest an operation waits for a database server
+// before it fails as unavailable.
+const SelectTimeout = 3 * time.Second
+
 // DB is a connected database.
 type DB struct {
 	client *mongo.Client
@@ -44,9 +54,13 @@ type DB struct {
 // Connect dials uri, pings it within timeout and returns the named database.
 // Writes wait for the majority (journaled) so an answered write survives a crash.
 func Connect(ctx context.Context, uri, name string, timeout time.Duration) (*DB, error) {
+	// Each operation waits at most selectTimeout for a server, so that a
+	// request during an outage gets its 503 in seconds; the start waits the
+	// whole timeout, pinging again and again.
+	selectTimeout := min(timeout, SelectTimeout)
 	opts := options.Client().ApplyURI(uri).
-		SetServerSelectionTimeout(timeout).
-		SetConnectTimeout(timeout).
+		SetServerSelectionTimeout(selectTimeout).
+		SetConnectTimeout(selectTimeout).
 		SetAppName("forankra")
 	client, err := mongo.Connect(ctx, opts)
 	if err != nil {
@@ -54,9 +68,19 @@ func Connect(ctx context.Context, uri, name string, timeout time.Duration) (*DB,
 	}
 	pctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if err := client.Ping(pctx, readpref.Primary()); err != nil {
-		_ = client.Disconnect(context.Background())
-		return nil, fmt.Errorf("databasen svarar inte: %w", err)
+	for {
+		err := client.Ping(pctx, readpref.Primary())
+		if err == nil {
+			break
+		}
+		if pctx.Err() != nil {
+			_ = client.Disconnect(context.Background())
+			return nil, fmt.Errorf("databasen svarar inte: %w", err)
+		}
+		select {
+		case <-pctx.Done():
+		case <-time.After(200 * time.Millisecond):
+		}
 	}
 	db := client.Database(name, options.Database().SetWriteConcern(writeconcern.Majority()))
 	return &DB{client: client, db: db}, nil
@@ -91,7 +115,6 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 		},
 		colResponses: {
 			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "village", Value: 1}}},
-			{Keys: bson.D{{Key: "pending", Value: 1}}},
 		},
 		colTallies: {
 			{Keys: bson.D{{Key: "survey", Value: 1}}},
@@ -142,19 +165,52 @@ func translate(err error) error {
 		return fmt.Errorf("%v: %w", err, survey.ErrNotFound)
 	case mongo.IsDuplicateKeyError(err):
 		return fmt.Errorf("%v: %w", err, survey.ErrConflict)
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
-		mongo.IsNetworkError(err), mongo.IsTimeout(err), isSelectionError(err):
+	case isUnavailable(err):
 		return fmt.Errorf("%v: %w", err, survey.ErrUnavailable)
 	}
 	return err
 }
 
-// isSelectionError matches the driver's failure to reach any server, which it
-// reports without a typed error.
-func isSelectionError(err error) bool {
-	if errors.Is(err, mongo.ErrClientDisconnected) {
+// unavailableCodes are server error codes that mean "not now", not "no":
+// a primary stepping down or shutting down, a host out of reach.
+var unavailableCodes = map[int32]bool{
+	6: true, 7: true, 89: true, 91: true, 189: true, 9001: true, // host unreachable/not found, network timeout, shutdown in progress, primary stepped down, socket exception
+	10107: true, 11600: true, 11602: true, 13435: true, 13436: true, // not writable primary, interrupted at/due to shutdown or replication state change, not primary
+}
+
+// isUnavailable matches the driver's ways of saying the database cannot be
+// reached or cannot take the operation right now: no server to select, a
+// network error or timeout, a connection pool cleared after such an error, a
+// disconnected client, a cancelled request, a retryable server error.
+func isUnavailable(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, mongo.ErrClientDisconnected) || errors.Is(err, topology.ErrServerSelectionTimeout) ||
+		errors.Is(err, topology.ErrTopologyClosed) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
 		return true
 	}
+	if mongo.IsNetworkError(err) || mongo.IsTimeout(err) {
+		return true
+	}
+	var sel topology.ServerSelectionError
+	var conn topology.ConnectionError
+	var netErr net.Error
+	if errors.As(err, &sel) || errors.As(err, &conn) || errors.As(err, &netErr) {
+		return true
+	}
+	var labeled mongo.LabeledError
+	if errors.As(err, &labeled) && (labeled.HasErrorLabel("RetryableWriteError") || labeled.HasErrorLabel("TransientTransactionError")) {
+		return true
+	}
+	var se mongo.ServerError
+	if errors.As(err, &se) {
+		for code := range unavailableCodes {
+			if se.HasErrorCode(int(code)) {
+				return true
+			}
+		}
+	}
 	msg := err.Error()
-	return strings.Contains(msg, "server selection error") || strings.Contains(msg, "connection refused")
+	return strings.Contains(msg, "server selection error") || strings.Contains(msg, "connection refused") ||
+		strings.Contains(msg, "was cleared because another operation failed") || strings.Contains(msg, "connection closed")
 }

@@ -146,8 +146,8 @@ func TestResponsesAreCountedExactlyOnce(t *testing.T) {
 	}
 }
 
-// A crash between storing a response and counting it leaves it pending;
-// recovery counts it once, however often it runs.
+// A crash in the middle of a batch leaves its marker behind; recovery counts
+// exactly the responses that batch stored, once, however often it runs.
 func TestRecoverPendingCountsOnce(t *testing.T) {
 	db := dbtest.New(t)
 	ctx := context.Background()
@@ -156,43 +156,43 @@ func TestRecoverPendingCountsOnce(t *testing.T) {
 	if _, err := responses.Add(ctx, []storage.Submission{response(sv, "r1", "aby", 1)}); err != nil {
 		t.Fatal(err)
 	}
-	// Simulate the crash: a raw pending response, and one whose tally was
-	// applied but whose pending mark was never cleared.
 	client, err := mongo.Connect(ctx, options.Client().ApplyURI(dbtest.URI()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer client.Disconnect(ctx)
 	raw := client.Database(db.Name())
+	old := now.Add(-time.Hour)
+	// Batch b2 stored r2 and crashed before counting it; batch b3 crashed
+	// before storing anything; batch b4 was a retry of r1, which batch r1's
+	// counted before.
+	markers := []any{
+		bson.M{"_id": "b2", "ids": []string{"r2"}, "created": old},
+		bson.M{"_id": "b3", "ids": []string{"r3"}, "created": old},
+		bson.M{"_id": "b4", "ids": []string{"r1"}, "created": old},
+	}
+	if _, err := raw.Collection("pending").InsertMany(ctx, markers); err != nil {
+		t.Fatal(err)
+	}
 	doc := bson.M{"_id": "r2", "survey": sv.ID, "village": "aby", "channel": "api", "submitted": now,
-		"pending": true, "answers": bson.M{"q1": bson.M{"o": "Nej"}}}
+		"batch": "b2", "answers": bson.M{"q1": bson.M{"o": "Nej"}}}
 	if _, err := raw.Collection("responses").InsertOne(ctx, doc); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 2; i++ {
-		n, err := responses.RecoverPending(ctx, now.Add(time.Minute))
+		n, err := responses.RecoverPending(ctx, now)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if want := 1 - i; n != want {
 			t.Errorf("run %d: got %d recovered; want %d", i, n, want)
 		}
+		if n, _ := responses.Count(ctx, sv.ID); n != 2 {
+			t.Errorf("run %d: got %d counted; want 2", i, n)
+		}
 	}
-	if n, _ := responses.Count(ctx, sv.ID); n != 2 {
-		t.Errorf("got %d counted; want 2", n)
-	}
-	// Mark r2 pending again, as if the crash hit after the tally update.
-	if _, err := raw.Collection("responses").UpdateOne(ctx, bson.M{"_id": "r2"}, bson.M{"$set": bson.M{"pending": true}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.Collection("tallies").UpdateOne(ctx, bson.M{"_id": sv.ID + ":aby"}, bson.M{"$addToSet": bson.M{"applied": "r2"}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := responses.RecoverPending(ctx, now.Add(time.Minute)); err != nil {
-		t.Fatal(err)
-	}
-	if n, _ := responses.Count(ctx, sv.ID); n != 2 {
-		t.Errorf("after replaying an applied response: got %d counted; want 2", n)
+	if n, _ := raw.Collection("pending").CountDocuments(ctx, bson.M{}); n != 0 {
+		t.Errorf("got %d markers left; want 0", n)
 	}
 	if ok, err := responses.VerifyTallies(ctx, sv); err != nil || !ok {
 		t.Errorf("got tallies equal to a recount = %v, %v; want true", ok, err)
@@ -211,7 +211,9 @@ func TestRepairTalliesRestoresARecount(t *testing.T) {
 	}
 	client, _ := mongo.Connect(ctx, options.Client().ApplyURI(dbtest.URI()))
 	defer client.Disconnect(ctx)
-	if _, err := client.Database(db.Name()).Collection("tallies").UpdateOne(ctx, bson.M{"_id": sv.ID + ":bby"}, bson.M{"$inc": bson.M{"responses": 5, "q.q1.c.0": 3}}); err != nil {
+	bogus := bson.M{"_id": "bogus/" + sv.ID, "survey": sv.ID, "created": now,
+		"v": bson.M{"bby": bson.M{"responses": 5, "q": bson.M{"q1": bson.M{"n": 3, "c": bson.M{"0": 3}}}}}}
+	if _, err := client.Database(db.Name()).Collection("tally_deltas").InsertOne(ctx, bogus); err != nil {
 		t.Fatal(err)
 	}
 	if ok, _ := responses.VerifyTallies(ctx, sv); ok {

@@ -132,8 +132,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	responses := storage.NewResponses(db)
-	if n, err := responses.RecoverPending(ctx, time.Now()); err != nil {
-		return err
+	// The embedded database is this process's alone: every batch left
+	// unfinished is from an earlier run and is counted now. A shared MongoDB
+	// may have batches of other instances in flight: leave them their time.
+	recoverBefore := time.Now().Add(-recoverAge)
+	if cfg.mongoURI == "" {
+		recoverBefore = time.Now()
+	}
+	if n, err := responses.RecoverPending(ctx, recoverBefore); err != nil {
+		log.Warn("recover pending responses; the sweep tries again", "err", err)
 	} else if n > 0 {
 		log.Warn("counted responses left pending by an earlier stop", "responses", n)
 	}
@@ -148,13 +155,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		log.Info("demo data seeded", "survey", id, "phone_page", "/s/"+id+"/baggetorp")
 	}
 
+	committer := storage.NewCommitter(responses, storage.CommitterOptions{})
 	limit := cfg.submitLimit
 	if limit == 0 {
 		limit = -1 // handlers.Config: negative is no limit, 0 the default
 	}
 	app := handlers.New(handlers.Config{DB: db, Logger: log, MinN: cfg.minN, SubmitLimit: limit,
 		CookieSecure: cfg.cookieSecure, ProxyHeader: cfg.proxyHeader, PublicURL: cfg.publicURL,
-		SMTPAddr: cfg.smtpAddr, SMTPFrom: cfg.smtpFrom, BaseURL: cfg.baseURL})
+		SMTPAddr: cfg.smtpAddr, SMTPFrom: cfg.smtpFrom, BaseURL: cfg.baseURL, Committer: committer})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("lyssna på %s: %w", cfg.addr, err)
@@ -177,20 +185,30 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err := app.ShutdownWithContext(sctx); err != nil {
 		return fmt.Errorf("stoppa: %w", err)
 	}
+	// Requests in flight are answered, so their batches are written; the
+	// committer still writes anything queued before it returns.
+	if err := committer.Close(sctx); err != nil {
+		return fmt.Errorf("stoppa: %w", err)
+	}
 	log.Info("stopped")
 	return nil
 }
 
-// sweep counts responses that a failed write left pending, once a minute.
+// recoverAge is how old an unfinished batch must be before a sweep counts it:
+// well beyond a batch's write timeout, so that a live batch of this or another
+// instance is never taken for a crashed one.
+const recoverAge = 30 * time.Second
+
+// sweep counts responses that a failed write left pending, every ten seconds.
 func sweep(ctx context.Context, responses *storage.Responses, log *slog.Logger) {
-	t := time.NewTicker(time.Minute)
+	t := time.NewTicker(10 * time.Second)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			if n, err := responses.RecoverPending(ctx, now.Add(-time.Minute)); err != nil {
+			if n, err := responses.RecoverPending(ctx, now.Add(-recoverAge)); err != nil {
 				log.Warn("recover pending responses", "err", err)
 			} else if n > 0 {
 				log.Info("counted pending responses", "responses", n)

@@ -1,0 +1,475 @@
+// Command forankra-bench measures the submit path against the storage's own
+// limit, side by side in one run: it starts an embedded FerretDB (the same
+// version the service embeds) in a temporary directory, times raw single
+// InsertOne calls of a response-sized document, then starts the service on
+// real HTTP and times residents' JSON submissions with Idempotency-Keys from
+// the same number of concurrent clients. It prints both rates, their ratio,
+// latency percentiles and the process's peak memory.
+//
+// With -fill it instead fills one survey to that many responses through HTTP
+// and reports peak memory and the time of the comparison's read of the tallies.
+//
+//	go run ./cmd/forankra-bench                      # 3,000 of each, 16 clients
+//	go run ./cmd/forankra-bench -n 10000 -json out.json
+//	go run ./cmd/forankra-bench -fill 100000
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/forankra/forankra/handlers"
+	"github.com/forankra/forankra/storage"
+	"github.com/forankra/forankra/survey"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+	"go.mongodb.org/mongo-driver/mongo/writeconcern"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "forankra-bench:", err)
+		os.Exit(1)
+	}
+}
+
+// config is what one run measures.
+type config struct {
+	n        int
+	raw      int
+	clients  int
+	fill     int
+	reads    int
+	dir      string
+	jsonOut  string
+	maxBatch int
+	maxWait  time.Duration
+
+	cpuProfile string
+}
+
+// phase is the measurement of one load.
+type phase struct {
+	Name       string  `json:"name"`
+	Requests   int     `json:"requests"`
+	Errors     int     `json:"errors"`
+	Seconds    float64 `json:"seconds"`
+	PerSecond  float64 `json:"per_second"`
+	P50Millis  float64 `json:"p50_ms"`
+	P99Millis  float64 `json:"p99_ms"`
+	MaxMillis  float64 `json:"max_ms"`
+	Concurrent int     `json:"concurrency"`
+}
+
+// report is the whole run, as printed and as written with -json.
+type report struct {
+	Mode        string  `json:"mode"`
+	GoVersion   string  `json:"go"`
+	CPUs        int     `json:"cpus"`
+	Raw         *phase  `json:"raw_insert_one,omitempty"`
+	HTTP        *phase  `json:"http_submissions,omitempty"`
+	Ratio       float64 `json:"ratio,omitempty"`
+	Stored      int     `json:"stored_responses"`
+	TalliesOK   bool    `json:"tallies_equal_recount"`
+	TallyReads  *phase  `json:"tally_reads,omitempty"`
+	SurveyReads *phase  `json:"survey_reads_http,omitempty"`
+	PeakRSSMiB  float64 `json:"peak_rss_mib"`
+	HeapMiB     float64 `json:"go_heap_mib"`
+	// PeakAfterVerifyMiB is the peak once the recount (a check, not a
+	// service path) has read every response.
+	PeakAfterVerifyMiB float64 `json:"peak_rss_after_verify_mib"`
+}
+
+func run(args []string, out io.Writer) error {
+	var c config
+	fs := flag.NewFlagSet("forankra-bench", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.IntVar(&c.n, "n", 3000, "HTTP submissions to time")
+	fs.IntVar(&c.raw, "raw", 0, "raw InsertOne calls to time (0: as many as -n)")
+	fs.IntVar(&c.clients, "c", 16, "concurrent clients, for both loads")
+	fs.IntVar(&c.fill, "fill", 0, "fill one survey to this many responses and time the comparison's reads, instead of the side-by-side run")
+	fs.IntVar(&c.reads, "reads", 200, "tally reads to time after -fill")
+	fs.StringVar(&c.dir, "dir", "", "directory for the embedded database (default: a new temporary one, removed after)")
+	fs.StringVar(&c.jsonOut, "json", "", "also write the results as JSON to this file")
+	fs.IntVar(&c.maxBatch, "batch", 0, "most submissions in one group commit (0: the service's default)")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	fs.DurationVar(&c.maxWait, "wait", 0, "how long a group commit waits for company (0: the service's default, negative: none)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if c.raw == 0 {
+		c.raw = c.n
+	}
+	if c.cpuProfile != "" {
+		f, err := os.Create(c.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if c.clients < 1 || c.n < 1 {
+		return errors.New("-n and -c must be at least 1")
+	}
+	dir := c.dir
+	if dir == "" {
+		d, err := os.MkdirTemp("", "forankra-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	emb, err := storage.StartEmbedded(dir, quiet)
+	if err != nil {
+		return err
+	}
+	defer emb.Stop()
+	ctx := context.Background()
+
+	rep := report{Mode: "side-by-side", GoVersion: runtime.Version(), CPUs: runtime.NumCPU()}
+	if c.fill > 0 {
+		rep.Mode = "fill"
+	} else {
+		fmt.Fprintf(out, "raw InsertOne: %d documents, %d concurrent callers …\n", c.raw, c.clients)
+		if rep.Raw, err = rawInserts(ctx, emb.URI(), c); err != nil {
+			return err
+		}
+	}
+
+	svc, err := startService(ctx, emb.URI(), c, quiet)
+	if err != nil {
+		return err
+	}
+	defer svc.stop()
+
+	n := c.n
+	if c.fill > 0 {
+		n = c.fill
+	}
+	fmt.Fprintf(out, "HTTP submissions: %d, %d concurrent clients …\n", n, c.clients)
+	if rep.HTTP, err = svc.submissions(n, c.clients); err != nil {
+		return err
+	}
+	if rep.Raw != nil && rep.Raw.PerSecond > 0 {
+		rep.Ratio = rep.HTTP.PerSecond / rep.Raw.PerSecond
+	}
+	if rep.Stored, err = svc.responses.Count(ctx, svc.survey.ID); err != nil {
+		return err
+	}
+	if c.fill > 0 {
+		if rep.TallyReads, err = svc.tallyReads(ctx, c.reads); err != nil {
+			return err
+		}
+		if rep.SurveyReads, err = svc.surveyReads(ctx, c.reads); err != nil {
+			return err
+		}
+	}
+	rep.PeakRSSMiB = peakRSS()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	rep.HeapMiB = float64(ms.HeapInuse) / (1 << 20)
+	if rep.TalliesOK, err = svc.responses.VerifyTallies(ctx, svc.survey); err != nil {
+		return err
+	}
+	rep.PeakAfterVerifyMiB = peakRSS()
+
+	printReport(out, rep)
+	if c.jsonOut != "" {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(c.jsonOut, append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+	}
+	if rep.HTTP.Errors > 0 {
+		return fmt.Errorf("%d submissions failed", rep.HTTP.Errors)
+	}
+	if rep.Stored != n {
+		return fmt.Errorf("stored %d responses; want %d", rep.Stored, n)
+	}
+	if !rep.TalliesOK {
+		return errors.New("the tallies differ from a recount")
+	}
+	return nil
+}
+
+func printReport(out io.Writer, r report) {
+	fmt.Fprintf(out, "\nforankra-bench (%s, %s, %d CPUs)\n", r.Mode, r.GoVersion, r.CPUs)
+	line := func(p *phase) {
+		if p == nil {
+			return
+		}
+		fmt.Fprintf(out, "  %-22s %7d in %6.2f s  %8.0f /s  p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms  errors %d\n",
+			p.Name, p.Requests, p.Seconds, p.PerSecond, p.P50Millis, p.P99Millis, p.MaxMillis, p.Errors)
+	}
+	line(r.Raw)
+	line(r.HTTP)
+	if r.Ratio > 0 {
+		fmt.Fprintf(out, "  ratio HTTP / raw         %.2f\n", r.Ratio)
+	}
+	line(r.TallyReads)
+	line(r.SurveyReads)
+	fmt.Fprintf(out, "  stored responses         %d (tallies equal a recount: %v)\n", r.Stored, r.TalliesOK)
+	fmt.Fprintf(out, "  peak memory (VmHWM)      %.0f MiB (whole process: database, service and clients); Go heap in use %.0f MiB\n", r.PeakRSSMiB, r.HeapMiB)
+	fmt.Fprintf(out, "  peak memory after the recount that verified the tallies: %.0f MiB\n", r.PeakAfterVerifyMiB)
+}
+
+// timed runs f n times from clients goroutines and measures each call.
+func timed(name string, n, clients int, f func(i int) error) *phase {
+	lat := make([]time.Duration, n)
+	var next, errs atomic.Int64
+	var firstErr atomic.Value
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				t := time.Now()
+				if err := f(i); err != nil {
+					errs.Add(1)
+					firstErr.CompareAndSwap(nil, err)
+				}
+				lat[i] = time.Since(t)
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if err, ok := firstErr.Load().(error); ok {
+		fmt.Fprintf(os.Stderr, "%s: first error: %v\n", name, err)
+	}
+	slices.Sort(lat)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(float64(len(lat))*p))] }
+	return &phase{Name: name, Requests: n, Errors: int(errs.Load()), Seconds: elapsed.Seconds(),
+		PerSecond: float64(n) / elapsed.Seconds(), P50Millis: ms(pct(0.50)), P99Millis: ms(pct(0.99)),
+		MaxMillis: ms(lat[len(lat)-1]), Concurrent: clients}
+}
+
+// rawInserts times single InsertOne calls of a response-sized document into a
+// database of its own, with the service's write concern.
+func rawInserts(ctx context.Context, uri string, c config) (*phase, error) {
+	client, err := mongo.Connect(ctx, options.Client().ApplyURI(uri))
+	if err != nil {
+		return nil, err
+	}
+	defer client.Disconnect(context.Background())
+	col := client.Database("bench_raw", options.Database().SetWriteConcern(writeconcern.Majority())).Collection("responses")
+	if _, err := col.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "village", Value: 1}}}); err != nil {
+		return nil, err
+	}
+	demo := survey.NewDemo(time.Now(), 1)
+	return timed("raw InsertOne", c.raw, c.clients, func(i int) error {
+		d := demo.Responses[i%len(demo.Responses)]
+		answers := bson.M{}
+		for k, a := range d.Answers {
+			answers[k] = bson.M{"o": a.Option, "os": a.Options, "n": a.Number, "t": a.Text}
+		}
+		doc := bson.M{"_id": storage.ResponseID("bench", "raw-"+strconv.Itoa(i)), "survey": "bench", "village": d.Village,
+			"channel": survey.ChannelAPI, "answers": answers, "submitted": time.Now().UTC()}
+		_, err := col.InsertOne(ctx, doc)
+		return err
+	}), nil
+}
+
+// service is the Förankra app serving real HTTP on 127.0.0.1.
+type service struct {
+	db        *storage.DB
+	responses *storage.Responses
+	committer *storage.Committer
+	survey    *survey.Survey
+	bodies    [][]byte
+	base      string
+	app       interface{ Shutdown() error }
+	client    *http.Client
+}
+
+func startService(ctx context.Context, uri string, c config, log *slog.Logger) (*service, error) {
+	db, err := storage.Connect(ctx, uri, "bench_http", 10*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.EnsureIndexes(ctx); err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	demo := survey.NewDemo(now, 1)
+	for _, v := range demo.Villages {
+		if err := storage.NewVillages(db).Create(ctx, v); err != nil {
+			return nil, err
+		}
+	}
+	sv := &survey.Survey{Status: survey.Draft, CreatedBy: "bench", Created: now.UTC()}
+	if err := sv.Apply(demo.Survey); err != nil {
+		return nil, err
+	}
+	if err := sv.Open(now); err != nil {
+		return nil, err
+	}
+	if err := storage.NewSurveys(db).Create(ctx, sv); err != nil {
+		return nil, err
+	}
+	s := &service{db: db, responses: storage.NewResponses(db), survey: sv}
+	for _, d := range demo.Responses {
+		b, err := json.Marshal(map[string]any{"village": d.Village, "answers": answersJSON(sv, d.Answers)})
+		if err != nil {
+			return nil, err
+		}
+		s.bodies = append(s.bodies, b)
+	}
+	s.committer = storage.NewCommitter(s.responses, storage.CommitterOptions{MaxBatch: c.maxBatch, MaxWait: c.maxWait})
+	app := handlers.New(handlers.Config{DB: db, Logger: log, Committer: s.committer})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	go func() { _ = app.Listener(ln) }()
+	s.app = app
+	s.base = "http://" + ln.Addr().String()
+	s.client = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: c.clients * 2}}
+	return s, nil
+}
+
+func (s *service) stop() {
+	_ = s.app.Shutdown()
+	_ = s.committer.Close(context.Background())
+	_ = s.db.Close(context.Background())
+}
+
+// submissions posts n responses, each with its own Idempotency-Key.
+func (s *service) submissions(n, clients int) (*phase, error) {
+	url := s.base + "/api/v1/surveys/" + s.survey.ID + "/responses"
+	run := strconv.FormatInt(time.Now().UnixNano(), 36)
+	p := timed("HTTP submissions", n, clients, func(i int) error {
+		req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(s.bodies[i%len(s.bodies)]))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", run+"-"+strconv.Itoa(i))
+		resp, err := s.client.Do(req)
+		if err != nil {
+			return err
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			return fmt.Errorf("status %d: %s", resp.StatusCode, b)
+		}
+		return nil
+	})
+	return p, nil
+}
+
+// tallyReads times what the comparison reads: the survey's tallies.
+func (s *service) tallyReads(ctx context.Context, n int) (*phase, error) {
+	return timed("tally reads", n, 1, func(int) error {
+		_, err := s.responses.Tallies(ctx, s.survey.ID)
+		return err
+	}), nil
+}
+
+// surveyReads times a signed-in GET of the survey over HTTP, which counts
+// its responses from the tallies.
+func (s *service) surveyReads(ctx context.Context, n int) (*phase, error) {
+	u, hash, err := survey.NewUser{Email: "bench@example.se", Name: "Bench", Password: "ett-långt-lösenord", Role: survey.RoleAdmin}.User(time.Now())
+	if err != nil {
+		return nil, err
+	}
+	if err := storage.NewUsers(s.db).Create(ctx, &u, hash); err != nil {
+		return nil, err
+	}
+	token, err := storage.NewTokens(s.db).Create(ctx, u.ID, time.Now(), time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	url := s.base + "/api/v1/surveys/" + s.survey.ID
+	return timed("survey GET (HTTP)", n, 1, func(int) error {
+		req, err := http.NewRequest(http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := s.client.Do(req)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("status %d", resp.StatusCode)
+		}
+		return nil
+	}), nil
+}
+
+// answersJSON writes answers in the API's JSON form.
+func answersJSON(sv *survey.Survey, answers map[string]survey.Answer) map[string]any {
+	out := map[string]any{}
+	for _, q := range sv.Questions {
+		a, ok := answers[q.Key]
+		if !ok {
+			continue
+		}
+		switch q.Type {
+		case survey.Single:
+			out[q.Key] = a.Option
+		case survey.Multi, survey.Rank:
+			out[q.Key] = a.Options
+		case survey.Likert, survey.Number:
+			if a.Number != nil {
+				out[q.Key] = *a.Number
+			}
+		case survey.Text:
+			out[q.Key] = a.Text
+		}
+	}
+	return out
+}
+
+// peakRSS is the process's peak resident memory in MiB (VmHWM), or 0 where
+// /proc is missing.
+func peakRSS() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// TestKillNineMidLoadLosesNothingAndCountsNothingTwice runs the service on
+// the embedded database, loads it with concurrent clients that each send an
+// Idempotency-Key, kills it with SIGKILL in the middle, starts it again on the
+// same data and retries every request: each retry must get 201 with the id of
+// the first, and the database must hold exactly one response per key with
+// tallies equal to a recount.
+func TestKillNineMidLoadLosesNothingAndCountsNothingTwice(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the service as a process")
+	}
+	const (
+		requests = 1200
+		clients  = 16
+		killAt   = 300 // successful submissions before the kill
+	)
+	dataDir := filepath.Join(t.TempDir(), "data")
+	addr := freeAddr(t)
+	first := startProc(t, addr, "FORANKRA_DATA_DIR="+dataDir)
+	token := first.signIn()
+	surveyID := first.openSurvey(token)
+	path := "/api/v1/surveys/" + surveyID + "/responses"
+
+	// The first load, killed in the middle.
+	var ok atomic.Int64
+	var seenMu sync.Mutex
+	seen := map[string]string{} // key → id answered before the kill
+	var next atomic.Int64
+	killed := make(chan struct{})
+	var killOnce sync.Once
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= requests {
+					return
+				}
+				select {
+				case <-killed:
+					return
+				default:
+				}
+				k := key("load", i)
+				code, b, err := call("POST", first.base+path, "", responseBody(i), "Idempotency-Key", k)
+				if err != nil || code != http.StatusCreated {
+					continue // the kill: retried below
+				}
+				var out struct{ ID string }
+				_ = json.Unmarshal(b, &out)
+				seenMu.Lock()
+				seen[k] = out.ID
+				seenMu.Unlock()
+				if ok.Add(1) == killAt {
+					killOnce.Do(func() {
+						first.kill()
+						close(killed)
+					})
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	killOnce.Do(func() { first.kill(); close(killed) })
+	if n := ok.Load(); n < killAt {
+		t.Fatalf("only %d submissions succeeded before the kill; want at least %d\n%s", n, killAt, first.out)
+	}
+
+	// Start again on the same data and retry every request of the load.
+	second := startProc(t, addr, "FORANKRA_DATA_DIR="+dataDir)
+	next.Store(0)
+	var failures atomic.Int64
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= requests {
+					return
+				}
+				k := key("load", i)
+				code, b, err := call("POST", second.base+path, "", responseBody(i), "Idempotency-Key", k)
+				var out struct{ ID string }
+				_ = json.Unmarshal(b, &out)
+				seenMu.Lock()
+				before, answered := seen[k]
+				seenMu.Unlock()
+				switch {
+				case err != nil || code != http.StatusCreated:
+					t.Errorf("retry of %s: got %d %s (%v); want 201", k, code, b, err)
+				case answered && out.ID != before:
+					t.Errorf("retry of %s: got id %s; want the first answer's %s", k, out.ID, before)
+				case out.ID != wantID(surveyID, k):
+					t.Errorf("retry of %s: got id %s; want %s", k, out.ID, wantID(surveyID, k))
+				default:
+					continue
+				}
+				if failures.Add(1) > 10 {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.Fatalf("service output:\n%s", second.out)
+	}
+	if got := second.storedCount(second.signIn(), surveyID); got != requests {
+		t.Errorf("responses reported by the service: got %d; want %d", got, requests)
+	}
+
+	// A graceful stop, then the database itself: one response per key, and
+	// the tallies equal a recount.
+	second.stop()
+	emb := startDB(t, dataDir, "127.0.0.1:0")
+	defer emb.Stop()
+	verifyDirect(t, emb.URI(), "forankra", surveyID, requests)
+}

@@ -1,0 +1,306 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/forankra/forankra/survey"
+)
+
+// Committer gathers submissions that arrive at the same time into one batch:
+// one insert of all their responses and one tally update per village, instead
+// of several writes each. The database (FerretDB on SQLite above all) takes
+// one writer at a time, so a batch of a hundred costs little more than a
+// batch of one. Each caller is answered only after its batch is written with
+// the database's write concern (majority, journaled), so an answered
+// submission survives a crash.
+type Committer struct {
+	store    *Responses
+	maxBatch int
+	maxWait  time.Duration
+	timeout  time.Duration
+
+	queue chan *commitRequest
+	// arriving counts submissions announced (Hold) but not yet queued: a
+	// batch waits for them, up to maxWait, since they will come in a moment.
+	arriving atomic.Int64
+	mu       sync.RWMutex // held for reading while queueing, for writing to close
+	shut     bool
+	done     chan struct{}
+}
+
+// CommitterOptions bound a Committer's batches. Zero values take defaults.
+type CommitterOptions struct {
+	// MaxBatch is the most submissions written together (default 256).
+	MaxBatch int
+	// MaxWait is how long a batch waits, after its first submission, for
+	// submissions announced with Hold that are still on their way (default
+	// 5 ms). A negative value takes only what is already queued.
+	MaxWait time.Duration
+	// Timeout bounds the writes of one batch (default 10 s).
+	Timeout time.Duration
+}
+
+// ErrStopping is returned for submissions that arrive after Close began.
+var ErrStopping = fmt.Errorf("tjänsten stängs: %w", survey.ErrUnavailable)
+
+type commitRequest struct {
+	ctx    context.Context
+	sub    Submission
+	result chan AddResult
+}
+
+// NewCommitter starts a committer writing into store. Close stops it.
+func NewCommitter(store *Responses, opts CommitterOptions) *Committer {
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 256
+	}
+	if opts.MaxWait == 0 {
+		opts.MaxWait = 5 * time.Millisecond
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 10 * time.Second
+	}
+	c := &Committer{store: store, maxBatch: opts.MaxBatch, maxWait: opts.MaxWait, timeout: opts.Timeout,
+		queue: make(chan *commitRequest, opts.MaxBatch), done: make(chan struct{})}
+	go c.run()
+	return c
+}
+
+// Ticket announces a submission on its way to the committer, so that the
+// batch being gathered waits for it rather than leaving without it.
+type Ticket struct {
+	c    *Committer
+	done atomic.Bool
+}
+
+// Hold announces a submission that is about to be made (a request being
+// parsed and checked). Release the ticket when the submission is abandoned;
+// Ticket.Submit releases it as it queues.
+func (c *Committer) Hold() *Ticket {
+	c.arriving.Add(1)
+	return &Ticket{c: c}
+}
+
+// Release withdraws the announcement; it is safe to call more than once.
+func (t *Ticket) Release() {
+	if t != nil && t.done.CompareAndSwap(false, true) {
+		t.c.arriving.Add(-1)
+	}
+}
+
+// Submit is Committer.Submit for an announced submission.
+func (t *Ticket) Submit(ctx context.Context, sub Submission) (bool, error) {
+	return t.c.submit(ctx, sub, t.Release)
+}
+
+// Submit stores and counts one response in the next batch and returns
+// whether it was created (false: a response with its id was stored before).
+// When ctx ends first, Submit returns at once with an unavailable error; the
+// response may still be written by its batch, and a retry with the same id
+// finds it.
+func (c *Committer) Submit(ctx context.Context, sub Submission) (bool, error) {
+	return c.submit(ctx, sub, func() {})
+}
+
+func (c *Committer) submit(ctx context.Context, sub Submission, queued func()) (bool, error) {
+	defer queued()
+	req := &commitRequest{ctx: ctx, sub: sub, result: make(chan AddResult, 1)}
+	c.mu.RLock()
+	if c.shut {
+		c.mu.RUnlock()
+		return false, ErrStopping
+	}
+	select {
+	case c.queue <- req:
+	case <-ctx.Done():
+		c.mu.RUnlock()
+		return false, translate(ctx.Err())
+	}
+	c.mu.RUnlock()
+	queued()
+	select {
+	case r := <-req.result:
+		return r.Created, r.Err
+	case <-ctx.Done():
+		return false, translate(ctx.Err())
+	}
+}
+
+// Close stops taking submissions, writes those already queued and returns
+// when the last batch is written or ctx ends.
+func (c *Committer) Close(ctx context.Context) error {
+	c.mu.Lock()
+	if !c.shut {
+		c.shut = true
+		close(c.queue)
+	}
+	c.mu.Unlock()
+	select {
+	case <-c.done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("skriva kvarvarande svar: %w", ctx.Err())
+	}
+}
+
+// writers is how many batches may be written at once. One: the database
+// takes one writer at a time anyway, and a second writer only halves the
+// batches (measured with cmd/forankra-bench).
+const writers = 1
+
+func (c *Committer) run() {
+	defer close(c.done)
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.writer(i == 0)
+		}()
+	}
+	wg.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	defer cancel()
+	_ = c.store.FlushMarkers(ctx) // else RecoverPending replays them: harmless
+}
+
+// writer writes batches until the queue is closed and drained; the first one
+// also folds old deltas into the tallies now and then, between its batches.
+func (c *Committer) writer(folds bool) {
+	var foldC <-chan time.Time
+	if folds {
+		fold := time.NewTicker(foldEvery)
+		defer fold.Stop()
+		foldC = fold.C
+	}
+	batch := make([]*commitRequest, 0, c.maxBatch)
+	for {
+		select {
+		case first, ok := <-c.queue:
+			if !ok {
+				return
+			}
+			batch = append(batch[:0], first)
+			c.gather(&batch)
+			c.write(batch)
+			clear(batch)
+		case now := <-foldC:
+			ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+			_ = c.store.Fold(ctx, now) // retried at the next tick; reads are exact either way
+			cancel()
+		}
+	}
+}
+
+// foldEvery is how often the committer folds old deltas into the tallies.
+const foldEvery = 5 * time.Second
+
+// gather adds to batch what is queued, then what arrives within maxWait, up
+// to maxBatch. It waits the whole maxWait only while submissions announced
+// with Hold are still on their way; otherwise it leaves after a short quiet
+// spell (a tenth of maxWait) with no new arrival. A closed queue still hands
+// out what was queued before Close, so the writers drain it.
+func (c *Committer) gather(batch *[]*commitRequest) {
+	if c.maxWait < 0 {
+		c.drain(batch)
+		return
+	}
+	deadline := time.Now().Add(c.maxWait)
+	quiet := c.maxWait / 10
+	timer := time.NewTimer(c.maxWait)
+	defer timer.Stop()
+	for len(*batch) < c.maxBatch {
+		if !c.drain(batch) {
+			return
+		}
+		if len(*batch) >= c.maxBatch {
+			return
+		}
+		wait := time.Until(deadline)
+		if c.arriving.Load() <= 0 {
+			wait = min(wait, quiet)
+		}
+		if wait <= 0 {
+			return
+		}
+		timer.Reset(wait)
+		select {
+		case req, ok := <-c.queue:
+			if !ok {
+				return
+			}
+			*batch = append(*batch, req)
+		case <-timer.C:
+			if c.arriving.Load() <= 0 || !time.Now().Before(deadline) {
+				return
+			}
+		}
+	}
+}
+
+// drain adds what is queued now, without waiting, up to maxBatch. It reports
+// false when the queue is closed and empty.
+func (c *Committer) drain(batch *[]*commitRequest) bool {
+	for len(*batch) < c.maxBatch {
+		select {
+		case req, ok := <-c.queue:
+			if !ok {
+				return false
+			}
+			*batch = append(*batch, req)
+		default:
+			return true
+		}
+	}
+	return true
+}
+
+// write stores one batch and answers each of its callers. Callers that gave
+// up before their batch began are answered without a write.
+func (c *Committer) write(batch []*commitRequest) {
+	subs := make([]Submission, 0, len(batch))
+	live := make([]*commitRequest, 0, len(batch))
+	for _, req := range batch {
+		if err := req.ctx.Err(); err != nil {
+			req.result <- AddResult{Err: translate(err)}
+			continue
+		}
+		subs = append(subs, req.sub)
+		live = append(live, req)
+	}
+	if len(subs) == 0 {
+		return
+	}
+	// The batch's own deadline, not a caller's: one caller leaving must not
+	// cut the write short for the others.
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	defer cancel()
+	results := c.store.AddEach(ctx, subs)
+	if len(subs) > 1 && failedWhole(results) {
+		// The whole batch was refused for a reason other than the database
+		// being away (one document the driver would not send, say): write
+		// each on its own, so that one bad document fails only itself.
+		for i := range subs {
+			results[i] = c.store.AddEach(ctx, subs[i:i+1])[0]
+		}
+	}
+	for i, req := range live {
+		req.result <- results[i]
+	}
+}
+
+// failedWhole reports whether every submission of a batch failed with an
+// error that is not the database being unavailable.
+func failedWhole(results []AddResult) bool {
+	for _, r := range results {
+		if r.Err == nil || errors.Is(r.Err, survey.ErrUnavailable) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,167 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/forankra/forankra/storage"
+	"github.com/forankra/forankra/storage/dbtest"
+	"github.com/forankra/forankra/survey"
+)
+
+func TestCommitterStoresConcurrentSubmissionsExactlyOnce(t *testing.T) {
+	db := dbtest.New(t)
+	responses := storage.NewResponses(db)
+	sv := openSurvey(t, db)
+	c := storage.NewCommitter(responses, storage.CommitterOptions{MaxBatch: 16})
+	defer c.Close(context.Background())
+	const n = 80
+	created := make([]bool, 2*n)
+	errs := make([]error, 2*n)
+	var wg sync.WaitGroup
+	for i := range 2 * n { // every id twice, at the same time
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			village := []string{"aby", "bby"}[i%n%2]
+			created[i], errs[i] = c.Submit(context.Background(), response(sv, fmt.Sprintf("r%03d", i%n), village, i%n))
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil || errs[i+n] != nil {
+			t.Fatalf("r%03d: got errors %v, %v; want none", i, errs[i], errs[i+n])
+		}
+		if created[i] == created[i+n] {
+			t.Errorf("r%03d: got created %v and %v; want exactly one created", i, created[i], created[i+n])
+		}
+	}
+	if got, _ := responses.Count(context.Background(), sv.ID); got != n {
+		t.Errorf("got %d counted; want %d", got, n)
+	}
+	if ok, err := responses.VerifyTallies(context.Background(), sv); !ok || err != nil {
+		t.Errorf("got tallies equal to a recount = %v, %v; want true", ok, err)
+	}
+}
+
+func TestCommitterFailsOnlyTheBadDocument(t *testing.T) {
+	db := dbtest.New(t)
+	responses := storage.NewResponses(db)
+	sv := openSurvey(t, db)
+	c := storage.NewCommitter(responses, storage.CommitterOptions{MaxWait: 50 * time.Millisecond})
+	defer c.Close(context.Background())
+	bad := response(sv, "bad", "aby", 1)
+	bad.Response.Answers["q6"] = survey.Answer{Text: strings.Repeat("x", 17<<20)} // over 16 MiB: no server takes it
+	subs := []storage.Submission{response(sv, "good1", "aby", 2), bad, response(sv, "good2", "bby", 3)}
+	errs := make([]error, len(subs))
+	var wg sync.WaitGroup
+	for i, sub := range subs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = c.Submit(context.Background(), sub)
+		}()
+	}
+	wg.Wait()
+	if errs[1] == nil {
+		t.Errorf("the oversized document: got no error; want one")
+	}
+	if errs[0] != nil || errs[2] != nil {
+		t.Errorf("the good documents: got %v, %v; want stored", errs[0], errs[2])
+	}
+	if got, _ := responses.Count(context.Background(), sv.ID); got != 2 {
+		t.Errorf("got %d counted; want 2", got)
+	}
+}
+
+func TestCommitterCloseWritesWhatWasQueued(t *testing.T) {
+	db := dbtest.New(t)
+	responses := storage.NewResponses(db)
+	sv := openSurvey(t, db)
+	c := storage.NewCommitter(responses, storage.CommitterOptions{MaxBatch: 4})
+	const n = 40
+	results := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, results[i] = c.Submit(context.Background(), response(sv, fmt.Sprintf("c%02d", i), "aby", i))
+		}()
+	}
+	time.Sleep(5 * time.Millisecond)
+	if err := c.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	stored := 0
+	for i, err := range results {
+		switch {
+		case err == nil:
+			stored++
+		case !errors.Is(err, storage.ErrStopping):
+			t.Errorf("c%02d: got %v; want stored or refused as stopping", i, err)
+		}
+	}
+	if got, _ := responses.Count(context.Background(), sv.ID); got != stored {
+		t.Errorf("got %d counted; want the %d answered as stored", got, stored)
+	}
+	if _, err := c.Submit(context.Background(), response(sv, "late", "aby", 1)); !errors.Is(err, storage.ErrStopping) {
+		t.Errorf("after Close: got %v; want ErrStopping", err)
+	}
+}
+
+func TestCommitterSkipsCallersThatGaveUp(t *testing.T) {
+	db := dbtest.New(t)
+	responses := storage.NewResponses(db)
+	sv := openSurvey(t, db)
+	c := storage.NewCommitter(responses, storage.CommitterOptions{})
+	defer c.Close(context.Background())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.Submit(ctx, response(sv, "gone", "aby", 1)); !errors.Is(err, survey.ErrUnavailable) {
+		t.Errorf("got %v; want unavailable", err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	if got, _ := responses.Count(context.Background(), sv.ID); got != 0 {
+		t.Errorf("got %d counted; want 0", got)
+	}
+}
+
+func TestFoldKeepsTalliesExact(t *testing.T) {
+	db := dbtest.New(t)
+	ctx := context.Background()
+	responses := storage.NewResponses(db)
+	sv := openSurvey(t, db)
+	for i := range 12 {
+		if _, err := responses.Add(ctx, []storage.Submission{response(sv, fmt.Sprintf("f%02d", i), []string{"aby", "bby"}[i%2], i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, _ := responses.Tallies(ctx, sv.ID)
+	for range 2 { // twice: folding again changes nothing
+		if err := responses.Fold(ctx, time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after, _ := responses.Tallies(ctx, sv.ID)
+	if len(after) != len(before) {
+		t.Fatalf("got %d village tallies after folding; want %d", len(after), len(before))
+	}
+	for i := range before {
+		if !survey.SameTally(before[i], after[i]) {
+			t.Errorf("village %s: got %+v after folding; want %+v", before[i].Village, after[i], before[i])
+		}
+	}
+	if _, err := responses.Add(ctx, []storage.Submission{response(sv, "f99", "aby", 99)}); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := responses.VerifyTallies(ctx, sv); !ok || err != nil {
+		t.Errorf("folded tally plus a new delta: got %v, %v; want equal to a recount", ok, err)
+	}
+}

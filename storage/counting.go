@@ -1,0 +1,525 @@
+package storage
+
+// How responses are counted exactly once, fast, without transactions.
+//
+// FerretDB (SQLite) has no transactions, takes one writer at a time, scans a
+// whole collection for every update, and decodes a whole document to update
+// it: updating a survey's wide tally for every batch cost more than the batch
+// itself. So a batch only inserts, into small collections:
+//
+//  1. a marker in "pending" naming the batch's response ids;
+//  2. the responses, each carrying the batch's id (one InsertMany);
+//  3. one delta per survey in "tally_deltas", _id = batch/survey, holding the
+//     counts of the responses this batch stored (duplicates excluded);
+//  4. later, with the markers of other counted batches, it deletes the
+//     marker (FlushMarkers, one write every few seconds).
+//
+// A delta's _id makes it unique: a batch is counted at most once. A marker
+// left by a crash or an outage is replayed by RecoverPending, which counts the
+// responses whose batch field names that batch and inserts the same delta (a
+// duplicate key means it was counted already). So no answer is lost or
+// counted twice, at any point of a crash.
+//
+// Fold (run every few seconds by the committer) adds the deltas of finished
+// batches into the survey's tally document, naming them there as folded and
+// bumping its version in the same atomic update, then deletes them; readers
+// skip deltas named as folded and read again when the version moved under
+// them. A delta is folded only when its batch's marker is gone, so a replay
+// always finds the delta of a counted batch.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/forankra/forankra/survey"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// pendingDoc marks a batch being written.
+type pendingDoc struct {
+	ID      string    `bson:"_id"`
+	IDs     []string  `bson:"ids"`
+	Created time.Time `bson:"created"`
+}
+
+type questionTallyDoc struct {
+	N        int            `bson:"n"`
+	Counts   map[string]int `bson:"c,omitempty"`
+	RankSums map[string]int `bson:"r,omitempty"`
+}
+
+type villageTallyDoc struct {
+	Responses int                         `bson:"responses"`
+	Questions map[string]questionTallyDoc `bson:"q,omitempty"`
+}
+
+// tallyDoc is a survey's folded counts, keyed by village slug (a–z, 0–9 and
+// "-": safe as field names); the deltas of the last fold, which readers skip
+// until they are deleted; and a version that each fold increments.
+type tallyDoc struct {
+	ID       string                     `bson:"_id"`
+	Survey   string                     `bson:"survey"`
+	Villages map[string]villageTallyDoc `bson:"v"`
+	Folded   []string                   `bson:"folded"`
+	Version  int64                      `bson:"version"`
+}
+
+// deltaDoc is the counts one batch added to one survey.
+type deltaDoc struct {
+	ID       string                     `bson:"_id"`
+	Survey   string                     `bson:"survey"`
+	Created  time.Time                  `bson:"created"`
+	Villages map[string]villageTallyDoc `bson:"v"`
+}
+
+// AddEach stores a batch of responses with one insert and counts them with
+// one small insert per survey, exactly once each, and reports each
+// submission's own outcome: a document the database refuses fails only its
+// own submission. A response stored but not yet counted when an error strikes
+// is counted by RecoverPending.
+func (s *Responses) AddEach(ctx context.Context, subs []Submission) []AddResult {
+	results := make([]AddResult, len(subs))
+	if len(subs) == 0 {
+		return results
+	}
+	now := time.Now().UTC()
+	marker := pendingDoc{ID: NewID(), IDs: make([]string, len(subs)), Created: now}
+	docs := make([]any, len(subs))
+	for i, sub := range subs {
+		docs[i] = toResponseDoc(sub.Response, marker.ID)
+		marker.IDs[i] = sub.Response.ID
+		results[i].Created = true
+	}
+	if _, err := s.pending.InsertOne(ctx, marker); err != nil {
+		return failAll(results, fmt.Errorf("spara svar: %w", translate(err)))
+	}
+	_, err := s.responses.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	switch {
+	case err == nil:
+	case errors.As(err, &bwe) && bwe.WriteConcernError == nil && len(bwe.WriteErrors) > 0:
+		for _, we := range bwe.WriteErrors {
+			if we.Index < 0 || we.Index >= len(results) {
+				return failAll(results, fmt.Errorf("spara svar: %w", translate(err)))
+			}
+			results[we.Index].Created = false
+			if !mongo.IsDuplicateKeyError(we) {
+				results[we.Index].Err = fmt.Errorf("spara svar: %w", translate(we))
+			}
+		}
+	default:
+		// Some of the batch may be stored: the marker stays for RecoverPending.
+		return failAll(results, fmt.Errorf("spara svar: %w", translate(err)))
+	}
+	var stored []Submission
+	for i, sub := range subs {
+		if results[i].Created {
+			stored = append(stored, sub)
+		}
+	}
+	if err := s.settle(ctx, marker, stored); err != nil {
+		// The responses are stored and the marker stays: RecoverPending counts them.
+		for i := range results {
+			if results[i].Created {
+				results[i] = AddResult{Err: err}
+			}
+		}
+	}
+	return results
+}
+
+func failAll(results []AddResult, err error) []AddResult {
+	for i := range results {
+		results[i] = AddResult{Err: err}
+	}
+	return results
+}
+
+// settle inserts the deltas of the responses a batch stored, one per survey,
+// and then removes the batch's marker.
+func (s *Responses) settle(ctx context.Context, marker pendingDoc, stored []Submission) error {
+	deltas := map[string]*deltaDoc{}
+	var order []string
+	for _, sub := range stored {
+		r := sub.Response
+		d := deltas[r.Survey]
+		if d == nil {
+			d = &deltaDoc{ID: marker.ID + "/" + r.Survey, Survey: r.Survey, Created: marker.Created,
+				Villages: map[string]villageTallyDoc{}}
+			deltas[r.Survey] = d
+			order = append(order, r.Survey)
+		}
+		t := d.Villages[r.Village].tally(r.Survey, r.Village)
+		t.Add(sub.Survey, r.Answers)
+		d.Villages[r.Village] = toVillageTallyDoc(t)
+	}
+	if len(order) > 0 {
+		docs := make([]any, len(order))
+		for i, sv := range order {
+			docs[i] = deltas[sv]
+		}
+		_, err := s.deltas.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+		var bwe mongo.BulkWriteException
+		if errors.As(err, &bwe) && bwe.WriteConcernError == nil {
+			for _, we := range bwe.WriteErrors {
+				// A duplicate: the batch was counted already.
+				if !mongo.IsDuplicateKeyError(we) {
+					return fmt.Errorf("räkna svar: %w", translate(err))
+				}
+			}
+		} else if err != nil {
+			return fmt.Errorf("räkna svar: %w", translate(err))
+		}
+	}
+	// The marker is deleted later, with others (FlushMarkers): until then
+	// RecoverPending may replay it, which finds the delta and adds nothing,
+	// and Fold leaves the delta alone.
+	s.mu.Lock()
+	s.settled = append(s.settled, marker.ID)
+	s.mu.Unlock()
+	return nil
+}
+
+// FlushMarkers deletes the markers of counted batches in one write.
+func (s *Responses) FlushMarkers(ctx context.Context) error {
+	s.mu.Lock()
+	ids := s.settled
+	s.settled = nil
+	s.mu.Unlock()
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := s.pending.DeleteMany(ctx, bson.M{"_id": bson.M{"$in": ids}}); err != nil {
+		s.mu.Lock()
+		s.settled = append(s.settled, ids...)
+		s.mu.Unlock()
+		return fmt.Errorf("rensa markeringar: %w", translate(err))
+	}
+	return nil
+}
+
+// RecoverPending counts the responses of batches that a crash or an outage
+// left unfinished (markers written before olderThan) and returns how many
+// responses it counted. Give a live batch time to finish (the committer's
+// write timeout and more) before olderThan passes it; only a database that no
+// other process shares (the embedded one) may be recovered up to now at start.
+func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (int, error) {
+	cur, err := s.pending.Find(ctx, bson.M{"created": bson.M{"$lt": olderThan.UTC()}})
+	if err != nil {
+		return 0, fmt.Errorf("leta efter oräknade svar: %w", translate(err))
+	}
+	markers := make([]pendingDoc, 0)
+	if err := cur.All(ctx, &markers); err != nil {
+		return 0, fmt.Errorf("leta efter oräknade svar: %w", translate(err))
+	}
+	surveys := map[string]*survey.Survey{}
+	n := 0
+	for _, m := range markers {
+		var stored []Submission
+		for _, id := range m.IDs {
+			var d responseDoc
+			err := s.responses.FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+			if errors.Is(err, mongo.ErrNoDocuments) {
+				continue // never stored
+			}
+			if err != nil {
+				return n, fmt.Errorf("läsa svar: %w", translate(err))
+			}
+			if d.Batch != m.ID {
+				continue // stored before, by the batch that counts it
+			}
+			sv, ok := surveys[d.Survey]
+			if !ok {
+				sv, err = s.surveys.Get(ctx, d.Survey)
+				if err != nil && !errors.Is(err, survey.ErrNotFound) {
+					return n, err
+				}
+				surveys[d.Survey] = sv
+			}
+			if sv == nil {
+				continue // the survey is gone: nothing to count it in
+			}
+			r := d.response()
+			stored = append(stored, Submission{Survey: sv, Response: &r})
+		}
+		if err := s.settle(ctx, m, stored); err != nil {
+			return n, err
+		}
+		n += len(stored)
+	}
+	return n, s.FlushMarkers(ctx)
+}
+
+// Fold adds the deltas of finished batches into their surveys' tally
+// documents, so that reads stay short, and deletes them. It is safe to run at
+// any time and from several instances at once. The time is unused; it is
+// there for the committer's ticker.
+func (s *Responses) Fold(ctx context.Context, _ time.Time) error {
+	if err := s.FlushMarkers(ctx); err != nil {
+		return err
+	}
+	surveys, err := s.deltas.Distinct(ctx, "survey", bson.M{})
+	if err != nil {
+		return fmt.Errorf("vika in räkningar: %w", translate(err))
+	}
+	for _, sv := range surveys {
+		id, ok := sv.(string)
+		if !ok {
+			continue
+		}
+		if err := s.foldSurvey(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// foldSurvey folds one survey's finished deltas: one atomic update of the
+// tally document adds them, names them as folded and bumps the version,
+// guarded by the version read; then they are deleted. A delta whose batch
+// still has its marker is left alone: RecoverPending may replay that batch,
+// and a replay must find the delta to know the batch is counted.
+func (s *Responses) foldSurvey(ctx context.Context, surveyID string) error {
+	base, err := s.tallyDoc(ctx, surveyID)
+	if err != nil {
+		return err
+	}
+	if len(base.Folded) > 0 {
+		// The previous fold's deltas: in the tally already, and skipped by
+		// readers until deleted.
+		if _, err := s.deltas.DeleteMany(ctx, bson.M{"_id": bson.M{"$in": base.Folded}}); err != nil {
+			return fmt.Errorf("vika in räkningar: %w", translate(err))
+		}
+	}
+	deltas, err := s.surveyDeltas(ctx, surveyID)
+	if err != nil {
+		return err
+	}
+	markers, err := s.pending.Distinct(ctx, "_id", bson.M{})
+	if err != nil {
+		return fmt.Errorf("vika in räkningar: %w", translate(err))
+	}
+	live := make(map[string]bool, len(markers))
+	for _, m := range markers {
+		if id, ok := m.(string); ok {
+			live[id] = true
+		}
+	}
+	inc := bson.M{}
+	ids := []string{}
+	for _, d := range deltas {
+		batch, _, _ := strings.Cut(d.ID, "/")
+		if live[batch] || slices.Contains(base.Folded, d.ID) {
+			continue
+		}
+		ids = append(ids, d.ID)
+		for village, vt := range d.Villages {
+			addPaths(inc, tallyVillages+"."+village, vt)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	update := bson.M{"$set": bson.M{"folded": ids, "version": base.Version + 1}}
+	if len(inc) > 0 {
+		update["$inc"] = inc
+	}
+	res, err := s.tallies.UpdateOne(ctx, bson.M{"_id": surveyID, "version": base.Version}, update)
+	if err != nil {
+		return fmt.Errorf("vika in räkningar: %w", translate(err))
+	}
+	if res.MatchedCount == 0 {
+		return nil // another instance folded first
+	}
+	if _, err := s.deltas.DeleteMany(ctx, bson.M{"_id": bson.M{"$in": ids}}); err != nil {
+		return fmt.Errorf("vika in räkningar: %w", translate(err))
+	}
+	return nil
+}
+
+// tallyDoc reads the survey's tally document, creating an empty one first
+// when there is none, so that folds can be guarded by its version.
+func (s *Responses) tallyDoc(ctx context.Context, surveyID string) (tallyDoc, error) {
+	var d tallyDoc
+	err := s.tallies.FindOne(ctx, bson.M{"_id": surveyID}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		_, err = s.tallies.InsertOne(ctx, tallyDoc{ID: surveyID, Survey: surveyID, Villages: map[string]villageTallyDoc{}, Folded: []string{}})
+		if err != nil && !mongo.IsDuplicateKeyError(err) {
+			return d, fmt.Errorf("läsa räkningar: %w", translate(err))
+		}
+		err = s.tallies.FindOne(ctx, bson.M{"_id": surveyID}).Decode(&d)
+	}
+	if err != nil {
+		return d, fmt.Errorf("läsa räkningar: %w", translate(err))
+	}
+	return d, nil
+}
+
+// surveyDeltas returns the survey's deltas.
+func (s *Responses) surveyDeltas(ctx context.Context, surveyID string) ([]deltaDoc, error) {
+	cur, err := s.deltas.Find(ctx, bson.M{"survey": surveyID})
+	if err != nil {
+		return nil, fmt.Errorf("läsa räkningar: %w", translate(err))
+	}
+	out := make([]deltaDoc, 0)
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("läsa räkningar: %w", translate(err))
+	}
+	return out, nil
+}
+
+// addPaths adds a village's counts to inc as $inc paths under prefix.
+func addPaths(inc bson.M, prefix string, vt villageTallyDoc) {
+	add := func(path string, n int) {
+		cur, _ := inc[path].(int)
+		inc[path] = cur + n
+	}
+	add(prefix+"."+survey.TallyResponses, vt.Responses)
+	for key, q := range vt.Questions {
+		qp := prefix + ".q." + key
+		add(qp+".n", q.N)
+		for code, n := range q.Counts {
+			add(qp+".c."+code, n)
+		}
+		for code, n := range q.RankSums {
+			add(qp+".r."+code, n)
+		}
+	}
+}
+
+func toVillageTallyDoc(t survey.Tally) villageTallyDoc {
+	qs := make(map[string]questionTallyDoc, len(t.Questions))
+	for k, q := range t.Questions {
+		qs[k] = questionTallyDoc(q)
+	}
+	return villageTallyDoc{Responses: t.Responses, Questions: qs}
+}
+
+func (d villageTallyDoc) tally(surveyID, village string) survey.Tally {
+	t := survey.Tally{Survey: surveyID, Village: village, Responses: d.Responses,
+		Questions: make(map[string]survey.QuestionTally, len(d.Questions))}
+	for k, q := range d.Questions {
+		t.Questions[k] = survey.QuestionTally{N: q.N, Counts: maps.Clone(q.Counts), RankSums: maps.Clone(q.RankSums)}
+	}
+	return t
+}
+
+// tallyVillages is the field of a tally document that holds its villages.
+const tallyVillages = "v"
+
+// Tallies returns the survey's tallies, one per village that has responses,
+// in the order of the villages' slugs: the folded tally document plus the
+// deltas not folded into it, a few small documents whatever the number of
+// responses. A fold between the reads is noticed by the tally document's
+// version, and the reads are made again.
+func (s *Responses) Tallies(ctx context.Context, surveyID string) ([]survey.Tally, error) {
+	for attempt := 0; ; attempt++ {
+		var base tallyDoc
+		err := s.tallies.FindOne(ctx, bson.M{"_id": surveyID}).Decode(&base)
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return nil, fmt.Errorf("läsa räkningar: %w", translate(err))
+		}
+		deltas, err := s.surveyDeltas(ctx, surveyID)
+		if err != nil {
+			return nil, err
+		}
+		if len(deltas) > 0 {
+			var again tallyDoc
+			err := s.tallies.FindOne(ctx, bson.M{"_id": surveyID}, options.FindOne().SetProjection(bson.M{"version": 1})).Decode(&again)
+			if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+				return nil, fmt.Errorf("läsa räkningar: %w", translate(err))
+			}
+			if again.Version != base.Version && attempt < 10 {
+				continue
+			}
+		}
+		return sumTallies(surveyID, base, deltas), nil
+	}
+}
+
+// sumTallies adds the deltas not yet folded into base to it, per village.
+func sumTallies(surveyID string, base tallyDoc, deltas []deltaDoc) []survey.Tally {
+	sum := map[string]*survey.Tally{}
+	add := func(village string, vt villageTallyDoc) {
+		t := sum[village]
+		if t == nil {
+			t = &survey.Tally{Survey: surveyID, Village: village, Questions: map[string]survey.QuestionTally{}}
+			sum[village] = t
+		}
+		mergeTally(t, vt)
+	}
+	for v, vt := range base.Villages {
+		add(v, vt)
+	}
+	for _, d := range deltas {
+		if slices.Contains(base.Folded, d.ID) {
+			continue
+		}
+		for v, vt := range d.Villages {
+			add(v, vt)
+		}
+	}
+	villages := slices.Sorted(maps.Keys(sum))
+	out := make([]survey.Tally, 0, len(villages))
+	for _, v := range villages {
+		if sum[v].Responses > 0 {
+			out = append(out, *sum[v])
+		}
+	}
+	return out
+}
+
+// mergeTally adds a stored village tally into t.
+func mergeTally(t *survey.Tally, vt villageTallyDoc) {
+	t.Responses += vt.Responses
+	for key, q := range vt.Questions {
+		cur := t.Questions[key]
+		cur.N += q.N
+		for code, n := range q.Counts {
+			if cur.Counts == nil {
+				cur.Counts = map[string]int{}
+			}
+			cur.Counts[code] += n
+		}
+		for code, n := range q.RankSums {
+			if cur.RankSums == nil {
+				cur.RankSums = map[string]int{}
+			}
+			cur.RankSums[code] += n
+		}
+		t.Questions[key] = cur
+	}
+}
+
+// RepairTallies replaces the survey's tallies with a recount. Run it when no
+// responses are arriving for the survey (a response stored during the recount
+// could otherwise be missed); VerifyTallies is safe at any time.
+func (s *Responses) RepairTallies(ctx context.Context, sv *survey.Survey) error {
+	counts, err := s.Recount(ctx, sv)
+	if err != nil {
+		return err
+	}
+	base, err := s.tallyDoc(ctx, sv.ID)
+	if err != nil {
+		return err
+	}
+	doc := tallyDoc{ID: sv.ID, Survey: sv.ID, Villages: make(map[string]villageTallyDoc, len(counts)),
+		Folded: []string{}, Version: base.Version + 1}
+	for village, t := range counts {
+		doc.Villages[village] = toVillageTallyDoc(*t)
+	}
+	if _, err := s.deltas.DeleteMany(ctx, bson.M{"survey": sv.ID}); err != nil {
+		return fmt.Errorf("spara räkning: %w", translate(err))
+	}
+	if _, err := s.tallies.ReplaceOne(ctx, bson.M{"_id": sv.ID}, doc); err != nil {
+		return fmt.Errorf("spara räkning: %w", translate(err))
+	}
+	return nil
+}
