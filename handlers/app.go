@@ -101,8 +101,18 @@ func (s *server) routes(app *fiber.App) {
 	signedIn.Post("/surveys/:id/open", s.openSurvey)
 	signedIn.Post("/surveys/:id/close", s.closeSurvey)
 	signedIn.Get("/surveys/:id/responses.csv", s.responsesCSV)
+	// forum: where villages agree and differ (comparison, exports, charts).
+	signedIn.Get("/surveys/:id/comparison", s.comparison(false))
+	signedIn.Get("/surveys/:id/comparison.json", s.comparison(true))
+	signedIn.Get("/surveys/:id/comparison.csv", s.comparisonCSV)
+	signedIn.Get("/surveys/:id/comparison.xlsx", s.comparisonXLSX)
 	// GET /surveys/:id answers anonymous callers too, without the count.
 	api.Get("/surveys/:id", s.optionalUser, s.getSurvey)
+
+	// forum: the forum's pages, for signed-in users.
+	forum := app.Group("/forum", s.requireUser)
+	forum.Get("/", s.forumPage)
+	forum.Get("/surveys/:id", s.forumSurveyPage)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

@@ -24,6 +24,9 @@ func (s *server) responsesCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if !survey.Can(currentUser(c), survey.ReadSurveyResults, sv.Villages...) {
+		return survey.ErrForbidden
+	}
 	header, row := csvColumns(sv)
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="svar-%s.csv"`, sv.ID))
