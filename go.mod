@@ -7,7 +7,10 @@ require (
 	github.com/alexedwards/argon2id v1.0.0
 	github.com/go-playground/validator/v10 v10.30.6
 	github.com/gofiber/fiber/v2 v2.52.15
+	github.com/golang/freetype v0.0.0-20170609003504-e2365dfdc4a0
+	github.com/wcharczuk/go-chart/v2 v2.1.2
 	go.mongodb.org/mongo-driver v1.17.10
+	golang.org/x/image v0.18.0
 	golang.org/x/text v0.43.0
 )
 

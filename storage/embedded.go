@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -14,7 +15,7 @@ import (
 // Embedded is a FerretDB server with the SQLite handler running inside this
 // process, so that the service needs no database installed. It listens on a
 // Unix socket in the data directory (or on 127.0.0.1 when that path is too
-// long for a socket), never on a public address.
+// long for a socket or has capital letters), never on a public address.
 type Embedded struct {
 	uri  string
 	stop context.CancelFunc
@@ -34,7 +35,9 @@ func StartEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
 		return nil, fmt.Errorf("skapa datakatalog: %w", err)
 	}
 	listener := ferretdb.ListenerConfig{TCP: "127.0.0.1:0"}
-	if sock := filepath.Join(abs, "ferretdb.sock"); len(sock) <= maxSocketPath {
+	// The driver lowercases the host part of the URI, socket paths included,
+	// so a path with capitals cannot be reached that way.
+	if sock := filepath.Join(abs, "ferretdb.sock"); len(sock) <= maxSocketPath && sock == strings.ToLower(sock) {
 		if err := os.Remove(sock); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("gammal socket: %w", err)
 		}

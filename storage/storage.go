@@ -102,8 +102,12 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 		},
 	}
 	for name, models := range idx {
-		if _, err := d.col(name).Indexes().CreateMany(ctx, models); err != nil {
-			return fmt.Errorf("index för %s: %w", name, translate(err))
+		// One at a time: FerretDB v1.24 panics on createIndexes with several
+		// indexes that all exist already (a restart).
+		for _, m := range models {
+			if _, err := d.col(name).Indexes().CreateOne(ctx, m); err != nil {
+				return fmt.Errorf("index för %s: %w", name, translate(err))
+			}
 		}
 	}
 	return nil

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// start runs the service on a free port with the given environment and
+// returns its base URL and a function that stops it and returns run's error.
+func start(t *testing.T, env map[string]string, args ...string) (string, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, pw)
+		pw.Close()
+	}()
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			var line struct{ Msg, Addr string }
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
+				addr <- line.Addr
+			}
+		}
+	}()
+	select {
+	case a := <-addr:
+		return "http://" + a, func() error { cancel(); return <-done }
+	case err := <-done:
+		cancel()
+		t.Fatalf("run ended before listening: %v", err)
+	case <-time.After(60 * time.Second):
+		cancel()
+		t.Fatal("the service did not start within a minute")
+	}
+	return "", nil
+}
+
+func post(t *testing.T, url, token, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+func TestServiceKeepsItsDataAcrossRestarts(t *testing.T) {
+	env := map[string]string{
+		"FORANKRA_DATA_DIR":       t.TempDir(),
+		"FORANKRA_ADMIN_EMAIL":    "admin@example.se",
+		"FORANKRA_ADMIN_PASSWORD": "ett långt lösenord",
+	}
+	base, stop := start(t, env)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, err := http.Get(base + path)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s: got %v, %v; want 200", path, resp, err)
+		}
+		resp.Body.Close()
+	}
+	code, tok := post(t, base+"/api/v1/tokens", "", `{"email":"Admin@Example.se","password":"ett långt lösenord"}`)
+	if code != 201 {
+		t.Fatalf("sign in: got %d %v; want 201", code, tok)
+	}
+	token := tok["token"].(string)
+	if code, v := post(t, base+"/api/v1/villages", token, `{"name":"Österåker","population":260}`); code != 201 || v["slug"] != "osteraker" {
+		t.Fatalf("create village: got %d %v; want 201 osteraker", code, v)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("graceful stop: got %v; want nil", err)
+	}
+
+	base, stop = start(t, env)
+	defer stop()
+	req, _ := http.NewRequest("GET", base+"/api/v1/villages", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var villages []map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&villages)
+	if resp.StatusCode != 200 || len(villages) != 1 || villages[0]["name"] != "Österåker" {
+		t.Errorf("after restart: got %d %v; want the village and a token still valid", resp.StatusCode, villages)
+	}
+}
+
+func TestDemoSeedsAnOpenSurvey(t *testing.T) {
+	base, stop := start(t, map[string]string{"FORANKRA_DATA_DIR": t.TempDir()}, "-demo")
+	defer stop()
+	resp, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "Service och framtid i byarna") || !strings.Contains(string(b), "Högsjö") {
+		t.Errorf("start page: got %d; want the demo survey listed under its villages", resp.StatusCode)
+	}
+}
+
+func TestBadConfigurationIsRefused(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+	}{
+		{"a min-n of zero", map[string]string{"FORANKRA_MIN_N": "0"}, nil},
+		{"an unknown flag", nil, []string{"-nosuch"}},
+		{"a short admin password", map[string]string{"FORANKRA_ADMIN_EMAIL": "a@b.se", "FORANKRA_ADMIN_PASSWORD": "kort"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.env == nil {
+				tt.env = map[string]string{}
+			}
+			tt.env["FORANKRA_DATA_DIR"] = t.TempDir()
+			err := run(context.Background(), append([]string{"-addr", "127.0.0.1:0"}, tt.args...), func(k string) string { return tt.env[k] }, io.Discard)
+			if err == nil {
+				t.Error("got nil; want an error")
+			}
+		})
+	}
+}
