@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/forankra/forankra/storage"
+	"github.com/forankra/forankra/survey"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
@@ -106,6 +107,7 @@ func (s *server) routes(app *fiber.App) {
 	signedIn.Get("/surveys/:id/comparison.json", s.comparison(true))
 	signedIn.Get("/surveys/:id/comparison.csv", s.comparisonCSV)
 	signedIn.Get("/surveys/:id/comparison.xlsx", s.comparisonXLSX)
+	signedIn.Get("/surveys/:id/charts/:file", s.chart(survey.ReadSurveyResults))
 	// GET /surveys/:id answers anonymous callers too, without the count.
 	api.Get("/surveys/:id", s.optionalUser, s.getSurvey)
 
@@ -113,6 +115,7 @@ func (s *server) routes(app *fiber.App) {
 	forum := app.Group("/forum", s.requireUser)
 	forum.Get("/", s.forumPage)
 	forum.Get("/surveys/:id", s.forumSurveyPage)
+	forum.Get("/surveys/:id/charts/:file", s.chart(survey.ReadComparison))
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

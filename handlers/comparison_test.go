@@ -21,7 +21,7 @@ var (
 		{"Älvby", "alvby", 400, 60},
 		{"Bergsjö", "bergsjo", 1000, 50},
 		{"Kärrtorp", "karrtorp", 250, 40},
-		{"Dalen", "dalen", 60, 3},
+		{"Dalen", "dalen", 200, 3},
 	}
 	// single: Ja, Nej, Vet ej per village.
 	singleCounts = [][]int{{40, 12, 8}, {15, 25, 10}, {10, 20, 10}, {2, 1, 0}}

@@ -279,7 +279,8 @@ func effectText(q survey.QuestionComparison) string {
 	case q.CramersV != nil:
 		parts = append(parts, "Cramérs V = "+decimal(*q.CramersV, 2))
 	}
-	if q.P != nil {
+	// A difference's p is already in its verdict sentence.
+	if q.P != nil && q.Verdict != survey.VerdictDiffer {
 		if *q.P < 0.001 {
 			parts = append(parts, "p < 0,001")
 		} else {
