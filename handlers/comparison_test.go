@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // The data set of the comparison tests: 153 residents of four villages, the
@@ -458,7 +460,26 @@ func TestComparisonExportsHideSmallVillages(t *testing.T) {
 	t.Run("the XLSX is a workbook", func(t *testing.T) {
 		resp := ta.raw("GET", "/api/v1/surveys/"+id+"/comparison.xlsx", admin)
 		if resp.code != 200 || resp.header.Get("Content-Type") != mimeXLSX || !bytes.HasPrefix(resp.body, []byte("PK")) {
-			t.Errorf("got %d %s starting %q; want 200, %s, a zip", resp.code, resp.header.Get("Content-Type"), resp.body[:min(4, len(resp.body))], mimeXLSX)
+			t.Fatalf("got %d %s starting %q; want 200, %s, a zip", resp.code, resp.header.Get("Content-Type"), resp.body[:min(4, len(resp.body))], mimeXLSX)
+		}
+		book, err := excelize.OpenReader(bytes.NewReader(resp.body))
+		if err != nil {
+			t.Fatalf("open workbook: %v", err)
+		}
+		defer book.Close()
+		rows, _ := book.GetRows("Jämförelse")
+		share, _ := book.GetCellValue("Jämförelse", "S2")
+		if len(rows) < 2 || rows[1][13] != "alvby" || rows[1][17] != "Ja" || !strings.HasPrefix(share, "0.666") {
+			t.Errorf("got first row %v (value %q); want Älvby's share of Ja as a number", rows[1], share)
+		}
+		for _, r := range rows[1:] {
+			if r[13] == "dalen" && len(r) > 16 {
+				t.Errorf("got %v; want dalen without figures", r)
+			}
+		}
+		people, _ := book.GetRows("Deltagande")
+		if len(people) != 5 || people[4][0] != "dalen" || people[4][2] != "3" {
+			t.Errorf("got participation %v; want four villages, dalen with 3", people)
 		}
 	})
 	t.Run("an unchanged comparison answers 304 to its ETag", func(t *testing.T) {
