@@ -20,7 +20,11 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := dbtest.Main(m)
+	stopBrowser()
+	os.Exit(code)
+}
 
 // testApp is the whole service on a fresh database, with a clock the test
 // controls.
