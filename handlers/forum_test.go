@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -251,4 +252,48 @@ func TestForumDashboardListsReadableSurveys(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestForumPageLaysOutEveryQuestionType(t *testing.T) {
+	ta := newTestApp(t)
+	admin := ta.user("admin")
+	id := ta.openSurvey(admin)
+	for i := range 12 {
+		for _, village := range []string{"aby", "backby"} {
+			answers := map[string]any{"q1": []string{"Skola", "Väg", "Buss"}[i%3], "q2": []string{"Bad"}, "q3": 1 + i%5,
+				"q4": []string{"A", "B", "C"}, "q5": 10 + i, "q6": "Hemligt " + village}
+			if code, b := ta.do("POST", "/api/v1/surveys/"+id+"/responses", "", map[string]any{"village": village, "answers": answers}); code != 201 {
+				t.Fatalf("response: got %d %s; want 201", code, b)
+			}
+		}
+	}
+	code, b := ta.do("GET", "/forum/surveys/"+id, admin, nil)
+	if code != 200 {
+		t.Fatalf("got %d %s; want 200", code, b)
+	}
+	page := string(b)
+	for _, want := range []string{
+		"Medelplacering för varje alternativ (1 = bäst)", `<td class="n">1,0</td><td class="n">2,0</td><td class="n">3,0</td>`,
+		"Medelvärde och median", `<td class="n">15,5</td><td class="n">15,5</td>`,
+		"Andel som instämmer inte (1–2)", "/charts/q4.svg", "/charts/q3.svg",
+		"24 svar med fritext",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	for _, unwanted := range []string{"Hemligt", "/charts/q5.", "/charts/q6."} {
+		if strings.Contains(page, unwanted) {
+			t.Errorf("page has %q; want it not", unwanted)
+		}
+	}
+	t.Run("in English the headings and captions are translated", func(t *testing.T) {
+		req := httptest.NewRequest("GET", "/forum/surveys/"+id, nil)
+		req.Header.Set("Authorization", "Bearer "+admin)
+		req.AddCookie(&http.Cookie{Name: "lang", Value: "en"})
+		code, b := ta.send(req)
+		if code != 200 || !strings.Contains(string(b), "Where the villages agree") || !strings.Contains(string(b), "Mean and median") {
+			t.Errorf("got %d; want the English page", code)
+		}
+	})
 }
