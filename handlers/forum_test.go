@@ -198,7 +198,8 @@ func TestForumSurveyPageShowsWhereVillagesDifferAndAgree(t *testing.T) {
 		}
 	})
 	t.Run("tables have captions, header scopes and decimal commas", func(t *testing.T) {
-		at("<caption>Andel som valt varje alternativ, i procent</caption>")
+		at(`<div class="table-wrap" role="region" aria-labelledby="cap-skola" tabindex="0">`)
+		at(`<caption id="cap-skola">Andel som valt varje alternativ, i procent</caption>`)
 		at(`<th scope="row">Älvby</th><td class="n">60</td><td class="n">66,7 %</td>`)
 	})
 	t.Run("the small village shows no breakdown", func(t *testing.T) {
