@@ -5,29 +5,19 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
 // The forum's pages in a real browser: no WCAG 2.1 A/AA violations, the
 // charts load as pictures, and the survey's page prints on A4.
-//
-// The tab signs in with a bearer token sent as a header on every request;
-// once the session pages (branch auth) are merged it can sign in with the
-// session cookie instead.
 func TestForumPagesInABrowser(t *testing.T) {
 	tab := newTab(t)
 	ta := newTestApp(t)
-	admin := ta.user("admin")
-	id := ta.fourVillageSurvey(admin)
+	admin := ta.member("admin")
+	id := ta.fourVillageSurvey(admin.token)
 	base := ta.serve()
-	if _, err := chromedp.Call(tab, network.Enable, network.EnableParams{}); err != nil {
-		t.Fatalf("browser: %v", err)
-	}
-	if _, err := chromedp.Call(tab, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Authorization": "Bearer " + admin}}); err != nil {
-		t.Fatalf("browser: %v", err)
-	}
+	signInTab(t, tab, base, admin)
 
 	scanURL(t, tab, base+"/forum", "the forum's dashboard")
 	scanURL(t, tab, base+"/forum/surveys/"+id, "a survey's comparison")

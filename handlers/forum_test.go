@@ -6,7 +6,6 @@ import (
 	"image/png"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -16,12 +15,20 @@ import (
 
 func TestChartsAreValidPNGAndSVG(t *testing.T) {
 	ta := newTestApp(t)
-	admin := ta.user("admin")
+	member := ta.member("admin")
+	admin := member.token
 	id := ta.fourVillageSurvey(admin)
 	for _, key := range []string{"skola", "buss", "plats"} {
+		get := func(path string) rawResponse {
+			if strings.HasPrefix(path, "/forum/") {
+				code, body, header := ta.pageGet(path, member)
+				return rawResponse{code, header, body}
+			}
+			return ta.raw("GET", path, admin)
+		}
 		for _, base := range []string{"/api/v1/surveys/" + id + "/charts/", "/forum/surveys/" + id + "/charts/"} {
 			t.Run(base+key+".png is a PNG", func(t *testing.T) {
-				r := ta.raw("GET", base+key+".png", admin)
+				r := get(base + key + ".png")
 				if r.code != 200 || r.header.Get("Content-Type") != "image/png" {
 					t.Fatalf("got %d %s; want 200 image/png", r.code, r.header.Get("Content-Type"))
 				}
@@ -34,7 +41,7 @@ func TestChartsAreValidPNGAndSVG(t *testing.T) {
 				}
 			})
 			t.Run(base+key+".svg is an SVG that names the small village as too few", func(t *testing.T) {
-				r := ta.raw("GET", base+key+".svg", admin)
+				r := get(base + key + ".svg")
 				if r.code != 200 || r.header.Get("Content-Type") != "image/svg+xml" {
 					t.Fatalf("got %d %s; want 200 image/svg+xml", r.code, r.header.Get("Content-Type"))
 				}
@@ -159,9 +166,9 @@ func TestChartsDrawHiddenVillagesAsTooFew(t *testing.T) {
 
 func TestForumSurveyPageShowsWhereVillagesDifferAndAgree(t *testing.T) {
 	ta := newTestApp(t)
-	admin := ta.user("admin")
-	id := ta.fourVillageSurvey(admin)
-	code, b := ta.do("GET", "/forum/surveys/"+id, admin, nil)
+	admin := ta.member("admin")
+	id := ta.fourVillageSurvey(admin.token)
+	code, b, _ := ta.pageGet("/forum/surveys/"+id, admin)
 	if code != 200 {
 		t.Fatalf("got %d %s; want 200", code, b)
 	}
@@ -230,18 +237,18 @@ func TestForumDashboardListsReadableSurveys(t *testing.T) {
 	ta.do("POST", "/api/v1/villages", admin, map[string]any{"name": "Annanby"})
 	tests := []struct {
 		who    string
-		token  string
+		member member
 		status int
 		listed bool
 	}{
-		{"a forum member", ta.user("forum"), 200, true},
-		{"a representative of one of the villages", ta.user("representative", "alvby"), 200, true},
-		{"a representative of another village", ta.user("representative", "annanby"), 200, false},
-		{"an anonymous caller", "", 401, false},
+		{"a forum member", ta.member("forum"), 200, true},
+		{"a representative of one of the villages", ta.member("representative", "alvby"), 200, true},
+		{"a representative of another village", ta.member("representative", "annanby"), 200, false},
+		{"an anonymous caller", member{}, 401, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.who+" gets "+http.StatusText(tt.status), func(t *testing.T) {
-			code, b := ta.do("GET", "/forum", tt.token, nil)
+			code, b, _ := ta.pageGet("/forum", tt.member)
 			if code != tt.status {
 				t.Fatalf("got %d; want %d", code, tt.status)
 			}
@@ -257,7 +264,8 @@ func TestForumDashboardListsReadableSurveys(t *testing.T) {
 
 func TestForumPageLaysOutEveryQuestionType(t *testing.T) {
 	ta := newTestApp(t)
-	admin := ta.user("admin")
+	member := ta.member("admin")
+	admin := member.token
 	id := ta.openSurvey(admin)
 	for i := range 12 {
 		for _, village := range []string{"aby", "backby"} {
@@ -268,7 +276,7 @@ func TestForumPageLaysOutEveryQuestionType(t *testing.T) {
 			}
 		}
 	}
-	code, b := ta.do("GET", "/forum/surveys/"+id, admin, nil)
+	code, b, _ := ta.pageGet("/forum/surveys/"+id, member)
 	if code != 200 {
 		t.Fatalf("got %d %s; want 200", code, b)
 	}
@@ -289,10 +297,7 @@ func TestForumPageLaysOutEveryQuestionType(t *testing.T) {
 		}
 	}
 	t.Run("in English the headings and captions are translated", func(t *testing.T) {
-		req := httptest.NewRequest("GET", "/forum/surveys/"+id, nil)
-		req.Header.Set("Authorization", "Bearer "+admin)
-		req.AddCookie(&http.Cookie{Name: "lang", Value: "en"})
-		code, b := ta.send(req)
+		code, b, _ := ta.pageGet("/forum/surveys/"+id, member, &http.Cookie{Name: "lang", Value: "en"})
 		if code != 200 || !strings.Contains(string(b), "Where the villages agree") || !strings.Contains(string(b), "Mean and median") {
 			t.Errorf("got %d; want the English page", code)
 		}
