@@ -530,7 +530,7 @@ func TestComparisonIsForThoseWhoMayReadTheSurvey(t *testing.T) {
 				}
 			})
 		}
-		for _, p := range []string{"/forum/surveys/" + id, "/forum/surveys/" + id + "/charts/buss.svg"} {
+		for _, p := range []string{"/forum/surveys/" + id, "/forum/surveys/" + id + "/charts/buss.svg", "/forum/surveys/" + id + "/comparison.csv", "/forum/surveys/" + id + "/comparison.xlsx", "/forum/surveys/" + id + "/comparison.json"} {
 			t.Run(u.who+" gets "+http.StatusText(u.want)+" from "+p, func(t *testing.T) {
 				if code, _, _ := ta.pageGet(p, u.member); code != u.want {
 					t.Errorf("got %d; want %d", code, u.want)
