@@ -239,5 +239,28 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/remisser/:id/svara/:village", s.page(survey.AnswerRemiss), s.answerPage)
 	app.Post("/remisser/:id/svara/:village", s.page(survey.AnswerRemiss), s.answerSubmit)
 
+	// forum: where villages agree and differ: the comparison, its exports
+	// and charts, and the forum's pages.
+	api.Get("/surveys/:id/comparison", s.api(survey.ReadSurveyResults), s.comparison(false))
+	api.Get("/surveys/:id/comparison.json", s.api(survey.ReadSurveyResults), s.comparison(true))
+	api.Get("/surveys/:id/comparison.csv", s.api(survey.ReadSurveyResults), s.comparisonCSV)
+	api.Get("/surveys/:id/comparison.xlsx", s.api(survey.ReadSurveyResults), s.comparisonXLSX)
+	api.Get("/surveys/:id/charts/:file", s.api(survey.ReadSurveyResults), s.chart(survey.ReadSurveyResults))
+	app.Get("/forum", s.page(survey.ReadComparison), s.forumPage)
+	app.Get("/forum/surveys/:id", s.page(survey.ReadComparison), s.forumSurveyPage)
+	app.Get("/forum/surveys/:id/charts/:file", s.page(survey.ReadComparison), s.chart(survey.ReadComparison))
+	app.Get("/forum/surveys/:id/comparison.csv", s.page(survey.ReadComparison), s.comparisonCSV)
+	app.Get("/forum/surveys/:id/comparison.xlsx", s.page(survey.ReadComparison), s.comparisonXLSX)
+	app.Get("/forum/surveys/:id/comparison.json", s.page(survey.ReadComparison), s.comparison(true))
+
+	// forum: the forum's pages, for signed-in users.
+	forum := app.Group("/forum", s.requireUser)
+	forum.Get("/", s.forumPage)
+	forum.Get("/surveys/:id", s.forumSurveyPage)
+	forum.Get("/surveys/:id/charts/:file", s.chart(survey.ReadComparison))
+	forum.Get("/surveys/:id/comparison.csv", s.comparisonCSV)
+	forum.Get("/surveys/:id/comparison.xlsx", s.comparisonXLSX)
+	forum.Get("/surveys/:id/comparison.json", s.comparison(true))
+
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

@@ -1,0 +1,230 @@
+package handlers
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/forankra/forankra/charts"
+	"github.com/forankra/forankra/survey"
+	"github.com/gofiber/fiber/v2"
+)
+
+// chartOf adapts one question's comparison to a chart of package charts:
+// likert as diverging bars, single and multi as stacked or grouped bars,
+// rank as mean ranks. Numbers and free text have no chart (false). A
+// village that is not shown is drawn as "för få svar", never as bars.
+func chartOf(cmp survey.Comparison, def *survey.Question, q survey.QuestionComparison) (charts.Chart, bool) {
+	names := make(map[string]string, len(cmp.Villages))
+	for _, v := range cmp.Villages {
+		names[v.Slug] = v.Name
+	}
+	label := func(slug string) string {
+		if n := names[slug]; n != "" {
+			return n
+		}
+		return slug
+	}
+	var options []string
+	if def != nil {
+		options = def.Options
+	}
+	switch q.Type {
+	case survey.Likert:
+		ch := charts.Likert{Title: q.Prompt}
+		for _, v := range q.Villages {
+			lv := charts.LikertVillage{Label: label(v.Slug), N: v.N, Shown: v.Shown}
+			if v.Shown {
+				for i := range lv.Shares {
+					lv.Shares[i] = v.Shares[strconv.Itoa(i+1)]
+				}
+			}
+			ch.Villages = append(ch.Villages, lv)
+		}
+		return ch, true
+	case survey.Single, survey.Multi:
+		ch := charts.Categorical{Title: q.Prompt, Kind: charts.Single, Options: options}
+		if q.Type == survey.Multi {
+			ch.Kind = charts.Multi
+		}
+		for _, v := range q.Villages {
+			cv := charts.CategoricalVillage{Label: label(v.Slug), N: v.N, Shown: v.Shown}
+			if v.Shown {
+				for _, o := range options {
+					cv.Shares = append(cv.Shares, v.Shares[o])
+				}
+			}
+			ch.Villages = append(ch.Villages, cv)
+		}
+		return ch, true
+	case survey.Rank:
+		ch := charts.Rank{Title: q.Prompt, Options: options}
+		for _, v := range q.Villages {
+			rv := charts.RankVillage{Label: label(v.Slug), N: v.N, Shown: v.Shown}
+			if v.Shown {
+				for _, o := range options {
+					rv.MeanRanks = append(rv.MeanRanks, v.MeanRank[o])
+				}
+			}
+			ch.Villages = append(ch.Villages, rv)
+		}
+		return ch, true
+	}
+	return nil, false
+}
+
+// renderedChart is a drawn chart with its size in CSS pixels.
+type renderedChart struct {
+	body          []byte
+	width, height int
+}
+
+// chartCache keeps recently drawn charts by ETag. It is only an
+// optimisation: the ETag is derived from the tallies and the survey, so an
+// instance without the entry draws the same picture again.
+type chartCache struct {
+	mu      sync.Mutex
+	entries map[string]renderedChart
+}
+
+// maxCachedCharts bounds the cache; when it is full it starts over.
+const maxCachedCharts = 512
+
+var drawnCharts = &chartCache{entries: map[string]renderedChart{}}
+
+func (cc *chartCache) get(tag string) (renderedChart, bool) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	r, ok := cc.entries[tag]
+	return r, ok
+}
+
+func (cc *chartCache) put(tag string, r renderedChart) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if len(cc.entries) >= maxCachedCharts {
+		clear(cc.entries)
+	}
+	cc.entries[tag] = r
+}
+
+// chartSpec is what a picture is drawn from; its ETag names the picture.
+type chartSpec struct {
+	chart charts.Chart
+	opts  charts.Options
+	tag   string
+}
+
+// specFor finds question key's chart in the comparison.
+func specFor(cs *comparedSurvey, key string, opts charts.Options) (chartSpec, bool) {
+	for _, q := range cs.Comparison.Questions {
+		if q.Key != key {
+			continue
+		}
+		ch, ok := chartOf(cs.Comparison, cs.Survey.Question(key), q)
+		if !ok {
+			return chartSpec{}, false
+		}
+		return chartSpec{chart: ch, opts: opts, tag: etag("chart", opts, fmt.Sprintf("%T", ch), ch)}, true
+	}
+	return chartSpec{}, false
+}
+
+// draw returns the picture, from the cache when it is there.
+func (sp chartSpec) draw() (renderedChart, error) {
+	if r, ok := drawnCharts.get(sp.tag); ok {
+		return r, nil
+	}
+	var buf bytes.Buffer
+	if err := sp.chart.Render(&buf, sp.opts); err != nil {
+		return renderedChart{}, err
+	}
+	r := renderedChart{body: buf.Bytes()}
+	if sp.opts.Format == charts.SVG {
+		_, _ = fmt.Sscanf(buf.String(), `<svg width="%d" height="%d"`, &r.width, &r.height)
+	}
+	drawnCharts.put(sp.tag, r)
+	return r, nil
+}
+
+// chartOptions reads the picture's format from the file name and ?width=
+// and ?scale= from the query. A PNG is drawn at twice its CSS size by
+// default, so that it stays sharp on a phone.
+func chartOptions(c *fiber.Ctx) (key string, o charts.Options, err error) {
+	file := c.Params("file")
+	dot := strings.LastIndexByte(file, '.')
+	if dot <= 0 {
+		return "", o, fiber.ErrNotFound
+	}
+	key = file[:dot]
+	if o.Format, err = charts.ParseFormat(file[dot+1:]); err != nil {
+		return "", o, fiber.ErrNotFound
+	}
+	if w := c.Query("width"); w != "" {
+		n, err := strconv.Atoi(w)
+		if err != nil || n < charts.MinWidth || n > charts.MaxWidth {
+			return "", o, malformed("width", fmt.Sprintf("Bredden ska vara ett heltal från %d till %d", charts.MinWidth, charts.MaxWidth))
+		}
+		o.Width = n
+	}
+	o.Scale = 2
+	if s := c.Query("scale"); s != "" {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(f >= 1 && f <= charts.MaxScale) {
+			return "", o, malformed("scale", fmt.Sprintf("Skalan ska vara ett tal från 1 till %d", charts.MaxScale))
+		}
+		o.Scale = f
+	}
+	return key, o, nil
+}
+
+// chart answers GET …/surveys/{id}/charts/{key}.png and .svg: the
+// question's villages side by side. action is ReadSurveyResults under /api
+// and ReadComparison for the forum's pages.
+func (s *server) chart(action survey.Action) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		key, opts, err := chartOptions(c)
+		if err != nil {
+			return err
+		}
+		cs, err := s.compare(c, action)
+		if err != nil {
+			return err
+		}
+		spec, ok := specFor(cs, key, opts)
+		if !ok {
+			return fmt.Errorf("frågan %q har inget diagram: %w", key, survey.ErrNotFound)
+		}
+		if notModified(c, spec.tag) {
+			return nil
+		}
+		r, err := spec.draw()
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, opts.Format.ContentType())
+		return c.Send(r.body)
+	}
+}
+
+// chartFor is the img of a question's chart on the forum's page: an SVG,
+// light on a weak connection and sharp at any size, with the chart's own
+// text alternative and its size. It is nil for numbers and free text, and
+// when the chart cannot be drawn (the table still has the figures).
+func chartFor(c *fiber.Ctx, cs *comparedSurvey, q survey.QuestionComparison) *chartRef {
+	spec, ok := specFor(cs, q.Key, charts.Options{Format: charts.SVG, Scale: 2})
+	if !ok {
+		return nil
+	}
+	r, err := spec.draw()
+	if err != nil || r.width == 0 {
+		return nil
+	}
+	src := "/forum/surveys/" + cs.Survey.ID + "/charts/" + q.Key + ".svg"
+	if c.Query("min_n") != "" {
+		src += "?min_n=" + strconv.Itoa(cs.Comparison.MinN)
+	}
+	return &chartRef{Src: src, Alt: spec.chart.AltText(), Width: r.width, Height: r.height}
+}
