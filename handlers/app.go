@@ -137,6 +137,7 @@ func New(cfg Config) *fiber.App {
 func (s *server) routes(app *fiber.App) {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
+	app.Get("/api/openapi.json", s.openAPIDoc(app))
 	app.Get("/static/*", s.static)
 	app.Get("/lang/:code", setLang)
 
