@@ -68,9 +68,11 @@ type routeCase struct {
 }
 
 var (
-	everyone = []string{admin, official, politician, repOwn, repOther, forum}
-	managers = []string{admin, official, politician, repOwn} // ManageSurvey for village aby
-	readers  = []string{admin, official, politician, repOwn, forum}
+	everyone  = []string{admin, official, politician, repOwn, repOther, forum}
+	managers  = []string{admin, official, politician, repOwn} // ManageSurvey for village aby
+	readers   = []string{admin, official, politician, repOwn, forum}
+	proposers = []string{admin, official, politician} // ManageProposals
+	answerers = []string{admin, repOwn}               // AnswerRemiss for village aby
 )
 
 func (f *routeFixture) uniq() int { f.n++; return f.n }
@@ -110,6 +112,28 @@ func (f *routeFixture) user(role string) survey.User {
 	return f.ta.account(role).user
 }
 
+// proposal registers a proposal through the API, as an official would.
+func (f *routeFixture) proposal() string {
+	f.ta.t.Helper()
+	code, b := f.ta.do("POST", "/api/v1/proposals", f.accounts[admin].token, map[string]any{"title": "Brygga", "body": "Bygg en brygga."})
+	if code != http.StatusCreated {
+		f.ta.t.Fatalf("register proposal: got %d %s", code, b)
+	}
+	return decode[map[string]any](f.ta.t, b)["id"].(string)
+}
+
+// remiss sends a new proposal on remiss to village aby, open until
+// 2026-03-31 (the test clock is 2026-03-10).
+func (f *routeFixture) remiss() string {
+	f.ta.t.Helper()
+	id := f.proposal()
+	code, b := f.ta.do("POST", "/api/v1/proposals/"+id+"/remiss", f.accounts[admin].token, map[string]any{"villages": []string{"aby"}, "deadline": "2026-03-31"})
+	if code != http.StatusCreated {
+		f.ta.t.Fatalf("send on remiss: got %d %s", code, b)
+	}
+	return decode[map[string]any](f.ta.t, b)["id"].(string)
+}
+
 func routeCases() []routeCase {
 	static := func(path string) func(*routeFixture, string) routeRequest {
 		return func(*routeFixture, string) routeRequest { return routeRequest{path: path} }
@@ -124,6 +148,32 @@ func routeCases() []routeCase {
 			return routeRequest{path: "/enkater/" + f.survey(survey.Draft, survey.AccessLink).ID + suffix, form: form}
 		}
 	}
+	proposal := func(suffix string) func(*routeFixture, string) routeRequest {
+		return func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/proposals/" + f.proposal() + suffix}
+		}
+	}
+	remiss := func(suffix string) func(*routeFixture, string) routeRequest {
+		return func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/remisses/" + f.remiss() + suffix}
+		}
+	}
+	pageProposal := func(suffix string, form url.Values) func(*routeFixture, string) routeRequest {
+		return func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/forslag/" + f.proposal() + suffix, form: form}
+		}
+	}
+	pageRemiss := func(suffix string, form url.Values) func(*routeFixture, string) routeRequest {
+		return func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/remisser/" + f.remiss() + suffix, form: form}
+		}
+	}
+	forumSurvey := func(suffix string) func(*routeFixture, string) routeRequest {
+		return func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/forum/surveys/" + f.survey(survey.Open, survey.AccessLink).ID + suffix}
+		}
+	}
+	answer := map[string]any{"village": "aby", "stance": "support", "motivation": "Bra", "anchoring": map[string]any{"method": "board"}}
 	definition := map[string]any{"title": "T", "villages": []string{"aby"}, "questions": []map[string]any{{"key": "q1", "type": "likert", "prompt": "P"}}}
 	return []routeCase{
 		{method: "GET", route: "/healthz", build: static("/healthz"), public: true},
@@ -131,6 +181,7 @@ func routeCases() []routeCase {
 		{method: "GET", route: "/static/*", build: static("/static/style.css"), public: true},
 		{method: "GET", route: "/lang/:code", build: static("/lang/en"), public: true},
 		{method: "GET", route: "/", build: static("/"), public: true},
+		{method: "GET", route: "/api/openapi.json", build: static("/api/openapi.json"), public: true},
 		{method: "GET", route: "/s/:survey/:village", build: func(f *routeFixture, _ string) routeRequest {
 			return routeRequest{path: "/s/" + f.survey(survey.Open, survey.AccessLink).ID + "/aby"}
 		}, public: true},
@@ -261,6 +312,68 @@ func routeCases() []routeCase {
 		{method: "POST", route: "/enkater/:id/papper/:village", page: true, build: func(f *routeFixture, _ string) routeRequest {
 			return routeRequest{path: "/enkater/" + f.survey(survey.Open, survey.AccessLink).ID + "/papper/aby", form: url.Values{"q_q2": {"3"}, "nonce": {fmt.Sprint(f.uniq())}}}
 		}, allow: []string{admin, official, repOwn}},
+
+		// remiss: proposals and rounds, for village aby.
+		{method: "GET", route: "/api/v1/proposals", build: static("/api/v1/proposals"), allow: everyone},
+		{method: "POST", route: "/api/v1/proposals", build: func(*routeFixture, string) routeRequest {
+			return routeRequest{path: "/api/v1/proposals", json: map[string]any{"title": "Ny", "body": "Text"}}
+		}, allow: proposers},
+		{method: "GET", route: "/api/v1/proposals/:id", build: proposal(""), allow: everyone}, // not yet on remiss to any village
+		{method: "DELETE", route: "/api/v1/proposals/:id/submitted_by", build: proposal("/submitted_by"), allow: proposers},
+		{method: "POST", route: "/api/v1/proposals/:id/remiss", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/proposals/" + f.proposal() + "/remiss", json: map[string]any{"villages": []string{"aby"}, "deadline": "2026-03-31"}}
+		}, allow: proposers},
+		{method: "POST", route: "/api/v1/proposals/:id/decision", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/proposals/" + f.proposal() + "/decision", json: map[string]any{"outcome": "approved"}}
+		}, allow: proposers},
+		{method: "GET", route: "/api/v1/remisses", build: static("/api/v1/remisses"), allow: everyone}, // a representative sees their villages' rounds
+		{method: "GET", route: "/api/v1/remisses/:id", build: remiss(""), allow: readers},
+		{method: "PATCH", route: "/api/v1/remisses/:id", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/remisses/" + f.remiss(), json: map[string]any{"deadline": "2026-04-15"}}
+		}, allow: proposers},
+		{method: "POST", route: "/api/v1/remisses/:id/close", build: remiss("/close"), allow: proposers},
+		{method: "GET", route: "/api/v1/remisses/:id/answers", build: remiss("/answers"), allow: readers},
+		{method: "POST", route: "/api/v1/remisses/:id/answers", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/remisses/" + f.remiss() + "/answers", json: answer}
+		}, allow: answerers},
+		{method: "GET", route: "/api/v1/remisses/:id/summary", build: remiss("/summary"), allow: readers},
+		{method: "GET", route: "/api/v1/remisses/:id/summary.csv", build: remiss("/summary.csv"), allow: readers},
+		{method: "GET", route: "/api/v1/remisses/:id/chart.:format", build: remiss("/chart.svg"), allow: readers},
+		{method: "POST", route: "/api/v1/remisses/:id/reminders", build: remiss("/reminders"), allow: proposers},
+		{method: "GET", route: "/api/v1/outbox", build: static("/api/v1/outbox"), allow: proposers},
+		{method: "GET", route: "/forslag", page: true, build: static("/forslag"), allow: everyone},
+		{method: "GET", route: "/forslag/ny", page: true, build: static("/forslag/ny"), allow: proposers},
+		{method: "POST", route: "/forslag/ny", page: true, build: func(*routeFixture, string) routeRequest {
+			return routeRequest{path: "/forslag/ny", form: url.Values{"title": {"Ny"}, "body": {"Text"}}}
+		}, allow: proposers},
+		{method: "GET", route: "/forslag/:id", page: true, build: pageProposal("", nil), allow: everyone},
+		{method: "POST", route: "/forslag/:id/remiss", page: true, build: pageProposal("/remiss", url.Values{"villages": {"aby"}, "deadline": {"2026-03-31"}}), allow: proposers},
+		{method: "POST", route: "/forslag/:id/beslut", page: true, build: pageProposal("/beslut", url.Values{"outcome": {"approved"}}), allow: proposers},
+		{method: "POST", route: "/forslag/:id/radera-namn", page: true, build: pageProposal("/radera-namn", url.Values{}), allow: proposers},
+		{method: "GET", route: "/remisser", page: true, build: static("/remisser"), allow: everyone},
+		{method: "GET", route: "/remisser/:id", page: true, build: pageRemiss("", nil), allow: readers},
+		{method: "POST", route: "/remisser/:id/paminn", page: true, build: pageRemiss("/paminn", url.Values{}), allow: proposers},
+		{method: "POST", route: "/remisser/:id/svarstid", page: true, build: pageRemiss("/svarstid", url.Values{"deadline": {"2026-04-15"}}), allow: proposers},
+		{method: "POST", route: "/remisser/:id/stang", page: true, build: pageRemiss("/stang", url.Values{}), allow: proposers},
+		{method: "GET", route: "/remisser/:id/sammanstallning", page: true, build: pageRemiss("/sammanstallning", nil), allow: readers},
+		{method: "GET", route: "/remisser/:id/sammanstallning.csv", page: true, build: pageRemiss("/sammanstallning.csv", nil), allow: readers},
+		{method: "GET", route: "/remisser/:id/diagram.:format", page: true, build: pageRemiss("/diagram.png", nil), allow: readers},
+		{method: "GET", route: "/remisser/:id/svara/:village", page: true, build: pageRemiss("/svara/aby", nil), allow: answerers},
+		{method: "POST", route: "/remisser/:id/svara/:village", page: true, build: pageRemiss("/svara/aby", url.Values{"stance": {"support"}, "motivation": {"Bra"}, "method": {"board"}}), allow: answerers},
+
+		// forum: the comparison, its exports and charts, and the forum's pages.
+		{method: "GET", route: "/api/v1/surveys/:id/comparison", build: draft("/comparison"), allow: readers},
+		{method: "GET", route: "/api/v1/surveys/:id/comparison.json", build: draft("/comparison.json"), allow: readers},
+		{method: "GET", route: "/api/v1/surveys/:id/comparison.csv", build: draft("/comparison.csv"), allow: readers},
+		{method: "GET", route: "/api/v1/surveys/:id/comparison.xlsx", build: draft("/comparison.xlsx"), allow: readers},
+		{method: "GET", route: "/api/v1/surveys/:id/charts/:file", build: draft("/charts/q2.svg"), allow: readers},
+		{method: "GET", route: "/forum", page: true, build: static("/forum"), allow: everyone},
+		{method: "GET", route: "/forum/", page: true, build: static("/forum/"), allow: everyone},
+		{method: "GET", route: "/forum/surveys/:id", page: true, build: forumSurvey(""), allow: readers},
+		{method: "GET", route: "/forum/surveys/:id/charts/:file", page: true, build: forumSurvey("/charts/q1.png"), allow: readers},
+		{method: "GET", route: "/forum/surveys/:id/comparison.csv", page: true, build: forumSurvey("/comparison.csv"), allow: readers},
+		{method: "GET", route: "/forum/surveys/:id/comparison.xlsx", page: true, build: forumSurvey("/comparison.xlsx"), allow: readers},
+		{method: "GET", route: "/forum/surveys/:id/comparison.json", page: true, build: forumSurvey("/comparison.json"), allow: readers},
 	}
 }
 
