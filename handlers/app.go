@@ -255,13 +255,5 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/forum/surveys/:id/comparison.json", s.page(survey.ReadComparison), s.comparison(true))
 
 	// forum: the forum's pages, for signed-in users.
-	forum := app.Group("/forum", s.requireUser)
-	forum.Get("/", s.forumPage)
-	forum.Get("/surveys/:id", s.forumSurveyPage)
-	forum.Get("/surveys/:id/charts/:file", s.chart(survey.ReadComparison))
-	forum.Get("/surveys/:id/comparison.csv", s.comparisonCSV)
-	forum.Get("/surveys/:id/comparison.xlsx", s.comparisonXLSX)
-	forum.Get("/surveys/:id/comparison.json", s.comparison(true))
-
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

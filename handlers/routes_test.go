@@ -368,7 +368,6 @@ func routeCases() []routeCase {
 		{method: "GET", route: "/api/v1/surveys/:id/comparison.xlsx", build: draft("/comparison.xlsx"), allow: readers},
 		{method: "GET", route: "/api/v1/surveys/:id/charts/:file", build: draft("/charts/q2.svg"), allow: readers},
 		{method: "GET", route: "/forum", page: true, build: static("/forum"), allow: everyone},
-		{method: "GET", route: "/forum/", page: true, build: static("/forum/"), allow: everyone},
 		{method: "GET", route: "/forum/surveys/:id", page: true, build: forumSurvey(""), allow: readers},
 		{method: "GET", route: "/forum/surveys/:id/charts/:file", page: true, build: forumSurvey("/charts/q1.png"), allow: readers},
 		{method: "GET", route: "/forum/surveys/:id/comparison.csv", page: true, build: forumSurvey("/comparison.csv"), allow: readers},
