@@ -1,13 +1,16 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/forankra/forankra/storage"
 	"github.com/forankra/forankra/survey"
 )
 
@@ -69,6 +72,22 @@ func TestStaffPagesInTheBrowser(t *testing.T) {
 	mustDo(t, tab, chromedp.SetValue(chromedp.ID("count"), "3"), submit("/koder"))
 	waitFor(t, tab, "the code sheet", `document.querySelectorAll('.codecard img').length === 3 && document.readyState === 'complete'`, 10*time.Second)
 	scanPage(t, tab, "the code sheet")
+
+	// A resident follows the first card's QR link (the printed address with
+	// the card's code, which is what the QR code holds): the code is filled in.
+	link := eval[string](t, tab, `document.querySelector('.codecard .cc-link').textContent.trim() + '?code=' + encodeURIComponent(document.querySelector('.codecard .cc-code strong').textContent.trim())`)
+	codeID := strings.TrimPrefix(codeSurvey, "/enkater/")
+	if code, b := ta.do("POST", "/api/v1/surveys/"+codeID+"/open", adm.token, nil); code != http.StatusOK {
+		t.Fatalf("open the code survey: got %d %s", code, b)
+	}
+	mustDo(t, tab, chromedp.Navigate(link))
+	waitFor(t, tab, "the phone page with its code", `document.getElementById('code') && document.getElementById('code').value !== '' && document.readyState === 'complete'`, 10*time.Second)
+	mustDo(t, tab, chromedp.Click(chromedp.ID("q-q1-4")), chromedp.Click(chromedp.CSS("main form button[type=submit]")))
+	waitFor(t, tab, "the thank-you page", `location.pathname.endsWith('/tack') && document.readyState === 'complete'`, 10*time.Second)
+	if n, err := storage.NewResponses(ta.db).Count(context.Background(), codeID); err != nil || n != 1 {
+		t.Errorf("got %d responses (%v) after answering from the QR link; want 1", n, err)
+	}
+	mustDo(t, tab, chromedp.Navigate(base+"/enkater"))
 
 	for _, p := range []string{"/admin/byar", "/admin/anvandare", "/admin/logg"} {
 		scanURL(t, tab, base+p, p)
