@@ -61,18 +61,10 @@ func (ch Categorical) Render(w io.Writer, o Options) error {
 }
 
 func (ch Categorical) paint(c *canvas) float64 {
-	y := header(c, ch.Title, pad)
-	switch {
-	case len(ch.Villages) == 0:
-		return message(c, noVillage, y)
-	case len(ch.Options) == 0:
-		return message(c, "Inga svarsalternativ att visa.", y)
+	y, stop := optionHeader(c, ch.Title, len(ch.Villages), ch.Options)
+	if stop {
+		return y
 	}
-	items := make([]legendItem, len(ch.Options))
-	for i, s := range ch.Options {
-		items[i] = legendItem{text: s, fill: categoryColor(i)}
-	}
-	y = legend(c, items, y)
 	switch ch.Kind {
 	case Multi:
 		y = note(c, "Andel som valt alternativet. Flera val var möjliga, så andelarna summerar inte till 100 %.", y)

@@ -45,18 +45,10 @@ func (r Rank) Render(w io.Writer, o Options) error {
 }
 
 func (r Rank) paint(c *canvas) float64 {
-	y := header(c, r.Title, pad)
-	switch {
-	case len(r.Villages) == 0:
-		return message(c, noVillage, y)
-	case len(r.Options) == 0:
-		return message(c, "Inga svarsalternativ att visa.", y)
+	y, stop := optionHeader(c, r.Title, len(r.Villages), r.Options)
+	if stop {
+		return y
 	}
-	items := make([]legendItem, len(r.Options))
-	for i, s := range r.Options {
-		items[i] = legendItem{text: s, fill: categoryColor(i)}
-	}
-	y = legend(c, items, y)
 	y = note(c, "Medelplacering per alternativ: 1 är bäst.", y)
 
 	const dot = 5.0
@@ -130,4 +122,21 @@ func (r Rank) AltText() string {
 	}
 	b.WriteString(".")
 	return b.String()
+}
+
+// optionHeader draws a chart's title and its legend of options. With no
+// village or no option it draws a message instead and stop is true.
+func optionHeader(c *canvas, title string, villages int, options []string) (y float64, stop bool) {
+	y = header(c, title, pad)
+	switch {
+	case villages == 0:
+		return message(c, noVillage, y), true
+	case len(options) == 0:
+		return message(c, "Inga svarsalternativ att visa.", y), true
+	}
+	items := make([]legendItem, len(options))
+	for i, s := range options {
+		items[i] = legendItem{text: s, fill: categoryColor(i)}
+	}
+	return legend(c, items, y), false
 }

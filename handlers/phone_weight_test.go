@@ -44,20 +44,7 @@ func tenQuestions(villages ...string) map[string]any {
 // 10-question survey for them.
 func (ta *testApp) openTenQuestions(token string) string {
 	ta.t.Helper()
-	for _, name := range []string{"Åby", "Bäckby"} {
-		if code, b := ta.do("POST", "/api/v1/villages", token, map[string]any{"name": name}); code != http.StatusCreated {
-			ta.t.Fatalf("create village %s: got %d %s; want 201", name, code, b)
-		}
-	}
-	code, b := ta.do("POST", "/api/v1/surveys", token, tenQuestions("aby", "backby"))
-	if code != http.StatusCreated {
-		ta.t.Fatalf("create survey: got %d %s; want 201", code, b)
-	}
-	id := decode[map[string]any](ta.t, b)["id"].(string)
-	if code, b := ta.do("POST", "/api/v1/surveys/"+id+"/open", token, nil); code != http.StatusOK {
-		ta.t.Fatalf("open: got %d %s; want 200", code, b)
-	}
-	return id
+	return ta.openSurveyOf(token, tenQuestions("aby", "backby"))
 }
 
 // fetched is one response as it went over the wire.

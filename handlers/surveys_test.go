@@ -34,12 +34,19 @@ type apiError struct {
 // openSurvey makes villages a and b, a survey of every type for them, and opens it.
 func (ta *testApp) openSurvey(token string) string {
 	ta.t.Helper()
+	return ta.openSurveyOf(token, allTypes("aby", "backby"))
+}
+
+// openSurveyOf makes the villages Åby and Bäckby, creates the survey
+// definition (addressed to them) and opens it; it returns the survey's id.
+func (ta *testApp) openSurveyOf(token string, definition map[string]any) string {
+	ta.t.Helper()
 	for _, name := range []string{"Åby", "Bäckby"} {
 		if code, b := ta.do("POST", "/api/v1/villages", token, map[string]any{"name": name}); code != http.StatusCreated {
 			ta.t.Fatalf("create village %s: got %d %s; want 201", name, code, b)
 		}
 	}
-	code, b := ta.do("POST", "/api/v1/surveys", token, allTypes("aby", "backby"))
+	code, b := ta.do("POST", "/api/v1/surveys", token, definition)
 	if code != http.StatusCreated {
 		ta.t.Fatalf("create survey: got %d %s; want 201", code, b)
 	}

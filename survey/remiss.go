@@ -114,24 +114,31 @@ func (np NewProposal) Proposal(now time.Time, by string) (*Proposal, error) {
 	np.SubmittedBy = strings.TrimSpace(np.SubmittedBy)
 	v := &ValidationError{}
 	Check(v, np)
-	today := DateOf(now)
-	received := today
-	if np.Received != "" {
-		d, err := ParseDate(np.Received)
-		switch {
-		case err != nil:
-			v.Add("received", "Skriv datumet som ÅÅÅÅ-MM-DD")
-		case today.Before(d):
-			v.Add("received", "Datumet får inte ligga i framtiden")
-		default:
-			received = d
-		}
-	}
+	received := pastDate(v, "received", np.Received, now, "Datumet får inte ligga i framtiden")
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	return &Proposal{Title: np.Title, Body: np.Body, SubmittedBy: np.SubmittedBy, Received: received,
 		Status: ProposalReceived, CreatedBy: by, Created: now.UTC()}, nil
+}
+
+// pastDate reads an optional calendar date that may not lie after today
+// (Stockholm): empty is today; a problem is recorded in v under field.
+func pastDate(v *ValidationError, field, raw string, now time.Time, future string) Date {
+	today := DateOf(now)
+	if raw == "" {
+		return today
+	}
+	d, err := ParseDate(raw)
+	switch {
+	case err != nil:
+		v.Add(field, "Skriv datumet som ÅÅÅÅ-MM-DD")
+	case today.Before(d):
+		v.Add(field, future)
+	default:
+		return d
+	}
+	return today
 }
 
 // Waiting returns how many days the proposal has waited for its decision (up
@@ -196,20 +203,9 @@ func (p *Proposal) Decide(in DecisionInput, rounds []*Remiss, now time.Time, by 
 	in.Text = strings.TrimSpace(in.Text)
 	v := &ValidationError{}
 	Check(v, in)
-	today := DateOf(now)
-	date := today
-	if in.Date != "" {
-		d, err := ParseDate(in.Date)
-		switch {
-		case err != nil:
-			v.Add("date", "Skriv datumet som ÅÅÅÅ-MM-DD")
-		case today.Before(d):
-			v.Add("date", "Beslutsdatumet får inte ligga i framtiden")
-		case d.Before(p.Received):
-			v.Add("date", "Beslutsdatumet får inte ligga före dagen förslaget kom in")
-		default:
-			date = d
-		}
+	date := pastDate(v, "date", in.Date, now, "Beslutsdatumet får inte ligga i framtiden")
+	if v.For("date") == "" && date.Before(p.Received) {
+		v.Add("date", "Beslutsdatumet får inte ligga före dagen förslaget kom in")
 	}
 	if err := v.Err(); err != nil {
 		return err
