@@ -38,11 +38,19 @@ func window(w time.Duration, now time.Time) time.Time { return now.UTC().Truncat
 // Hit records one event for key in the current window and returns the count
 // including it (and any made at the same moment).
 func (s *Limits) Hit(ctx context.Context, key string, w time.Duration, now time.Time) (int, error) {
-	start := window(w, now)
-	if _, err := s.col.InsertOne(ctx, limitDoc{ID: NewID(), Key: key, Window: start, Expires: start.Add(w)}); err != nil {
-		return 0, fmt.Errorf("räkna försök: %w", translate(err))
+	if err := s.Record(ctx, key, w, now); err != nil {
+		return 0, err
 	}
 	return s.Count(ctx, key, w, now)
+}
+
+// Record notes one event for key in the current window, without counting.
+func (s *Limits) Record(ctx context.Context, key string, w time.Duration, now time.Time) error {
+	start := window(w, now)
+	if _, err := s.col.InsertOne(ctx, limitDoc{ID: NewID(), Key: key, Window: start, Expires: start.Add(w)}); err != nil {
+		return fmt.Errorf("räkna försök: %w", translate(err))
+	}
+	return nil
 }
 
 // Count returns the number of events for key in the current window.

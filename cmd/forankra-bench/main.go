@@ -349,7 +349,7 @@ func startService(ctx context.Context, uri string, c config, log *slog.Logger) (
 		s.bodies = append(s.bodies, b)
 	}
 	s.committer = storage.NewCommitter(s.responses, storage.CommitterOptions{MaxBatch: c.maxBatch, MaxWait: c.maxWait})
-	app := handlers.New(handlers.Config{DB: db, Logger: log, Committer: s.committer})
+	app := handlers.New(handlers.Config{DB: db, Logger: log, Committer: s.committer, SubmitLimit: -1}) // one address sends everything
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
