@@ -105,3 +105,107 @@ func pick(rng *rand.Rand, weights []float64) int {
 	}
 	return len(weights) - 1
 }
+
+// DemoUser is a demo account: one for each role, all with one password.
+type DemoUser struct {
+	Email, Name, Role string
+	Villages          []string
+}
+
+// DemoUsers lists the demo accounts, the administrator first.
+var DemoUsers = []DemoUser{
+	{Email: "admin@demo.forankra.se", Name: "Alva Administratör", Role: RoleAdmin},
+	{Email: "tjansteperson@demo.forankra.se", Name: "Karin Lund", Role: RoleOfficial},
+	{Email: "politiker@demo.forankra.se", Name: "Per Ek", Role: RolePolitician},
+	{Email: "hogsjo@demo.forankra.se", Name: "Anna Berg", Role: RoleRepresentative, Villages: []string{"hogsjo"}},
+	{Email: "baggetorp@demo.forankra.se", Name: "Lars Nyberg", Role: RoleRepresentative, Villages: []string{"baggetorp", "lappe"}},
+	{Email: "forum@demo.forankra.se", Name: "Eva Holm", Role: RoleForum},
+}
+
+// DemoProposal is a citizen proposal of the demo with its remiss round, in
+// days before the day of seeding: a round with Sent == 0 is not sent.
+type DemoProposal struct {
+	Title, Body, SubmittedBy string
+	ReceivedDaysAgo          int
+	Round                    *DemoRound
+	Decision                 *DecisionInput
+	DecidedDaysAgo           int
+}
+
+// DemoRound is a remiss round of the demo, dated relative to the seeding day.
+type DemoRound struct {
+	Villages []string
+	Question string
+	// SentDaysAgo and DeadlineDaysAgo date the round (a negative deadline lies
+	// ahead); ClosedDaysAgo > 0 closes it early.
+	SentDaysAgo, DeadlineDaysAgo, ClosedDaysAgo int
+	Answers                                     []DemoAnswer
+}
+
+// DemoAnswer is one group's answer, given AnsweredDaysAgo.
+type DemoAnswer struct {
+	Village         string
+	AnsweredDaysAgo int
+	Answer          AnswerInput
+}
+
+// DemoProposals are the demo's proposals: one in each state a proposal passes
+// through, so that every page has something to show.
+var DemoProposals = []DemoProposal{
+	{Title: "Gång- och cykelväg mellan Baggetorp och Vingåker",
+		Body:        "Jag föreslår att kommunen bygger en belyst gång- och cykelväg längs väg 52 så att barnen kan cykla säkert till skolan.",
+		SubmittedBy: "Maria Johansson", ReceivedDaysAgo: 40,
+		Round: &DemoRound{Villages: []string{"baggetorp", "hogsjo", "marmorbyn"}, SentDaysAgo: 20, DeadlineDaysAgo: -14,
+			Question: "Behövs vägen, och var ska den gå?",
+			Answers: []DemoAnswer{
+				{Village: "baggetorp", AnsweredDaysAgo: 6, Answer: AnswerInput{Stance: StanceSupport,
+					Motivation: "Stormötet var enigt: vägen behövs för skolbarnen och för dem som pendlar.",
+					Anchoring:  &Anchoring{Method: AnchorMeeting, Participants: 34}}},
+				{Village: "marmorbyn", AnsweredDaysAgo: 3, Answer: AnswerInput{Stance: StanceSupportWithChanges,
+					Motivation: "Bra, men den bör först byggas förbi badplatsen där trafiken är som tätast.",
+					Anchoring:  &Anchoring{Method: AnchorBoard, Participants: 6}}},
+			}}},
+	{Title: "Laddstolpar vid bygdegårdarna",
+		Body:        "Sätt upp två laddstolpar vid varje bygdegård så att det går att ladda bilen när man är på möte eller fest.",
+		SubmittedBy: "Olof Persson", ReceivedDaysAgo: 95,
+		Round: &DemoRound{Villages: []string{"baggetorp", "hogsjo", "marmorbyn", "osteraker", "lappe"}, SentDaysAgo: 80, DeadlineDaysAgo: 45,
+			Answers: []DemoAnswer{
+				{Village: "baggetorp", AnsweredDaysAgo: 60, Answer: AnswerInput{Stance: StanceSupport,
+					Motivation: "Många i byn har elbil och bygdegården används flera kvällar i veckan.",
+					Anchoring:  &Anchoring{Method: AnchorSurvey, Participants: 58}}},
+				{Village: "hogsjo", AnsweredDaysAgo: 52, Answer: AnswerInput{Stance: StanceNoOpinion,
+					Anchoring: &Anchoring{Method: AnchorBoard, Participants: 5}}},
+				{Village: "osteraker", AnsweredDaysAgo: 50, Answer: AnswerInput{Stance: StanceOppose,
+					Motivation: "Pengarna behövs mer till vinterväghållningen. Få i byn kör elbil.",
+					Anchoring:  &Anchoring{Method: AnchorMeeting, Participants: 21}}},
+				{Village: "lappe", AnsweredDaysAgo: 47, Answer: AnswerInput{Stance: StanceSupportWithChanges,
+					Motivation: "En stolpe räcker i Läppe, men den bör vara snabbladdare.",
+					Anchoring:  &Anchoring{Method: AnchorNone}}},
+			}}},
+	{Title: "Längre öppettider på biblioteket i Högsjö",
+		Body:        "Biblioteket är bara öppet två eftermiddagar i veckan. Öppna det även på lördagar.",
+		SubmittedBy: "Ingrid Svensson", ReceivedDaysAgo: 320,
+		Round: &DemoRound{Villages: []string{"hogsjo", "osteraker"}, SentDaysAgo: 300, DeadlineDaysAgo: 250, ClosedDaysAgo: 270,
+			Answers: []DemoAnswer{
+				{Village: "hogsjo", AnsweredDaysAgo: 290, Answer: AnswerInput{Stance: StanceSupport,
+					Motivation: "Biblioteket är byns enda öppna mötesplats på vintern.",
+					Anchoring:  &Anchoring{Method: AnchorMeeting, Participants: 41}}},
+				{Village: "osteraker", AnsweredDaysAgo: 280, Answer: AnswerInput{Stance: StanceSupport,
+					Motivation: "Vi använder också biblioteket i Högsjö.",
+					Anchoring:  &Anchoring{Method: AnchorBoard, Participants: 7}}},
+			}}},
+	{Title: "Belysning vid badplatsen i Läppe",
+		Body:        "Badplatsen är mörk på kvällarna under sensommaren. Sätt upp belysning vid stigen och bryggan.",
+		SubmittedBy: "Sven Karlsson", ReceivedDaysAgo: 210,
+		Round: &DemoRound{Villages: []string{"lappe", "baggetorp"}, SentDaysAgo: 190, DeadlineDaysAgo: 160,
+			Answers: []DemoAnswer{
+				{Village: "lappe", AnsweredDaysAgo: 170, Answer: AnswerInput{Stance: StanceSupport,
+					Motivation: "Stormötet ville ha belysning längs stigen, inte vid bryggan.",
+					Anchoring:  &Anchoring{Method: AnchorMeeting, Participants: 18}}},
+			}},
+		Decision:       &DecisionInput{Outcome: OutcomePartlyApproved, Text: "Belysning längs stigen byggs under året; bryggan belyses inte."},
+		DecidedDaysAgo: 120},
+	{Title: "Hundrastgård i Marmorbyn",
+		Body:        "Många i byn har hund. En inhägnad hundrastgård nära skolan skulle bli en mötesplats.",
+		SubmittedBy: "Lena Ahlström", ReceivedDaysAgo: 4},
+}

@@ -69,7 +69,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&c.mongoURI, "mongodb-uri", getenv("MONGODB_URI"), "external MongoDB; empty starts the embedded database (MONGODB_URI)")
 	fs.StringVar(&c.dataDir, "data", env("FORANKRA_DATA_DIR", "./data"), "directory of the embedded database (FORANKRA_DATA_DIR)")
 	fs.StringVar(&c.dbName, "db", env("FORANKRA_DB", "forankra"), "database name (FORANKRA_DB)")
-	fs.BoolVar(&c.demo, "demo", false, "seed demo villages, an open survey and responses, then serve")
+	fs.BoolVar(&c.demo, "demo", false, "seed demo data once (villages, a survey with responses, proposals, remiss rounds, an account per role), print how to sign in, then serve")
 	fs.BoolVar(&c.repair, "repair", false, "verify every survey's tallies against its responses, repair them, and exit")
 	minN, err := strconv.Atoi(env("FORANKRA_MIN_N", "5"))
 	if err != nil || minN < 1 {
@@ -148,11 +148,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return repairAll(ctx, db, stdout)
 	}
 	if cfg.demo {
-		id, err := storage.SeedDemo(ctx, db, survey.NewDemo(time.Now(), uint64(time.Now().UnixNano())), time.Now())
-		if err != nil {
-			return fmt.Errorf("demodata: %w", err)
+		if err := seedDemo(ctx, db, cfg, log, stdout); err != nil {
+			return err
 		}
-		log.Info("demo data seeded", "survey", id, "phone_page", "/s/"+id+"/baggetorp")
 	}
 
 	committer := storage.NewCommitter(responses, storage.CommitterOptions{})

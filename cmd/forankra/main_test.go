@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -15,6 +18,14 @@ import (
 // returns its base URL and a function that stops it and returns run's error.
 func start(t *testing.T, env map[string]string, args ...string) (string, func() error) {
 	t.Helper()
+	base, stop, _ := startOut(t, env, args...)
+	return base, stop
+}
+
+// startOut is start that also returns what the service printed so far that
+// is not a log line (the demo's sign-in text).
+func startOut(t *testing.T, env map[string]string, args ...string) (string, func() error, func() string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
@@ -22,19 +33,28 @@ func start(t *testing.T, env map[string]string, args ...string) (string, func() 
 		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, pw)
 		pw.Close()
 	}()
+	var mu sync.Mutex
+	var printed strings.Builder
+	out := func() string { mu.Lock(); defer mu.Unlock(); return printed.String() }
 	addr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
 			var line struct{ Msg, Addr string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
+			if json.Unmarshal(sc.Bytes(), &line) != nil {
+				mu.Lock()
+				printed.WriteString(sc.Text() + "\n")
+				mu.Unlock()
+				continue
+			}
+			if line.Msg == "listening" {
 				addr <- line.Addr
 			}
 		}
 	}()
 	select {
 	case a := <-addr:
-		return "http://" + a, func() error { cancel(); return <-done }
+		return "http://" + a, func() error { cancel(); return <-done }, out
 	case err := <-done:
 		cancel()
 		t.Fatalf("run ended before listening: %v", err)
@@ -42,7 +62,7 @@ func start(t *testing.T, env map[string]string, args ...string) (string, func() 
 		cancel()
 		t.Fatal("the service did not start within a minute")
 	}
-	return "", nil
+	return "", nil, nil
 }
 
 func post(t *testing.T, url, token, body string) (int, map[string]any) {
@@ -104,17 +124,68 @@ func TestServiceKeepsItsDataAcrossRestarts(t *testing.T) {
 	}
 }
 
-func TestDemoSeedsAnOpenSurvey(t *testing.T) {
-	base, stop := start(t, map[string]string{"FORANKRA_DATA_DIR": t.TempDir()}, "-demo")
-	defer stop()
+func TestDemoSeedsOnceAndPrintsHowToSignIn(t *testing.T) {
+	env := map[string]string{"FORANKRA_DATA_DIR": t.TempDir()}
+	base, stop, out := startOut(t, env, "-demo")
 	resp, err := http.Get(base + "/")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.Contains(string(b), "Service och framtid i byarna") || !strings.Contains(string(b), "Högsjö") {
 		t.Errorf("start page: got %d; want the demo survey listed under its villages", resp.StatusCode)
+	}
+	m := regexp.MustCompile(`password \(shown only now\): (\S+)`).FindStringSubmatch(out())
+	if m == nil {
+		t.Fatalf("printed: got %q; want the demo password", out())
+	}
+	token := func(base, email string) string {
+		code, tok := post(t, base+"/api/v1/tokens", "", `{"email":"`+email+`","password":"`+m[1]+`"}`)
+		if code != 201 {
+			t.Fatalf("sign in as %s with the printed password: got %d %v; want 201", email, code, tok)
+		}
+		return tok["token"].(string)
+	}
+	for _, u := range []string{"admin@demo.forankra.se", "hogsjo@demo.forankra.se", "forum@demo.forankra.se"} {
+		if !strings.Contains(out(), u) {
+			t.Errorf("printed: got %q; want the account %s listed", out(), u)
+		}
+		token(base, u)
+	}
+	counts := func(base string) map[string]int {
+		tok := token(base, "admin@demo.forankra.se")
+		got := map[string]int{}
+		for _, path := range []string{"/api/v1/surveys", "/api/v1/proposals", "/api/v1/remisses", "/api/v1/users", "/api/v1/villages"} {
+			req, _ := http.NewRequest("GET", base+path, nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var list []json.RawMessage
+			if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			resp.Body.Close()
+			got[path] = len(list)
+		}
+		return got
+	}
+	first := counts(base)
+	if first["/api/v1/proposals"] < 5 || first["/api/v1/remisses"] < 4 || first["/api/v1/users"] < 6 {
+		t.Errorf("seeded: got %v; want proposals, rounds and an account per role", first)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("graceful stop: %v", err)
+	}
+	base, stop, out = startOut(t, env, "-demo")
+	defer stop()
+	if strings.Contains(out(), "password") {
+		t.Errorf("second start printed %q; want no new password", out())
+	}
+	if second := counts(base); !maps.Equal(first, second) {
+		t.Errorf("after a second -demo start: got %v; want %v (nothing added)", second, first)
 	}
 }
 
