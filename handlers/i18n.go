@@ -1,55 +1,82 @@
 package handlers
 
 import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
 )
 
-// Pages are written in Swedish; english holds the English for each Swedish
-// text. A text without an entry is shown in Swedish.
-var english = map[string]string{
-	"Förankra":                        "Förankra",
-	"Byarnas röst i kommunens beslut": "The villages' voice in the municipality's decisions",
-	"Öppna enkäter":                   "Open surveys",
-	"Inga öppna enkäter just nu.":     "No open surveys right now.",
-	"Välj din by och svara på enkäten. Du behöver inget konto och vi sparar inga personuppgifter.": "Choose your village and answer the survey. You need no account and we store no personal data.",
-	"Svara för":    "Answer for",
-	"Skicka svar":  "Send answers",
-	"obligatorisk": "required",
-	"Frågor markerade med * måste besvaras.":      "Questions marked with * must be answered.",
-	"Rätta det här innan du skickar:":             "Please correct this before sending:",
-	"Tack för dina svar!":                         "Thank you for your answers!",
-	"Dina svar är sparade.":                       "Your answers are saved.",
-	"Tillbaka till startsidan":                    "Back to the start page",
-	"Hoppa till innehållet":                       "Skip to content",
-	"Något gick inte som tänkt":                   "Something went wrong",
-	"Felkod":                                      "Error code",
-	"Välj plats för varje alternativ (1 = bäst).": "Give each option a place (1 = best).",
-	"Plats":                          "Place",
-	"Välj högst":                     "Choose at most",
-	"Välj ett eller flera.":          "Choose one or more.",
-	"Högst":                          "At most",
-	"tecken":                         "characters",
-	"Tal från":                       "Number from",
-	"till":                           "to",
-	"Engångskod":                     "One-time code",
-	"Koden finns på brevet du fått.": "The code is on the letter you received.",
-	"Vi sparar inga personuppgifter med ditt svar.": "We store no personal data with your answer.",
-	"Enkäten är stängd.":                            "The survey is closed.",
-	"English":                                       "Svenska",
-	"Välj":                                          "Choose",
-	"svar":                                          "answers",
-	"Logga in":                                      "Sign in",
-	"Logga ut":                                      "Sign out",
+// Pages are written in Swedish, and a Swedish text is its own message id:
+// locales/en.json holds the English for each, locales/sv.json only the
+// Swedish plural forms. Both are message catalogs of go-i18n, which applies
+// CLDR's plural rules ("1 tidigare version", "3 tidigare versioner"). A text
+// without an English entry is shown in Swedish; TestEveryTextHasEnglish fails
+// for any text of a page or template that lacks one.
+//
+//go:embed locales/*.json
+var localeFiles embed.FS
+
+// catalog is the messages of both languages, loaded once.
+var catalog = loadCatalog()
+
+type catalogs struct {
+	sv, en *i18n.Localizer
+	// english is the flat part of the English catalog (Swedish → English),
+	// for the fast path of plain texts.
+	english map[string]string
+}
+
+func loadCatalog() catalogs {
+	bundle := i18n.NewBundle(language.Swedish)
+	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	for _, name := range []string{"locales/sv.json", "locales/en.json"} {
+		if _, err := bundle.LoadMessageFileFS(localeFiles, name); err != nil {
+			panic(fmt.Sprintf("meddelandekatalog %s: %v", name, err))
+		}
+	}
+	flat := map[string]any{}
+	b, _ := localeFiles.ReadFile("locales/en.json")
+	if err := json.Unmarshal(b, &flat); err != nil {
+		panic(fmt.Sprintf("meddelandekatalog en.json: %v", err))
+	}
+	english := map[string]string{}
+	for k, v := range flat {
+		if s, ok := v.(string); ok {
+			english[k] = s
+		}
+	}
+	return catalogs{sv: i18n.NewLocalizer(bundle, "sv"), en: i18n.NewLocalizer(bundle, "en"), english: english}
 }
 
 // translate returns the text in the language: Swedish unless English is chosen.
 func translate(lang, sv string) string {
 	if lang == "en" {
-		if en, ok := english[sv]; ok {
+		if en, ok := catalog.english[sv]; ok {
 			return en
 		}
 	}
 	return sv
+}
+
+// translateN returns the plural message id for count n in the language,
+// with {{.Count}} replaced by n: "{{.Count}} tidigare versioner" gives
+// "1 tidigare version" and "3 tidigare versioner".
+func translateN(lang, id string, n int) string {
+	loc := catalog.sv
+	if lang == "en" {
+		loc = catalog.en
+	}
+	s, err := loc.Localize(&i18n.LocalizeConfig{MessageID: id, PluralCount: n, TemplateData: map[string]int{"Count": n}})
+	if err != nil {
+		return strings.ReplaceAll(id, "{{.Count}}", strconv.Itoa(n))
+	}
+	return s
 }
 
 // lang is the page language: the "lang" cookie, else Swedish.

@@ -48,6 +48,7 @@ func loadPages() *pages {
 	})
 	funcs := template.FuncMap{
 		"t":      translate,
+		"tn":     translateN,
 		"asset":  p.assetURL,
 		"likert": func(i int) string { return survey.LikertLabels[i-1] },
 		"seq": func(n int) []int {
