@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"html/template"
 	"io/fs"
 	"path/filepath"
 	"regexp"
@@ -123,6 +124,23 @@ func TestPluralsFollowCLDR(t *testing.T) {
 	for _, tt := range tests {
 		if got := translateN(tt.lang, tt.id, tt.n); got != tt.want {
 			t.Errorf("translateN(%s, %q, %d): got %q; want %q", tt.lang, tt.id, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestTemplatesCallPluralsWithTheirIDs(t *testing.T) {
+	tpl := template.Must(template.New("x").Funcs(template.FuncMap{"tn": translateN}).Parse(`{{tn .L "{{.Count}} dagar kvar" .N}}`))
+	for _, tt := range []struct {
+		lang string
+		n    int
+		want string
+	}{{"sv", 1, "1 dag kvar"}, {"sv", 12, "12 dagar kvar"}, {"en", 1, "1 day left"}} {
+		var b strings.Builder
+		if err := tpl.Execute(&b, map[string]any{"L": tt.lang, "N": tt.n}); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != tt.want {
+			t.Errorf("%s, %d: got %q; want %q", tt.lang, tt.n, b.String(), tt.want)
 		}
 	}
 }
