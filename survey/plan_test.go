@@ -76,7 +76,9 @@ func TestPlanLifecycle(t *testing.T) {
 		do   func() error
 		want string
 	}{
-		{"adopt", func() error { return p.Adopt(AdoptInput{Method: AnchorMeeting, Participants: 31, Date: "2026-04-12"}, planNow) }, PlanAdopted},
+		{"adopt", func() error {
+			return p.Adopt(AdoptInput{Method: AnchorMeeting, Participants: 31, Date: "2026-04-12"}, planNow)
+		}, PlanAdopted},
 		{"submit", func() error { return p.Submit(planNow) }, PlanSubmitted},
 		{"acknowledge", func() error { return p.Acknowledge(AcknowledgeInput{Comment: " Tack! "}, planNow, "karin") }, PlanAcknowledged},
 	}
