@@ -261,3 +261,145 @@ func (s *Plans) ListPlans(ctx context.Context, village string) ([]*survey.Plan, 
 	}
 	return out, nil
 }
+
+type actionDoc struct {
+	ID          string `bson:"_id"`
+	Plan        string `bson:"plan"`
+	Village     string `bson:"village"`
+	Priority    string `bson:"priority"`
+	Title       string `bson:"title"`
+	Owner       string `bson:"owner"`
+	Responsible string `bson:"responsible"`
+	Department  string `bson:"department,omitempty"`
+	Due         string `bson:"due"`
+	CostSEK     int64  `bson:"cost_sek"`
+	Status      string `bson:"status"`
+	DoneOn      string `bson:"done_on,omitempty"`
+	DoneBy      string `bson:"done_by,omitempty"`
+	Reason      string `bson:"reason,omitempty"`
+	// Changes counts the changes made: the next one claims Changes + 1.
+	Changes int `bson:"changes"`
+}
+
+// actionChangeDoc is one change of an action, with the action as it was
+// after the change (so that a change claimed before a crash rolls forward).
+type actionChangeDoc struct {
+	ID     string    `bson:"_id"`
+	Action string    `bson:"action"`
+	N      int       `bson:"n"`
+	At     time.Time `bson:"at"`
+	By     string    `bson:"by"`
+	From   string    `bson:"from"`
+	To     string    `bson:"to"`
+	Note   string    `bson:"note,omitempty"`
+	After  actionDoc `bson:"after"`
+}
+
+func toActionDoc(a *survey.PlanAction, changes int) actionDoc {
+	return actionDoc{ID: a.ID, Plan: a.Plan, Village: a.Village, Priority: a.Priority, Title: a.Title, Owner: a.Owner,
+		Responsible: a.Responsible, Department: a.Department, Due: a.Due.String(), CostSEK: a.CostSEK, Status: a.Status,
+		DoneOn: a.DoneOn.String(), DoneBy: a.DoneBy, Reason: a.Reason, Changes: changes}
+}
+
+func (d actionDoc) action() (*survey.PlanAction, int) {
+	due, _ := survey.ParseMonth(d.Due)
+	done, _ := survey.ParseDate(d.DoneOn)
+	return &survey.PlanAction{ID: d.ID, Plan: d.Plan, Village: d.Village, Priority: d.Priority, Title: d.Title, Owner: d.Owner,
+		Responsible: d.Responsible, Department: d.Department, Due: due, CostSEK: d.CostSEK, Status: d.Status,
+		DoneOn: done, DoneBy: d.DoneBy, Reason: d.Reason}, d.Changes
+}
+
+func changeKey(action string, n int) string { return action + "/c" + strconv.Itoa(n) }
+
+// AddAction stores a new action.
+func (s *Plans) AddAction(ctx context.Context, a *survey.PlanAction) error {
+	if a.ID == "" {
+		a.ID = NewID()
+	}
+	if _, err := s.actions.InsertOne(ctx, toActionDoc(a, 0)); err != nil {
+		return fmt.Errorf("spara åtgärd: %w", translate(err))
+	}
+	return nil
+}
+
+// Action returns an action and the number of changes it has had (the
+// revision a change must be made on).
+func (s *Plans) Action(ctx context.Context, id string) (*survey.PlanAction, int, error) {
+	var d actionDoc
+	if err := s.actions.FindOne(ctx, bson.M{"_id": id}).Decode(&d); err != nil {
+		return nil, 0, fmt.Errorf("åtgärd %q: %w", id, translate(err))
+	}
+	for {
+		var next actionChangeDoc
+		err := s.changes.FindOne(ctx, bson.M{"_id": changeKey(id, d.Changes+1)}).Decode(&next)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			break
+		}
+		if err != nil {
+			return nil, 0, fmt.Errorf("åtgärd %q: %w", id, translate(err))
+		}
+		if _, err := s.actions.ReplaceOne(ctx, bson.M{"_id": id}, next.After); err != nil {
+			return nil, 0, fmt.Errorf("åtgärd %q: %w", id, translate(err))
+		}
+		d = next.After
+	}
+	a, n := d.action()
+	return a, n, nil
+}
+
+// ChangeAction stores a's change h, made on revision n (the count Action
+// returned): of two changes made on one revision one lands and the other is
+// survey.ErrConflict. Every change is kept.
+func (s *Plans) ChangeAction(ctx context.Context, a *survey.PlanAction, n int, h survey.ActionHistory) error {
+	after := toActionDoc(a, n+1)
+	c := actionChangeDoc{ID: changeKey(a.ID, n+1), Action: a.ID, N: n + 1, At: h.At, By: h.By, From: h.From, To: h.To, Note: h.Note, After: after}
+	if _, err := s.changes.InsertOne(ctx, c); err != nil {
+		if mongo.IsDuplicateKeyError(err) {
+			return fmt.Errorf("åtgärden ändrades samtidigt av någon annan: %w", survey.ErrConflict)
+		}
+		return fmt.Errorf("spara ändring: %w", translate(err))
+	}
+	if _, err := s.actions.ReplaceOne(ctx, bson.M{"_id": a.ID}, after); err != nil {
+		return fmt.Errorf("spara åtgärd: %w", translate(err))
+	}
+	return nil
+}
+
+// ActionHistory lists the changes of an action, oldest first.
+func (s *Plans) ActionHistory(ctx context.Context, id string) ([]survey.ActionHistory, error) {
+	var docs []actionChangeDoc
+	if err := findAll(ctx, s.changes, bson.M{"action": id}, options.Find().SetSort(bson.D{{Key: "n", Value: 1}}), &docs); err != nil {
+		return nil, fmt.Errorf("åtgärdens historik: %w", err)
+	}
+	out := make([]survey.ActionHistory, len(docs))
+	for i, d := range docs {
+		out[i] = survey.ActionHistory{At: d.At, By: d.By, From: d.From, To: d.To, Note: d.Note}
+	}
+	return out, nil
+}
+
+// ActionFilter narrows ListActions; empty fields match every action.
+type ActionFilter struct {
+	Plan, Village, Status, Department string
+}
+
+// ListActions lists actions by due month. The actions collection holds the
+// villages' action plans: hundreds of documents, not residents' data.
+func (s *Plans) ListActions(ctx context.Context, f ActionFilter) ([]survey.PlanAction, error) {
+	filter := bson.M{}
+	for k, v := range map[string]string{"plan": f.Plan, "village": f.Village, "status": f.Status, "department": f.Department} {
+		if v != "" {
+			filter[k] = v
+		}
+	}
+	var docs []actionDoc
+	if err := findAll(ctx, s.actions, filter, options.Find().SetSort(bson.D{{Key: "due", Value: 1}, {Key: "_id", Value: 1}}), &docs); err != nil {
+		return nil, fmt.Errorf("lista åtgärder: %w", err)
+	}
+	out := make([]survey.PlanAction, len(docs))
+	for i, d := range docs {
+		a, _ := d.action()
+		out[i] = *a
+	}
+	return out, nil
+}

@@ -127,3 +127,55 @@ func TestAPlanVersionClaimedBeforeACrashIsRolledForward(t *testing.T) {
 		t.Errorf("got %+v, %v; want version 2 rolled forward", got, err)
 	}
 }
+
+func TestConcurrentActionChangesLetOneIn(t *testing.T) {
+	plans := storage.NewPlans(dbtest.New(t))
+	ctx := context.Background()
+	a := &survey.PlanAction{Plan: "hogsjo-2026", Village: "hogsjo", Title: "Röja stigen", Owner: survey.OwnerGroup,
+		Due: survey.Month{Year: 2026, Month: time.June}, Status: survey.ActionPlanned}
+	if err := plans.AddAction(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 6)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got, n, err := plans.Action(ctx, a.ID)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			n = 0 // everyone read the action before any change
+			got.Status = survey.ActionPlanned
+			h, err := got.Change(survey.ActionChange{Status: survey.ActionInProgress, Note: fmt.Sprint(i)}, planNow, "u")
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			errs[i] = plans.ChangeAction(ctx, got, n, h)
+		}()
+	}
+	wg.Wait()
+	won := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, survey.ErrConflict):
+			t.Errorf("change %d: got %v; want nil or ErrConflict", i, err)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("got %d changes landed; want exactly 1", won)
+	}
+	got, n, err := plans.Action(ctx, a.ID)
+	if err != nil || n != 1 || got.Status != survey.ActionInProgress {
+		t.Errorf("stored: got %+v, %d changes, %v; want in_progress after 1 change", got, n, err)
+	}
+	h, err := plans.ActionHistory(ctx, a.ID)
+	if err != nil || len(h) != 1 || h[0].From != survey.ActionPlanned || h[0].To != survey.ActionInProgress {
+		t.Errorf("history: got %+v, %v; want planned → in_progress", h, err)
+	}
+}
