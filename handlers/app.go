@@ -69,6 +69,7 @@ type server struct {
 	limits    *storage.Limits
 	secrets   *storage.Secrets
 	auditLog  *storage.Audit
+	plans     *storage.Plans
 	keys      keys
 	// hashSlots bounds concurrent password checks: each argon2id hash takes
 	// 64 MiB, so a burst of sign-ins must queue rather than exhaust memory.
@@ -110,6 +111,7 @@ func New(cfg Config) *fiber.App {
 		limits:    storage.NewLimits(cfg.DB),
 		secrets:   storage.NewSecrets(cfg.DB),
 		auditLog:  storage.NewAudit(cfg.DB),
+		plans:     storage.NewPlans(cfg.DB),
 		hashSlots: make(chan struct{}, maxConcurrentHashes),
 		remiss:    newRemissDeps(cfg),
 		committer: cfg.Committer,
@@ -175,6 +177,7 @@ func (s *server) routes(app *fiber.App) {
 	// signedIn is for routes whose handler checks survey.Can itself. Its
 	// middleware runs for every /api/v1 route registered after it, so it
 	// comes after every public API route.
+	api.Get("/public/villages/:slug", s.publicVillage) // public: the village's plan and open surveys
 	signedIn := api.Group("", s.requireUser)
 	_ = signedIn
 
@@ -253,6 +256,28 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/forum/surveys/:id/comparison.csv", s.page(survey.ReadComparison), s.comparisonCSV)
 	app.Get("/forum/surveys/:id/comparison.xlsx", s.page(survey.ReadComparison), s.comparisonXLSX)
 	app.Get("/forum/surveys/:id/comparison.json", s.page(survey.ReadComparison), s.comparison(true))
+
+	// Plans: catalogues, local development plans, action plans, the public
+	// village and the forum's matrix.
+	api.Get("/focus-areas", s.api(survey.ReadPlans), s.listFocusAreas)
+	api.Post("/focus-areas", s.api(survey.ManageCatalogues), s.createFocusArea)
+	api.Get("/departments", s.api(survey.ReadPlans), s.listDepartments)
+	api.Post("/departments", s.api(survey.ManageCatalogues), s.createDepartment)
+	api.Get("/villages/:slug/plans", s.api(survey.ReadPlans), s.listVillagePlans) // and the village
+	api.Post("/villages/:slug/plans", s.api(survey.ManagePlan), s.createPlan)     // and the village
+	api.Get("/plans/:id", s.api(survey.ReadPlans), s.getPlan)                     // and the plan's village
+	api.Put("/plans/:id", s.api(survey.ManagePlan), s.updatePlan)                 // and the plan's village
+	api.Post("/plans/:id/adopt", s.api(survey.ManagePlan), s.adoptPlan())         // and the plan's village
+	api.Post("/plans/:id/submit", s.api(survey.ManagePlan), s.submitPlan())       // and the plan's village
+	api.Post("/plans/:id/acknowledge", s.api(survey.AcknowledgePlan), s.acknowledgePlan())
+	api.Get("/plans/:id/versions", s.api(survey.ReadPlans), s.planVersions)  // and the plan's village
+	api.Get("/plans/:id/diff", s.api(survey.ReadPlans), s.planDiff)          // and the plan's village
+	api.Post("/plans/:id/actions", s.api(survey.ManagePlan), s.createAction) // and the plan's village
+	api.Get("/actions", s.api(survey.ReadPlans), s.listActions)
+	api.Patch("/actions/:id", s.api(survey.ReadPlans), s.changeAction)        // the village's group; officials for the municipality's
+	api.Get("/actions/:id/history", s.api(survey.ReadPlans), s.actionHistory) // and the action's village
+	api.Get("/forum/focus-areas", s.api(survey.ReadPlans), s.forumFocusAreas)
+	api.Get("/public/villages/:slug", s.publicVillage) // public
 
 	// forum: the forum's pages, for signed-in users.
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -403,3 +403,32 @@ func (s *Plans) ListActions(ctx context.Context, f ActionFilter) ([]survey.PlanA
 	}
 	return out, nil
 }
+
+type departmentDoc struct {
+	ID        string `bson:"_id"`
+	Name      string `bson:"name"`
+	Email     string `bson:"email"`
+	HeadEmail string `bson:"head_email,omitempty"`
+}
+
+// AddDepartment stores a department.
+func (s *Plans) AddDepartment(ctx context.Context, d *survey.Department) error {
+	d.ID = NewID()
+	if _, err := s.departments.InsertOne(ctx, departmentDoc(*d)); err != nil {
+		return fmt.Errorf("spara förvaltning: %w", translate(err))
+	}
+	return nil
+}
+
+// Departments lists the departments by name (a small collection).
+func (s *Plans) Departments(ctx context.Context) ([]survey.Department, error) {
+	var docs []departmentDoc
+	if err := findAll(ctx, s.departments, bson.M{}, options.Find().SetSort(bson.D{{Key: "name", Value: 1}}), &docs); err != nil {
+		return nil, fmt.Errorf("lista förvaltningar: %w", err)
+	}
+	out := make([]survey.Department, len(docs))
+	for i, d := range docs {
+		out[i] = survey.Department(d)
+	}
+	return out, nil
+}

@@ -40,6 +40,14 @@ func ParseMonth(s string) (Month, error) {
 // String writes the month as YYYY-MM.
 func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year, int(m.Month)) }
 
+// MarshalJSON writes "YYYY-MM", or null when unset.
+func (m Month) MarshalJSON() ([]byte, error) {
+	if m.Year == 0 {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + m.String() + `"`), nil
+}
+
 // End is the first instant after the month in Stockholm.
 func (m Month) End() time.Time { return time.Date(m.Year, m.Month+1, 1, 0, 0, 0, 0, Stockholm) }
 
@@ -64,7 +72,7 @@ type PlanAction struct {
 	Owner       string `json:"owner"`
 	Responsible string `json:"responsible"`
 	Department  string `json:"department,omitempty"`
-	Due         Month  `json:"-"`
+	Due         Month  `json:"due"`
 	CostSEK     int64  `json:"cost_sek"`
 	Status      string `json:"status"`
 	DoneOn      Date   `json:"done_on"`

@@ -18,6 +18,10 @@ const (
 	ReadComparison     Action = "read_comparison"      // the forum's pages
 	ReadVillages       Action = "read_villages"        // list villages (every form that names one needs it)
 	ManageOwnAccount   Action = "manage_own_account"   // sign out, list and revoke one's own tokens
+	ManageCatalogues   Action = "manage_catalogues"    // focus areas and departments
+	ManagePlan         Action = "manage_plan"          // write, adopt and submit a village's plan and actions
+	AcknowledgePlan    Action = "acknowledge_plan"     // acknowledge plans, set the status of the municipality's actions
+	ReadPlans          Action = "read_plans"           // read every village's plans and the forum's matrix
 )
 
 // staff may act for every village.
@@ -34,6 +38,10 @@ var policy = map[Action]map[string]bool{
 	ReadComparison:     {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
 	ReadVillages:       {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
 	ManageOwnAccount:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+	ManageCatalogues:   {RoleAdmin: true, RoleOfficial: true},
+	ManagePlan:         {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
+	AcknowledgePlan:    {RoleAdmin: true, RoleOfficial: true},
+	ReadPlans:          {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
 }
 
 // Can reports whether u may take action a concerning the villages. A
@@ -48,6 +56,8 @@ func Can(u *User, a Action, villages ...string) bool {
 		return true
 	}
 	switch a {
+	case ReadPlans:
+		return true // the plans are the villages' public work
 	case ReadSurveyResults, ReadRemiss, ReadComparison:
 		for _, v := range villages {
 			if u.HasVillage(v) {

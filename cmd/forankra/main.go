@@ -128,6 +128,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err := db.EnsureIndexes(ctx); err != nil {
 		return err
 	}
+	if err := storage.NewPlans(db).EnsureFocusAreas(ctx); err != nil {
+		return err
+	}
 	if err := bootstrapAdmin(ctx, db, cfg, log); err != nil {
 		return err
 	}

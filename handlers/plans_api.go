@@ -1,0 +1,607 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/forankra/forankra/storage"
+	"github.com/forankra/forankra/survey"
+	"github.com/gofiber/fiber/v2"
+)
+
+// Audit actions of plans and actions.
+const (
+	auditFocusAreaAdded  = "plan.focus_area_added"
+	auditDepartmentAdded = "plan.department_added"
+	auditPlanCreated     = "plan.created"
+	auditPlanSaved       = "plan.saved"
+	auditPlanAdopted     = "plan.adopted"
+	auditPlanSubmitted   = "plan.submitted"
+	auditPlanAcked       = "plan.acknowledged"
+	auditActionAdded     = "action.added"
+	auditActionChanged   = "action.changed"
+)
+
+// planView is a plan as the API shows it: with its actions and the progress
+// computed from them.
+type planView struct {
+	*survey.Plan
+	Actions  []actionView    `json:"actions"`
+	Progress survey.Progress `json:"progress"`
+}
+
+// actionView is an action with whether it is overdue now.
+type actionView struct {
+	survey.PlanAction
+	Overdue bool `json:"overdue"`
+}
+
+func (s *server) actionViews(actions []survey.PlanAction) []actionView {
+	now := s.now()
+	out := make([]actionView, len(actions))
+	for i, a := range actions {
+		out[i] = actionView{PlanAction: a, Overdue: a.Overdue(now)}
+	}
+	return out
+}
+
+func (s *server) planView(cx context.Context, p *survey.Plan) (planView, error) {
+	actions, err := s.plans.ListActions(cx, storage.ActionFilter{Plan: p.ID})
+	if err != nil {
+		return planView{}, err
+	}
+	return planView{Plan: p, Actions: s.actionViews(actions), Progress: survey.ProgressOf(actions, s.now())}, nil
+}
+
+func (s *server) listFocusAreas(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	areas, err := s.plans.FocusAreas(cx)
+	if err != nil {
+		return err
+	}
+	return c.JSON(areas)
+}
+
+func (s *server) createFocusArea(c *fiber.Ctx) error {
+	var in survey.NewFocusArea
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	fa, err := in.FocusArea()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	if err := s.plans.AddFocusArea(cx, &fa); err != nil {
+		if errors.Is(err, survey.ErrConflict) {
+			return fieldError("name", "Fokusområdet finns redan")
+		}
+		return err
+	}
+	s.record(cx, currentUser(c), auditFocusAreaAdded, "focus_area/"+fa.ID, fa.Name)
+	return c.Status(fiber.StatusCreated).JSON(fa)
+}
+
+func (s *server) listDepartments(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	deps, err := s.plans.Departments(cx)
+	if err != nil {
+		return err
+	}
+	return c.JSON(deps)
+}
+
+func (s *server) createDepartment(c *fiber.Ctx) error {
+	var in survey.NewDepartment
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	d, err := in.Department()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	if err := s.plans.AddDepartment(cx, &d); err != nil {
+		return err
+	}
+	s.record(cx, currentUser(c), auditDepartmentAdded, "department/"+d.ID, d.Name)
+	return c.Status(fiber.StatusCreated).JSON(d)
+}
+
+// newPlanInput is the body of POST /villages/{slug}/plans.
+type newPlanInput struct {
+	Year int `json:"year" validate:"required,min=2000,max=2100"`
+}
+
+// createPlan starts a village's plan for a year: a copy of its latest earlier
+// plan (priorities and the actions still open) when there is one.
+func (s *server) createPlan(c *fiber.Ctx) error {
+	var in newPlanInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	v := &survey.ValidationError{}
+	survey.Check(v, in)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	slug := c.Params("slug")
+	if err := authorize(c, survey.ManagePlan, slug); err != nil {
+		return err
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	if _, err := s.villages.Get(cx, slug); err != nil {
+		return err
+	}
+	u := currentUser(c)
+	plans, err := s.plans.ListPlans(cx, slug)
+	if err != nil {
+		return err
+	}
+	var earlier *survey.Plan
+	for _, p := range plans {
+		if p.Year < in.Year && (earlier == nil || p.Year > earlier.Year) {
+			earlier = p
+		}
+	}
+	p := &survey.Plan{Village: slug, Year: in.Year, Version: 1, Status: survey.PlanDraft, Priorities: []survey.Priority{}, SavedBy: u.ID, Saved: s.now().UTC()}
+	if earlier != nil {
+		if earlier, err = s.plans.Plan(cx, earlier.ID); err != nil {
+			return err
+		}
+		p = earlier.NextYear(in.Year, s.now(), u.ID)
+	}
+	if err := s.plans.CreatePlan(cx, p); err != nil {
+		if errors.Is(err, survey.ErrConflict) {
+			return fmt.Errorf("byn har redan en plan för %d: %w", in.Year, survey.ErrConflict)
+		}
+		return err
+	}
+	if earlier != nil {
+		if err := s.copyOpenActions(cx, earlier, p); err != nil {
+			return err
+		}
+	}
+	s.record(cx, u, auditPlanCreated, "plan/"+p.ID, strconv.Itoa(p.Year))
+	view, err := s.planView(cx, p)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(view)
+}
+
+// copyOpenActions carries the actions of from that are neither done nor
+// dropped over to the new year's plan.
+func (s *server) copyOpenActions(cx context.Context, from, to *survey.Plan) error {
+	actions, err := s.plans.ListActions(cx, storage.ActionFilter{Plan: from.ID})
+	if err != nil {
+		return err
+	}
+	for _, a := range actions {
+		if a.Status == survey.ActionDone || a.Status == survey.ActionDropped {
+			continue
+		}
+		a.ID, a.Plan = "", to.ID
+		if err := s.plans.AddAction(cx, &a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *server) listVillagePlans(c *fiber.Ctx) error {
+	slug := c.Params("slug")
+	if err := authorize(c, survey.ReadPlans, slug); err != nil {
+		return err
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	plans, err := s.plans.ListPlans(cx, slug)
+	if err != nil {
+		return err
+	}
+	return c.JSON(plans)
+}
+
+// loadPlan reads a plan and checks the action for its village.
+func (s *server) loadPlan(c *fiber.Ctx, cx context.Context, a survey.Action) (*survey.Plan, error) {
+	p, err := s.plans.Plan(cx, c.Params("id"))
+	if err != nil {
+		return nil, err
+	}
+	if err := authorize(c, a, p.Village); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (s *server) getPlan(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	p, err := s.loadPlan(c, cx, survey.ReadPlans)
+	if err != nil {
+		return err
+	}
+	view, err := s.planView(cx, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(view)
+}
+
+// conflictWithCurrent answers a save made on an old version: 409 with the
+// plan as it is now, so that the page can show both and nothing is lost.
+func (s *server) conflictWithCurrent(c *fiber.Ctx, cx context.Context, id string, cause error) error {
+	current, err := s.plans.Plan(cx, id)
+	if err != nil {
+		return err
+	}
+	view, err := s.planView(cx, current)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusConflict).JSON(fiber.Map{"error": errorText(cause), "current": view})
+}
+
+// errorText is the Swedish message of a domain error, without the sentinel.
+func errorText(err error) string {
+	text := err.Error()
+	if i := strings.LastIndex(text, ": "); i > 0 {
+		text = text[:i]
+	}
+	return strings.ToUpper(text[:1]) + text[1:]
+}
+
+func (s *server) updatePlan(c *fiber.Ctx) error {
+	var in survey.PlanEdit
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	p, err := s.loadPlan(c, cx, survey.ManagePlan)
+	if err != nil {
+		return err
+	}
+	known, err := s.focusAreaSet(cx)
+	if err != nil {
+		return err
+	}
+	if err := p.Apply(in, known, storage.NewID, s.now(), currentUser(c).ID); err != nil {
+		if errors.Is(err, survey.ErrConflict) && p.Status == survey.PlanDraft {
+			return s.conflictWithCurrent(c, cx, p.ID, err)
+		}
+		return err
+	}
+	if err := s.plans.SavePlan(cx, p); err != nil {
+		if errors.Is(err, survey.ErrConflict) {
+			return s.conflictWithCurrent(c, cx, p.ID, err)
+		}
+		return err
+	}
+	s.record(cx, currentUser(c), auditPlanSaved, "plan/"+p.ID, "version "+strconv.Itoa(p.Version))
+	view, err := s.planView(cx, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(view)
+}
+
+func (s *server) focusAreaSet(cx context.Context) (func(string) bool, error) {
+	areas, err := s.plans.FocusAreas(cx)
+	if err != nil {
+		return nil, err
+	}
+	set := map[string]bool{}
+	for _, a := range areas {
+		set[a.ID] = true
+	}
+	return func(id string) bool { return set[id] }, nil
+}
+
+// planStep is one transition of a plan through the API: the action it needs,
+// the body it reads, the change, the audit entry.
+func (s *server) planStep(a survey.Action, audit string, body func() any, step func(p *survey.Plan, in any, now time.Time, by string) error) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		in := body()
+		if in != nil && len(c.Body()) > 0 {
+			if err := decodeJSON(c, in); err != nil {
+				return err
+			}
+		}
+		cx, cancel := ctx(c)
+		defer cancel()
+		p, err := s.loadPlan(c, cx, a)
+		if err != nil {
+			return err
+		}
+		u := currentUser(c)
+		if err := step(p, in, s.now(), u.ID); err != nil {
+			return err
+		}
+		p.Version++
+		p.SavedBy, p.Saved = u.ID, s.now().UTC()
+		if err := s.plans.SavePlan(cx, p); err != nil {
+			return err
+		}
+		s.record(cx, u, audit, "plan/"+p.ID, p.Status)
+		view, err := s.planView(cx, p)
+		if err != nil {
+			return err
+		}
+		return c.JSON(view)
+	}
+}
+
+func (s *server) adoptPlan() fiber.Handler {
+	return s.planStep(survey.ManagePlan, auditPlanAdopted, func() any { return &survey.AdoptInput{} },
+		func(p *survey.Plan, in any, now time.Time, _ string) error { return p.Adopt(*in.(*survey.AdoptInput), now) })
+}
+
+func (s *server) submitPlan() fiber.Handler {
+	return s.planStep(survey.ManagePlan, auditPlanSubmitted, func() any { return nil },
+		func(p *survey.Plan, _ any, now time.Time, _ string) error { return p.Submit(now) })
+}
+
+func (s *server) acknowledgePlan() fiber.Handler {
+	return s.planStep(survey.AcknowledgePlan, auditPlanAcked, func() any { return &survey.AcknowledgeInput{} },
+		func(p *survey.Plan, in any, now time.Time, by string) error {
+			return p.Acknowledge(*in.(*survey.AcknowledgeInput), now, by)
+		})
+}
+
+func (s *server) planVersions(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	p, err := s.loadPlan(c, cx, survey.ReadPlans)
+	if err != nil {
+		return err
+	}
+	versions, err := s.plans.PlanVersions(cx, p.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(versions)
+}
+
+func (s *server) planDiff(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	p, err := s.loadPlan(c, cx, survey.ReadPlans)
+	if err != nil {
+		return err
+	}
+	v := &survey.ValidationError{}
+	version := func(field string, def int) int {
+		raw := c.Query(field)
+		if raw == "" {
+			return def
+		}
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > p.Version {
+			v.Add(field, "Ange en version mellan 1 och "+strconv.Itoa(p.Version))
+		}
+		return n
+	}
+	from, to := version("from", max(1, p.Version-1)), version("to", p.Version)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	a, err := s.plans.PlanVersion(cx, p.ID, from)
+	if err != nil {
+		return err
+	}
+	b, err := s.plans.PlanVersion(cx, p.ID, to)
+	if err != nil {
+		return err
+	}
+	return c.JSON(survey.Diff(a, b))
+}
+
+func (s *server) createAction(c *fiber.Ctx) error {
+	var in survey.NewAction
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	p, err := s.loadPlan(c, cx, survey.ManagePlan)
+	if err != nil {
+		return err
+	}
+	deps, err := s.plans.Departments(cx)
+	if err != nil {
+		return err
+	}
+	a, err := in.Action(p, func(id string) bool {
+		for _, d := range deps {
+			if d.ID == id {
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.plans.AddAction(cx, a); err != nil {
+		return err
+	}
+	s.record(cx, currentUser(c), auditActionAdded, "action/"+a.ID, a.Title)
+	return c.Status(fiber.StatusCreated).JSON(actionView{PlanAction: *a, Overdue: a.Overdue(s.now())})
+}
+
+// mayChangeAction: the village's group changes its actions; officials (and
+// admin) set the status of the municipality's and the joint ones too.
+func mayChangeAction(u *survey.User, a *survey.PlanAction) bool {
+	if a.Owner != survey.OwnerGroup && survey.Can(u, survey.AcknowledgePlan) {
+		return true
+	}
+	return survey.Can(u, survey.ManagePlan, a.Village)
+}
+
+func (s *server) changeAction(c *fiber.Ctx) error {
+	var in survey.ActionChange
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	a, n, err := s.plans.Action(cx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	if !mayChangeAction(u, a) {
+		return survey.ErrForbidden
+	}
+	h, err := a.Change(in, s.now(), u.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.plans.ChangeAction(cx, a, n, h); err != nil {
+		return err
+	}
+	s.record(cx, u, auditActionChanged, "action/"+a.ID, h.From+" → "+h.To)
+	return c.JSON(actionView{PlanAction: *a, Overdue: a.Overdue(s.now())})
+}
+
+func (s *server) actionHistory(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	a, _, err := s.plans.Action(cx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if err := authorize(c, survey.ReadPlans, a.Village); err != nil {
+		return err
+	}
+	h, err := s.plans.ActionHistory(cx, a.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(h)
+}
+
+func (s *server) listActions(c *fiber.Ctx) error {
+	f := storage.ActionFilter{Village: c.Query("village"), Status: c.Query("status"), Department: c.Query("department")}
+	overdue := c.Query("overdue") == "true"
+	cx, cancel := ctx(c)
+	defer cancel()
+	actions, err := s.plans.ListActions(cx, f)
+	if err != nil {
+		return err
+	}
+	views := s.actionViews(actions)
+	out := make([]actionView, 0, len(views))
+	for _, v := range views {
+		if !overdue || v.Overdue {
+			out = append(out, v)
+		}
+	}
+	return c.JSON(out)
+}
+
+// currentPlans is each village's newest plan that the group has submitted
+// (or that was acknowledged), for the year when given.
+func (s *server) currentPlans(cx context.Context, year int) ([]*survey.Plan, error) {
+	plans, err := s.plans.ListPlans(cx, "")
+	if err != nil {
+		return nil, err
+	}
+	best := map[string]*survey.Plan{}
+	var order []string
+	for _, p := range plans {
+		if p.Status != survey.PlanSubmitted && p.Status != survey.PlanAcknowledged || year != 0 && p.Year != year {
+			continue
+		}
+		if b, ok := best[p.Village]; !ok || p.Year > b.Year {
+			if !ok {
+				order = append(order, p.Village)
+			}
+			best[p.Village] = p
+		}
+	}
+	out := make([]*survey.Plan, 0, len(order))
+	for _, v := range order {
+		out = append(out, best[v])
+	}
+	return out, nil
+}
+
+func (s *server) forumFocusAreas(c *fiber.Ctx) error {
+	year := 0
+	if raw := c.Query("year"); raw != "" {
+		y, err := strconv.Atoi(raw)
+		if err != nil || y < 2000 || y > 2100 {
+			return fieldError("year", "Ange ett år, t.ex. 2026")
+		}
+		year = y
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	plans, err := s.currentPlans(cx, year)
+	if err != nil {
+		return err
+	}
+	ranks := make([]survey.VillageRanks, len(plans))
+	villages := make([]string, len(plans))
+	for i, p := range plans {
+		r := map[string]int{}
+		for _, pr := range p.Priorities {
+			r[pr.FocusArea] = pr.Rank
+		}
+		ranks[i], villages[i] = survey.VillageRanks{Village: p.Village, Ranks: r}, p.Village
+	}
+	return c.JSON(fiber.Map{"villages": villages, "areas": survey.FocusMatrix(ranks)})
+}
+
+// publicVillage is what anyone may read of a village: its current plan with
+// the actions and progress, and its open surveys.
+func (s *server) publicVillage(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	v, err := s.villages.Get(cx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	plans, err := s.plans.ListPlans(cx, v.Slug)
+	if err != nil {
+		return err
+	}
+	out := fiber.Map{"village": v, "plan": nil}
+	for _, p := range plans {
+		if p.Status == survey.PlanSubmitted || p.Status == survey.PlanAcknowledged {
+			p, err := s.plans.Plan(cx, p.ID)
+			if err != nil {
+				return err
+			}
+			view, err := s.planView(cx, p)
+			if err != nil {
+				return err
+			}
+			view.SavedBy = ""
+			out["plan"] = view
+			break
+		}
+	}
+	surveys, err := s.surveys.List(cx, storage.SurveyFilter{Village: v.Slug, Status: survey.Open})
+	if err != nil {
+		return err
+	}
+	open := make([]fiber.Map, 0, len(surveys))
+	for _, sv := range surveys {
+		open = append(open, fiber.Map{"id": sv.ID, "title": sv.Title, "link": "/s/" + sv.ID + "/" + v.Slug})
+	}
+	out["open_surveys"] = open
+	return c.JSON(out)
+}
