@@ -344,7 +344,9 @@ func (s *server) planStep(a survey.Action, audit string, body func() any, step f
 
 func (s *server) adoptPlan() fiber.Handler {
 	return s.planStep(survey.ManagePlan, auditPlanAdopted, func() any { return &survey.AdoptInput{} },
-		func(p *survey.Plan, in any, now time.Time, _ string) error { return p.Adopt(*in.(*survey.AdoptInput), now) })
+		func(p *survey.Plan, in any, now time.Time, _ string) error {
+			return p.Adopt(*in.(*survey.AdoptInput), now)
+		})
 }
 
 func (s *server) submitPlan() fiber.Handler {
