@@ -148,6 +148,8 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/s/:survey/:village", s.phonePage)
 	app.Post("/s/:survey/:village", s.phoneSubmit)
 	app.Get("/s/:survey/:village/tack", s.thanksPage)
+	app.Get("/byar", s.villagesIndexPage)
+	app.Get("/byar/:slug", s.villagePage)
 
 	// API. Every route names the action survey.Can must allow (s.api); a
 	// handler that learns the villages concerned from the request or the

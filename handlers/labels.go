@@ -15,6 +15,14 @@ var labels = map[string]string{
 	survey.AuditUserChanged: "konto ändrat", survey.AuditVillageAdded: "by skapad", survey.AuditSurveyCreated: "enkät skapad",
 	survey.AuditSurveyOpened: "enkät öppnad", survey.AuditSurveyClosed: "enkät stängd", survey.AuditCodesMade: "koder gjorda",
 	survey.AuditTokenRevoked: "nyckel återkallad", survey.AuditPaperEntered: "pappersvar inskrivet",
+	survey.PlanAdopted: "antagen", survey.PlanSubmitted: "inlämnad", survey.PlanAcknowledged: "mottagen av kommunen",
+	survey.ActionPlanned: "planerad", survey.ActionInProgress: "pågår", survey.ActionDone: "klar",
+	survey.ActionPostponed: "uppskjuten", survey.ActionDropped: "struken",
+	survey.OwnerGroup: "utvecklingsgruppen", survey.OwnerMunicipality: "kommunen", survey.OwnerJoint: "gruppen och kommunen",
+	survey.AnchorMeeting: "stormöte", survey.AnchorBoard: "styrelsemöte", survey.AnchorSurvey: "enkät",
+	survey.HorizonYear: "i år", survey.HorizonLong: "på längre sikt",
+	survey.StanceSupport: "tillstyrker", survey.StanceSupportWithChanges: "tillstyrker med ändringar",
+	survey.StanceOppose: "avstyrker", survey.StanceNoOpinion: "inget att invända",
 }
 
 // label shows a code word in the page's language.

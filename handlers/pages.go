@@ -49,6 +49,7 @@ func loadPages() *pages {
 	funcs := template.FuncMap{
 		"t":      translate,
 		"tn":     translateN,
+		"pct":    percentIn,
 		"asset":  p.assetURL,
 		"likert": func(i int) string { return survey.LikertLabels[i-1] },
 		"seq": func(n int) []int {
