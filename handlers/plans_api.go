@@ -121,31 +121,41 @@ type newPlanInput struct {
 	Year int `json:"year" validate:"required,min=2000,max=2100"`
 }
 
-// createPlan starts a village's plan for a year: a copy of its latest earlier
-// plan (priorities and the actions still open) when there is one.
 func (s *server) createPlan(c *fiber.Ctx) error {
 	var in newPlanInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	p, err := s.startPlan(cx, currentUser(c), c.Params("slug"), in)
+	if err != nil {
+		return err
+	}
+	view, err := s.planView(cx, p)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(view)
+}
+
+// startPlan starts a village's plan for a year: a copy of its latest earlier
+// plan (priorities and the actions still open) when there is one.
+func (s *server) startPlan(cx context.Context, u *survey.User, slug string, in newPlanInput) (*survey.Plan, error) {
 	v := &survey.ValidationError{}
 	survey.Check(v, in)
 	if err := v.Err(); err != nil {
-		return err
+		return nil, err
 	}
-	slug := c.Params("slug")
-	if err := authorize(c, survey.ManagePlan, slug); err != nil {
-		return err
+	if err := allow(u, survey.ManagePlan, slug); err != nil {
+		return nil, err
 	}
-	cx, cancel := ctx(c)
-	defer cancel()
 	if _, err := s.villages.Get(cx, slug); err != nil {
-		return err
+		return nil, err
 	}
-	u := currentUser(c)
 	plans, err := s.plans.ListPlans(cx, slug)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var earlier *survey.Plan
 	for _, p := range plans {
@@ -156,27 +166,23 @@ func (s *server) createPlan(c *fiber.Ctx) error {
 	p := &survey.Plan{Village: slug, Year: in.Year, Version: 1, Status: survey.PlanDraft, Priorities: []survey.Priority{}, SavedBy: u.ID, Saved: s.now().UTC()}
 	if earlier != nil {
 		if earlier, err = s.plans.Plan(cx, earlier.ID); err != nil {
-			return err
+			return nil, err
 		}
 		p = earlier.NextYear(in.Year, s.now(), u.ID)
 	}
 	if err := s.plans.CreatePlan(cx, p); err != nil {
 		if errors.Is(err, survey.ErrConflict) {
-			return fmt.Errorf("byn har redan en plan för %d: %w", in.Year, survey.ErrConflict)
+			return nil, fmt.Errorf("byn har redan en plan för %d: %w", in.Year, survey.ErrConflict)
 		}
-		return err
+		return nil, err
 	}
 	if earlier != nil {
 		if err := s.copyOpenActions(cx, earlier, p); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	s.record(cx, u, auditPlanCreated, "plan/"+p.ID, strconv.Itoa(p.Year))
-	view, err := s.planView(cx, p)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(view)
+	return p, nil
 }
 
 // copyOpenActions carries the actions of from that are neither done nor
@@ -268,32 +274,52 @@ func (s *server) updatePlan(c *fiber.Ctx) error {
 	}
 	cx, cancel := ctx(c)
 	defer cancel()
-	p, err := s.loadPlan(c, cx, survey.ManagePlan)
+	p, err := s.savePlan(cx, currentUser(c), c.Params("id"), in)
+	if errors.Is(err, errStaleVersion) {
+		return s.conflictWithCurrent(c, cx, c.Params("id"), err)
+	}
 	if err != nil {
 		return err
 	}
-	known, err := s.focusAreaSet(cx)
-	if err != nil {
-		return err
-	}
-	if err := p.Apply(in, known, storage.NewID, s.now(), currentUser(c).ID); err != nil {
-		if errors.Is(err, survey.ErrConflict) && p.Status == survey.PlanDraft {
-			return s.conflictWithCurrent(c, cx, p.ID, err)
-		}
-		return err
-	}
-	if err := s.plans.SavePlan(cx, p); err != nil {
-		if errors.Is(err, survey.ErrConflict) {
-			return s.conflictWithCurrent(c, cx, p.ID, err)
-		}
-		return err
-	}
-	s.record(cx, currentUser(c), auditPlanSaved, "plan/"+p.ID, "version "+strconv.Itoa(p.Version))
 	view, err := s.planView(cx, p)
 	if err != nil {
 		return err
 	}
 	return c.JSON(view)
+}
+
+// errStaleVersion marks a save made on an older version than the stored one.
+var errStaleVersion = fmt.Errorf("planen har sparats av någon annan medan du skrev: %w", survey.ErrConflict)
+
+// savePlan saves a draft made on version in.Version; a save on an older
+// version is errStaleVersion.
+func (s *server) savePlan(cx context.Context, u *survey.User, id string, in survey.PlanEdit) (*survey.Plan, error) {
+	p, err := s.plans.Plan(cx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := allow(u, survey.ManagePlan, p.Village); err != nil {
+		return nil, err
+	}
+	known, err := s.focusAreaSet(cx)
+	if err != nil {
+		return nil, err
+	}
+	stale := in.Version != p.Version && p.Status == survey.PlanDraft
+	if err := p.Apply(in, known, storage.NewID, s.now(), u.ID); err != nil {
+		if stale && errors.Is(err, survey.ErrConflict) {
+			return nil, errStaleVersion
+		}
+		return nil, err
+	}
+	if err := s.plans.SavePlan(cx, p); err != nil {
+		if errors.Is(err, survey.ErrConflict) {
+			return nil, errStaleVersion
+		}
+		return nil, err
+	}
+	s.record(cx, u, auditPlanSaved, "plan/"+p.ID, "version "+strconv.Itoa(p.Version))
+	return p, nil
 }
 
 func (s *server) focusAreaSet(cx context.Context) (func(string) bool, error) {
@@ -308,8 +334,8 @@ func (s *server) focusAreaSet(cx context.Context) (func(string) bool, error) {
 	return func(id string) bool { return set[id] }, nil
 }
 
-// planStep is one transition of a plan through the API: the action it needs,
-// the body it reads, the change, the audit entry.
+// planStep is one transition of a plan: the action it needs, the body it
+// reads, the change, the audit entry; the API's handler of it.
 func (s *server) planStep(a survey.Action, audit string, body func() any, step func(p *survey.Plan, in any, now time.Time, by string) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		in := body()
@@ -320,26 +346,39 @@ func (s *server) planStep(a survey.Action, audit string, body func() any, step f
 		}
 		cx, cancel := ctx(c)
 		defer cancel()
-		p, err := s.loadPlan(c, cx, a)
+		p, err := s.stepPlan(cx, currentUser(c), c.Params("id"), a, audit, func(p *survey.Plan, now time.Time, by string) error {
+			return step(p, in, now, by)
+		})
 		if err != nil {
 			return err
 		}
-		u := currentUser(c)
-		if err := step(p, in, s.now(), u.ID); err != nil {
-			return err
-		}
-		p.Version++
-		p.SavedBy, p.Saved = u.ID, s.now().UTC()
-		if err := s.plans.SavePlan(cx, p); err != nil {
-			return err
-		}
-		s.record(cx, u, audit, "plan/"+p.ID, p.Status)
 		view, err := s.planView(cx, p)
 		if err != nil {
 			return err
 		}
 		return c.JSON(view)
 	}
+}
+
+// stepPlan applies a transition to the stored plan as a new version.
+func (s *server) stepPlan(cx context.Context, u *survey.User, id string, a survey.Action, audit string, step func(p *survey.Plan, now time.Time, by string) error) (*survey.Plan, error) {
+	p, err := s.plans.Plan(cx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := allow(u, a, p.Village); err != nil {
+		return nil, err
+	}
+	if err := step(p, s.now(), u.ID); err != nil {
+		return nil, err
+	}
+	p.Version++
+	p.SavedBy, p.Saved = u.ID, s.now().UTC()
+	if err := s.plans.SavePlan(cx, p); err != nil {
+		return nil, err
+	}
+	s.record(cx, u, audit, "plan/"+p.ID, p.Status)
+	return p, nil
 }
 
 func (s *server) adoptPlan() fiber.Handler {
@@ -416,13 +455,25 @@ func (s *server) createAction(c *fiber.Ctx) error {
 	}
 	cx, cancel := ctx(c)
 	defer cancel()
-	p, err := s.loadPlan(c, cx, survey.ManagePlan)
+	a, err := s.addAction(cx, currentUser(c), c.Params("id"), in)
 	if err != nil {
 		return err
 	}
+	return c.Status(fiber.StatusCreated).JSON(actionView{PlanAction: *a, Overdue: a.Overdue(s.now())})
+}
+
+// addAction adds an action under a priority of a plan.
+func (s *server) addAction(cx context.Context, u *survey.User, planID string, in survey.NewAction) (*survey.PlanAction, error) {
+	p, err := s.plans.Plan(cx, planID)
+	if err != nil {
+		return nil, err
+	}
+	if err := allow(u, survey.ManagePlan, p.Village); err != nil {
+		return nil, err
+	}
 	deps, err := s.plans.Departments(cx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	a, err := in.Action(p, func(id string) bool {
 		for _, d := range deps {
@@ -433,13 +484,13 @@ func (s *server) createAction(c *fiber.Ctx) error {
 		return false
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.plans.AddAction(cx, a); err != nil {
-		return err
+		return nil, err
 	}
-	s.record(cx, currentUser(c), auditActionAdded, "action/"+a.ID, a.Title)
-	return c.Status(fiber.StatusCreated).JSON(actionView{PlanAction: *a, Overdue: a.Overdue(s.now())})
+	s.record(cx, u, auditActionAdded, "action/"+a.ID, a.Title)
+	return a, nil
 }
 
 // mayChangeAction: the village's group changes its actions; officials (and
@@ -458,23 +509,31 @@ func (s *server) changeAction(c *fiber.Ctx) error {
 	}
 	cx, cancel := ctx(c)
 	defer cancel()
-	a, n, err := s.plans.Action(cx, c.Params("id"))
+	a, err := s.moveAction(cx, currentUser(c), c.Params("id"), in)
 	if err != nil {
 		return err
 	}
-	u := currentUser(c)
+	return c.JSON(actionView{PlanAction: *a, Overdue: a.Overdue(s.now())})
+}
+
+// moveAction applies a transition to an action and keeps the change.
+func (s *server) moveAction(cx context.Context, u *survey.User, id string, in survey.ActionChange) (*survey.PlanAction, error) {
+	a, n, err := s.plans.Action(cx, id)
+	if err != nil {
+		return nil, err
+	}
 	if !mayChangeAction(u, a) {
-		return survey.ErrForbidden
+		return nil, survey.ErrForbidden
 	}
 	h, err := a.Change(in, s.now(), u.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.plans.ChangeAction(cx, a, n, h); err != nil {
-		return err
+		return nil, err
 	}
 	s.record(cx, u, auditActionChanged, "action/"+a.ID, h.From+" → "+h.To)
-	return c.JSON(actionView{PlanAction: *a, Overdue: a.Overdue(s.now())})
+	return a, nil
 }
 
 func (s *server) actionHistory(c *fiber.Ctx) error {
