@@ -245,6 +245,18 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/remisser/:id/svara/:village", s.page(survey.AnswerRemiss), s.answerPage)
 	app.Post("/remisser/:id/svara/:village", s.page(survey.AnswerRemiss), s.answerSubmit)
 
+	// Plans: the villages' local development plans and action plans.
+	app.Get("/planer", s.page(survey.ReadPlans), s.plansPage)
+	app.Post("/planer/ny", s.page(survey.ManagePlan), s.newPlanSubmit) // and the village
+	app.Get("/planer/:id", s.page(survey.ReadPlans), s.planPage)
+	app.Post("/planer/:id", s.page(survey.ManagePlan), s.planSubmit) // and the plan's village
+	app.Get("/planer/:id/versioner", s.page(survey.ReadPlans), s.planVersionsPage)
+	app.Post("/planer/:id/anta", s.page(survey.ManagePlan), s.planAdoptSubmit)    // and the plan's village
+	app.Post("/planer/:id/lamna-in", s.page(survey.ManagePlan), s.planSendSubmit) // and the plan's village
+	app.Post("/planer/:id/kvittera", s.page(survey.AcknowledgePlan), s.planAckSubmit)
+	app.Post("/planer/:id/atgarder", s.page(survey.ManagePlan), s.actionAddSubmit) // and the plan's village
+	app.Post("/atgarder/:id", s.page(survey.ReadPlans), s.actionChangeSubmit)      // the group; officials for the municipality's
+
 	// forum: where villages agree and differ: the comparison, its exports
 	// and charts, and the forum's pages.
 	api.Get("/surveys/:id/comparison", s.api(survey.ReadSurveyResults), s.comparison(false))

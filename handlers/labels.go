@@ -20,6 +20,7 @@ var labels = map[string]string{
 	survey.ActionPostponed: "uppskjuten", survey.ActionDropped: "struken",
 	survey.OwnerGroup: "utvecklingsgruppen", survey.OwnerMunicipality: "kommunen", survey.OwnerJoint: "gruppen och kommunen",
 	survey.AnchorMeeting: "stormöte", survey.AnchorBoard: "styrelsemöte", survey.AnchorSurvey: "enkät",
+	"field:focus_area": "fokusområde", "field:rank": "plats", "field:label": "rubrik", "field:rationale": "motivering", "field:horizon": "tidshorisont",
 	survey.HorizonYear: "i år", survey.HorizonLong: "på längre sikt",
 	survey.StanceSupport: "tillstyrker", survey.StanceSupportWithChanges: "tillstyrker med ändringar",
 	survey.StanceOppose: "avstyrker", survey.StanceNoOpinion: "inget att invända",

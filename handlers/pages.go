@@ -50,6 +50,7 @@ func loadPages() *pages {
 		"t":      translate,
 		"tn":     translateN,
 		"pct":    percentIn,
+		"kr":     kronor,
 		"asset":  p.assetURL,
 		"likert": func(i int) string { return survey.LikertLabels[i-1] },
 		"seq": func(n int) []int {

@@ -24,6 +24,10 @@ var fieldNames = map[string]string{
 	"description": "Beskrivning", "access": "Vem kan svara", "prompt": "Frågan", "type": "Typ av fråga",
 	"options": "Svarsalternativ", "min": "Lägsta", "max": "Högsta", "key": "Nyckel", "help": "Hjälptext",
 	"village": "By", "count": "Antal koder", "questions": "Frågor",
+	"year": "År", "summary": "Sammanfattning", "priorities": "Prioriteringar", "date": "Datum", "method": "Hur",
+	"participants": "Deltagare", "comment": "Kommentar", "priority": "Prioritering", "owner": "Vem äger åtgärden",
+	"responsible": "Ansvarig", "department": "Förvaltning", "due": "Klar senast", "cost_sek": "Kostnad",
+	"done_on": "Klar den", "done_by": "Gjord av", "reason": "Varför", "note": "Anteckning",
 }
 
 // summaryLine is one line of a form's error summary.
