@@ -293,6 +293,10 @@ func (s *server) routes(app *fiber.App) {
 	api.Get("/forum/focus-areas", s.api(survey.ReadPlans), s.forumFocusAreas)
 	api.Get("/public/villages/:slug", s.publicVillage) // public
 
+	app.Get("/forum/planer", s.page(survey.ReadPlans), s.forumPlansPage)
+	app.Get("/forum/planer/diagram.:format", s.page(survey.ReadPlans), s.forumPlansChart)
+	app.Get("/forum/planer.:format", s.page(survey.ReadPlans), s.forumPlansFile)
+
 	// forum: the forum's pages, for signed-in users.
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"fmt"
+	"github.com/forankra/forankra/charts"
 	"html/template"
 	"io/fs"
 	"mime"
@@ -51,6 +52,7 @@ func loadPages() *pages {
 		"tn":     translateN,
 		"pct":    percentIn,
 		"kr":     kronor,
+		"kind":   func(code string) string { return charts.ParseFocusKind(code).String() },
 		"asset":  p.assetURL,
 		"likert": func(i int) string { return survey.LikertLabels[i-1] },
 		"seq": func(n int) []int {

@@ -198,3 +198,45 @@ func TestForumMatrixOfTheVillagesPlans(t *testing.T) {
 	}
 	ta.mustDo("GET", "/api/v1/forum/focus-areas?year=abc", forum, nil, 422)
 }
+
+func TestForumPlansPageAndFiles(t *testing.T) {
+	ta := plansApp(t)
+	official := ta.user(survey.RoleOfficial)
+	for village, areas := range map[string][]string{"aby": {"trygghet", "skola-och-barnomsorg"}, "bby": {"trygghet"}} {
+		ta.mustDo("POST", "/api/v1/villages/"+village+"/plans", official, map[string]any{"year": 2026}, 201)
+		prios := []map[string]any{}
+		for i, a := range areas {
+			prios = append(prios, map[string]any{"focus_area": a, "rank": i + 1, "horizon": "year"})
+		}
+		p := decode[planJSON](t, ta.mustDo("PUT", "/api/v1/plans/"+village+"-2026", official, map[string]any{"version": 1, "priorities": prios}, 200))
+		ta.mustDo("POST", "/api/v1/plans/"+p.ID+"/actions", official, map[string]any{"priority": p.Priorities[0].ID, "title": "Belysning", "owner": "municipality", "responsible": "Kommunen", "due": "2026-01"}, 201)
+		ta.mustDo("POST", "/api/v1/plans/"+p.ID+"/adopt", official, map[string]any{"method": "board", "participants": 5}, 200)
+		ta.mustDo("POST", "/api/v1/plans/"+p.ID+"/submit", official, nil, 200)
+	}
+	forum := ta.account(survey.RoleForum)
+	code, page, _ := ta.page("GET", "/forum/planer", forum, nil)
+	for _, want := range []string{"Trygghet", "gemensamt, lika viktigt", "bara en by", `src="/forum/planer/diagram.svg"`, "Försenade åtgärder", "Åby"} {
+		if code != 200 || !strings.Contains(string(page), want) {
+			t.Errorf("forum plans page: got %d without %q", code, want)
+		}
+	}
+	code, b, h := ta.page("GET", "/forum/planer.csv", forum, nil)
+	if code != 200 || !strings.Contains(h.Get("Content-Type"), "text/csv") || !strings.Contains(string(b), "Trygghet") {
+		t.Errorf("csv: got %d %s %q", code, h.Get("Content-Type"), b)
+	}
+	code, _, h = ta.page("GET", "/forum/planer.xlsx", forum, nil)
+	if code != 200 || h.Get("Content-Type") != mimeXLSX {
+		t.Errorf("xlsx: got %d %s", code, h.Get("Content-Type"))
+	}
+	for _, f := range []string{"png", "svg"} {
+		if code, _, _ := ta.page("GET", "/forum/planer/diagram."+f, forum, nil); code != 200 {
+			t.Errorf("chart %s: got %d", f, code)
+		}
+	}
+	if code, _, _ := ta.page("GET", "/forum/planer.pdf", forum, nil); code != 404 {
+		t.Errorf("an unknown format: got %d; want 404", code)
+	}
+	if code, _, _ := ta.page("GET", "/forum/planer", account{}, nil); code != 401 {
+		t.Errorf("without an account: got %d; want 401", code)
+	}
+}
