@@ -254,6 +254,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/planer/:id/anta", s.page(survey.ManagePlan), s.planAdoptSubmit)    // and the plan's village
 	app.Post("/planer/:id/lamna-in", s.page(survey.ManagePlan), s.planSendSubmit) // and the plan's village
 	app.Post("/planer/:id/kvittera", s.page(survey.AcknowledgePlan), s.planAckSubmit)
+	app.Post("/planer/:id/forankring", s.page(survey.ManagePlan), s.anchorSubmit)  // and the plan's village
 	app.Post("/planer/:id/atgarder", s.page(survey.ManagePlan), s.actionAddSubmit) // and the plan's village
 	app.Post("/atgarder/:id", s.page(survey.ReadPlans), s.actionChangeSubmit)      // the group; officials for the municipality's
 
@@ -284,9 +285,11 @@ func (s *server) routes(app *fiber.App) {
 	api.Post("/plans/:id/adopt", s.api(survey.ManagePlan), s.adoptPlan())         // and the plan's village
 	api.Post("/plans/:id/submit", s.api(survey.ManagePlan), s.submitPlan())       // and the plan's village
 	api.Post("/plans/:id/acknowledge", s.api(survey.AcknowledgePlan), s.acknowledgePlan())
-	api.Get("/plans/:id/versions", s.api(survey.ReadPlans), s.planVersions)  // and the plan's village
-	api.Get("/plans/:id/diff", s.api(survey.ReadPlans), s.planDiff)          // and the plan's village
-	api.Post("/plans/:id/actions", s.api(survey.ManagePlan), s.createAction) // and the plan's village
+	api.Get("/plans/:id/versions", s.api(survey.ReadPlans), s.planVersions) // and the plan's village
+	api.Get("/plans/:id/diff", s.api(survey.ReadPlans), s.planDiff)         // and the plan's village
+	api.Get("/plans/:id/anchoring/suggestions", s.api(survey.ReadPlans), s.planAnchoringSuggestions)
+	api.Post("/plans/:id/anchoring", s.api(survey.ManagePlan), s.attachAnchoring) // and the plan's village
+	api.Post("/plans/:id/actions", s.api(survey.ManagePlan), s.createAction)      // and the plan's village
 	api.Get("/actions", s.api(survey.ReadPlans), s.listActions)
 	api.Patch("/actions/:id", s.api(survey.ReadPlans), s.changeAction)        // the village's group; officials for the municipality's
 	api.Get("/actions/:id/history", s.api(survey.ReadPlans), s.actionHistory) // and the action's village

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ const (
 	auditPlanAcked       = "plan.acknowledged"
 	auditActionAdded     = "action.added"
 	auditActionChanged   = "action.changed"
+	auditPlanAnchored    = "plan.anchored"
 )
 
 // planView is a plan as the API shows it: with its actions and the progress
@@ -665,4 +667,98 @@ func (s *server) publicVillage(c *fiber.Ctx) error {
 	}
 	out["open_surveys"] = open
 	return c.JSON(out)
+}
+
+// anchoringSuggestions is the evidence the records offer for a plan: the
+// village's surveys opened in the last 12 months with their responses and
+// participation per 100 inhabitants, and the remiss answers the group gave
+// in that time with how they were anchored.
+func (s *server) anchoringSuggestions(cx context.Context, p *survey.Plan) ([]survey.Anchor, error) {
+	v, err := s.villages.Get(cx, p.Village)
+	if err != nil {
+		return nil, err
+	}
+	since := s.now().AddDate(-1, 0, 0)
+	out := []survey.Anchor{}
+	surveys, err := s.surveys.List(cx, storage.SurveyFilter{Village: v.Slug})
+	if err != nil {
+		return nil, err
+	}
+	for _, sv := range surveys {
+		if sv.Opened == nil || sv.Opened.Before(since) {
+			continue
+		}
+		tallies, err := s.responses.Tallies(cx, sv.ID)
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		for _, t := range tallies {
+			if t.Village == v.Slug {
+				n += t.Responses
+			}
+		}
+		label := fmt.Sprintf("%s: %d svar", sv.Title, n)
+		if v.Population > 0 {
+			label += fmt.Sprintf(" (%s per 100 invånare)", survey.FormatNumber(math.Round(float64(n)*1000/float64(v.Population))/10))
+		}
+		out = append(out, survey.Anchor{Kind: survey.AnchorKindSurvey, Ref: sv.ID, Label: label, Date: survey.DateOf(*sv.Opened), Participants: n})
+	}
+	answers, err := s.groupAnswers(cx, v.Slug)
+	if err != nil {
+		return nil, err
+	}
+	for _, ga := range answers {
+		a := ga.Answer
+		if a.AnsweredAt.Before(since) {
+			continue
+		}
+		out = append(out, survey.Anchor{Kind: survey.AnchorKindRemiss, Ref: a.Remiss, Date: survey.DateOf(a.AnsweredAt),
+			Label:        fmt.Sprintf("Remissvar: %s (%s)", ga.Title, labels[a.Anchoring.Method]),
+			Participants: a.Anchoring.Participants})
+	}
+	return out, nil
+}
+
+func (s *server) planAnchoringSuggestions(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	p, err := s.loadPlan(c, cx, survey.ReadPlans)
+	if err != nil {
+		return err
+	}
+	out, err := s.anchoringSuggestions(cx, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (s *server) attachAnchoring(c *fiber.Ctx) error {
+	var in survey.AnchorInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	p, err := s.attach(cx, currentUser(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(p.Anchoring[len(p.Anchoring)-1])
+}
+
+// attach adds anchoring evidence to a plan as a new version.
+func (s *server) attach(cx context.Context, u *survey.User, id string, in survey.AnchorInput) (*survey.Plan, error) {
+	p, err := s.plans.Plan(cx, id)
+	if err != nil {
+		return nil, err
+	}
+	suggested, err := s.anchoringSuggestions(cx, p)
+	if err != nil {
+		return nil, err
+	}
+	return s.stepPlan(cx, u, id, survey.ManagePlan, auditPlanAnchored, func(p *survey.Plan, now time.Time, _ string) error {
+		return p.Attach(in, suggested, now)
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/forankra/forankra/storage"
 	"github.com/forankra/forankra/survey"
@@ -238,5 +239,54 @@ func TestForumPlansPageAndFiles(t *testing.T) {
 	}
 	if code, _, _ := ta.page("GET", "/forum/planer", account{}, nil); code != 401 {
 		t.Errorf("without an account: got %d; want 401", code)
+	}
+}
+
+func TestAnchoringIsPickedFromTheRecords(t *testing.T) {
+	ta := plansApp(t)
+	rep := ta.user(survey.RoleRepresentative, "aby")
+	admin := ta.user(survey.RoleAdmin)
+	def := map[string]any{"title": "Vägarna i byn", "villages": []string{"aby"}, "access": "link",
+		"questions": []map[string]any{{"key": "q", "type": "single", "prompt": "Viktigast?", "options": []string{"Väg", "Skola"}, "required": true}}}
+	sid := decode[struct{ ID string }](t, ta.mustDo("POST", "/api/v1/surveys", admin, def, 201)).ID
+	ta.mustDo("POST", "/api/v1/surveys/"+sid+"/open", admin, nil, 200)
+	for range 6 {
+		ta.mustDo("POST", "/api/v1/surveys/"+sid+"/responses", "", map[string]any{"village": "aby", "answers": map[string]any{"q": "Väg"}}, 201)
+	}
+	ta.mustDo("POST", "/api/v1/villages/aby/plans", rep, map[string]any{"year": 2026}, 201)
+	var sugg []survey.Anchor
+	for range 50 { // counts reach the tallies with the committer's next fold
+		sugg = decode[[]survey.Anchor](t, ta.mustDo("GET", "/api/v1/plans/aby-2026/anchoring/suggestions", rep, nil, 200))
+		if len(sugg) == 1 && sugg[0].Participants == 6 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(sugg) != 1 || sugg[0].Ref != sid || sugg[0].Participants != 6 || !strings.Contains(sugg[0].Label, "6 svar (2 per 100 invånare)") {
+		t.Fatalf("suggestions: got %+v; want the survey with 6 responses, 2 per 100 of Åby's 300", sugg)
+	}
+	ta.mustDo("POST", "/api/v1/plans/aby-2026/anchoring", rep, map[string]any{"kind": "survey", "ref": sid}, 201)
+	tests := []struct {
+		name string
+		body map[string]any
+		want int
+	}{
+		{"the same survey again", map[string]any{"kind": "survey", "ref": sid}, 422},
+		{"a survey that is not the village's", map[string]any{"kind": "survey", "ref": "nope"}, 422},
+		{"a meeting without participants", map[string]any{"kind": "meeting", "label": "Stormöte i bygdegården", "date": "2026-02-20"}, 422},
+		{"a meeting in the future", map[string]any{"kind": "meeting", "label": "Stormöte", "date": "2026-04-20", "participants": 30}, 422},
+		{"a meeting", map[string]any{"kind": "meeting", "label": "Stormöte i bygdegården", "date": "2026-02-20", "participants": 44}, 201},
+		{"an unknown kind", map[string]any{"kind": "rumour"}, 422},
+	}
+	for _, tt := range tests {
+		if code, b := ta.do("POST", "/api/v1/plans/aby-2026/anchoring", rep, tt.body); code != tt.want {
+			t.Errorf("%s: got %d %s; want %d", tt.name, code, b, tt.want)
+		}
+	}
+	p := decode[struct {
+		Anchoring []survey.Anchor `json:"anchoring"`
+	}](t, ta.mustDo("GET", "/api/v1/plans/aby-2026", rep, nil, 200))
+	if len(p.Anchoring) != 2 || p.Anchoring[0].Participants != 6 || p.Anchoring[1].Participants != 44 {
+		t.Errorf("plan's anchoring: got %+v; want the survey and the meeting", p.Anchoring)
 	}
 }

@@ -116,6 +116,8 @@ type planPageData struct {
 	// Current is the stored plan when a save was made on an older version:
 	// the page shows it beside what the user wrote, so nothing is lost.
 	Current   *survey.Plan
+	Suggested []survey.Anchor
+	CanAnchor bool
 	CanEdit   bool
 	CanAck    bool
 	CanAct    bool
@@ -146,6 +148,22 @@ func (s *server) renderPlan(c *fiber.Ctx, id string, status int, posted *survey.
 		CanAct:   survey.Can(u, survey.ManagePlan, p.Village) || survey.Can(u, survey.AcknowledgePlan),
 		CanAck:   p.Status == survey.PlanSubmitted && survey.Can(u, survey.AcknowledgePlan),
 		Statuses: []string{survey.ActionInProgress, survey.ActionDone, survey.ActionPostponed, survey.ActionDropped}}
+	d.CanAnchor = (p.Status == survey.PlanDraft || p.Status == survey.PlanAdopted) && survey.Can(u, survey.ManagePlan, p.Village)
+	if d.CanAnchor {
+		all, err := s.anchoringSuggestions(cx, p)
+		if err != nil {
+			return err
+		}
+		for _, a := range all {
+			attached := false
+			for _, have := range p.Anchoring {
+				attached = attached || have.Kind == a.Kind && have.Ref == a.Ref
+			}
+			if !attached {
+				d.Suggested = append(d.Suggested, a)
+			}
+		}
+	}
 	if d.Areas, err = s.plans.FocusAreas(cx); err != nil {
 		return err
 	}
@@ -376,4 +394,19 @@ func (s *server) planVersionsPage(c *fiber.Ctx) error {
 	}
 	return render(c, fiber.StatusOK, "plan_diff", v.Name+" "+strconv.Itoa(p.Year), fiber.Map{
 		"Plan": p, "Village": v, "Diff": survey.Diff(a, b), "Names": names, "Versions": versions, "From": from, "To": to})
+}
+
+// anchorSubmit attaches evidence to the plan from its page.
+func (s *server) anchorSubmit(c *fiber.Ctx) error {
+	in := survey.AnchorInput{Kind: c.FormValue("kind"), Ref: c.FormValue("ref"), Label: c.FormValue("label"), Date: strings.TrimSpace(c.FormValue("date"))}
+	in.Participants, _ = strconv.Atoi(strings.TrimSpace(c.FormValue("participants")))
+	cx, cancel := ctx(c)
+	defer cancel()
+	if _, err := s.attach(cx, currentUser(c), c.Params("id"), in); err != nil {
+		if fe, ok := newFormErrors(err); ok {
+			return s.renderPlan(c, c.Params("id"), fiber.StatusUnprocessableEntity, nil, fe, "")
+		}
+		return err
+	}
+	return c.Redirect("/planer/"+c.Params("id")+"#forankring", fiber.StatusSeeOther)
 }

@@ -111,6 +111,14 @@ type priorityDoc struct {
 	Horizon   string `bson:"horizon"`
 }
 
+type anchorDoc struct {
+	Kind         string `bson:"kind"`
+	Ref          string `bson:"ref,omitempty"`
+	Label        string `bson:"label"`
+	Date         string `bson:"date"`
+	Participants int    `bson:"participants"`
+}
+
 type planDoc struct {
 	ID          string        `bson:"_id"`
 	Plan        string        `bson:"plan"`
@@ -123,6 +131,7 @@ type planDoc struct {
 	AdoptedOn   string        `bson:"adopted_on,omitempty"`
 	AdoptMethod string        `bson:"adopt_method,omitempty"`
 	Adopters    int           `bson:"adopters,omitempty"`
+	Anchoring   []anchorDoc   `bson:"anchoring"`
 	SubmittedAt *time.Time    `bson:"submitted_at,omitempty"`
 	AckBy       string        `bson:"ack_by,omitempty"`
 	AckAt       *time.Time    `bson:"ack_at,omitempty"`
@@ -137,6 +146,10 @@ func toPlanDoc(id string, p *survey.Plan) planDoc {
 		SavedBy: p.SavedBy, Saved: p.Saved}
 	for i, pr := range p.Priorities {
 		d.Priorities[i] = priorityDoc(pr)
+	}
+	d.Anchoring = make([]anchorDoc, len(p.Anchoring))
+	for i, a := range p.Anchoring {
+		d.Anchoring[i] = anchorDoc{Kind: a.Kind, Ref: a.Ref, Label: a.Label, Date: a.Date.String(), Participants: a.Participants}
 	}
 	if a := p.Adoption; a != nil {
 		d.AdoptedOn, d.AdoptMethod, d.Adopters = a.Date.String(), a.Method, a.Participants
@@ -154,6 +167,11 @@ func (d planDoc) plan() *survey.Plan {
 		SavedBy: d.SavedBy, Saved: d.Saved}
 	for i, pr := range d.Priorities {
 		p.Priorities[i] = survey.Priority(pr)
+	}
+	p.Anchoring = make([]survey.Anchor, len(d.Anchoring))
+	for i, a := range d.Anchoring {
+		date, _ := survey.ParseDate(a.Date)
+		p.Anchoring[i] = survey.Anchor{Kind: a.Kind, Ref: a.Ref, Label: a.Label, Date: date, Participants: a.Participants}
 	}
 	if d.AdoptMethod != "" {
 		date, _ := survey.ParseDate(d.AdoptedOn)

@@ -34,6 +34,7 @@ type Plan struct {
 	Priorities      []Priority       `json:"priorities"`
 	Adoption        *Adoption        `json:"adoption,omitempty"`
 	Acknowledgement *Acknowledgement `json:"acknowledgement,omitempty"`
+	Anchoring       []Anchor         `json:"anchoring"`
 	SubmittedAt     *time.Time       `json:"submitted_at,omitempty"`
 	SavedBy         string           `json:"saved_by,omitempty"`
 	Saved           time.Time        `json:"saved"`
@@ -207,7 +208,7 @@ func (p *Plan) Acknowledge(in AcknowledgeInput, now time.Time, by string) error 
 func (p *Plan) NextYear(year int, now time.Time, by string) *Plan {
 	prio := append([]Priority{}, p.Priorities...)
 	return &Plan{Village: p.Village, Year: year, Version: 1, Status: PlanDraft, Summary: p.Summary,
-		Priorities: prio, SavedBy: by, Saved: now.UTC()}
+		Priorities: prio, Anchoring: []Anchor{}, SavedBy: by, Saved: now.UTC()}
 }
 
 // PriorityChange is one priority that differs between two versions.
@@ -274,4 +275,76 @@ func Diff(from, to *Plan) PlanDiff {
 		}
 	}
 	return d
+}
+
+// Kinds of anchoring evidence.
+const (
+	AnchorKindSurvey  = "survey"  // a village survey
+	AnchorKindRemiss  = "remiss"  // a remiss answer the group gave
+	AnchorKindMeeting = "meeting" // a meeting with residents
+)
+
+// Anchor is one piece of evidence that the plan is anchored in the village:
+// a survey with its responses, a remiss answer, a meeting with participants.
+type Anchor struct {
+	Kind         string `json:"kind"`
+	Ref          string `json:"ref,omitempty"`
+	Label        string `json:"label"`
+	Date         Date   `json:"date"`
+	Participants int    `json:"participants"`
+}
+
+// AnchorInput is what the group attaches: a suggestion (kind and ref), or a
+// meeting with its date and participants.
+type AnchorInput struct {
+	Kind         string `json:"kind" validate:"required,oneof=survey remiss meeting"`
+	Ref          string `json:"ref" validate:"max=80"`
+	Label        string `json:"label" validate:"max=200"`
+	Date         string `json:"date"`
+	Participants int    `json:"participants" validate:"min=0,max=100000"`
+}
+
+// Attach adds evidence to a plan that is not yet submitted. suggested is the
+// evidence the records offer: a survey or remiss is attached from there (its
+// figures are the records', not typed); a meeting is typed in.
+func (p *Plan) Attach(in AnchorInput, suggested []Anchor, now time.Time) error {
+	in.Label = strings.TrimSpace(in.Label)
+	v := &ValidationError{}
+	Check(v, in)
+	var a Anchor
+	switch {
+	case v.For("kind") != "":
+	case in.Kind == AnchorKindMeeting:
+		date := pastDate(v, "date", in.Date, now, "Datumet får inte ligga i framtiden")
+		if in.Label == "" {
+			v.Add("label", "Skriv vilket möte det var")
+		}
+		if in.Participants == 0 && v.For("participants") == "" {
+			v.Add("participants", "Ange hur många som deltog")
+		}
+		a = Anchor{Kind: in.Kind, Label: in.Label, Date: date, Participants: in.Participants}
+	default:
+		found := false
+		for _, s := range suggested {
+			if s.Kind == in.Kind && s.Ref == in.Ref {
+				a, found = s, true
+			}
+		}
+		if !found {
+			v.Add("ref", "Finns inte bland byns underlag")
+		}
+	}
+	for _, have := range p.Anchoring {
+		if a.Kind != AnchorKindMeeting && have.Kind == a.Kind && have.Ref == a.Ref && v.For("ref") == "" {
+			v.Add("ref", "Underlaget finns redan med")
+		}
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if p.Status != PlanDraft && p.Status != PlanAdopted {
+		return fmt.Errorf("underlag läggs till innan planen lämnas in: %w", ErrConflict)
+	}
+	p.Anchoring = append(p.Anchoring, a)
+	return nil
 }
