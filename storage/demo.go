@@ -106,6 +106,9 @@ func seedDemo(ctx context.Context, db *DB, demo survey.Demo, password string, no
 	if err := seedDemoProposals(ctx, db, users, now); err != nil {
 		return "", err
 	}
+	if err := seedDemoPlans(ctx, db, users, now); err != nil {
+		return "", err
+	}
 	return sv.ID, nil
 }
 
@@ -206,6 +209,152 @@ func seedDemoProposals(ctx context.Context, db *DB, users map[string]string, now
 			continue
 		}
 		if err := proposals.SetStatus(ctx, p.ID, p.Status); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seedDemoPlans stores the demo villages' plans: last year's as the start of
+// this year's (so that a plan's versions show what changed), every action
+// taken to its state through the transitions, the way a group would.
+func seedDemoPlans(ctx context.Context, db *DB, users map[string]string, now time.Time) error {
+	plans := NewPlans(db)
+	if err := plans.EnsureFocusAreas(ctx); err != nil {
+		return err
+	}
+	areas, err := plans.FocusAreas(ctx)
+	if err != nil {
+		return err
+	}
+	areaID := map[string]string{}
+	for _, a := range areas {
+		areaID[a.Name] = a.ID
+	}
+	deps := map[string]string{}
+	for _, nd := range []survey.NewDepartment{
+		{Name: "Samhällsbyggnad", Email: "samhallsbyggnad@vingaker.example", HeadEmail: "chef.sbf@vingaker.example"},
+		{Name: "Kultur och fritid", Email: "kultur@vingaker.example"},
+	} {
+		d, err := nd.Department()
+		if err != nil {
+			return err
+		}
+		if err := plans.AddDepartment(ctx, &d); err != nil {
+			return err
+		}
+		deps[d.Name] = d.ID
+	}
+	official := users[survey.RoleOfficial]
+	thisYear := survey.DateOf(now).Year
+	month := survey.MonthOf(now)
+	byVillage := map[string]*survey.Plan{}
+	for _, dp := range survey.DemoPlans {
+		by := users["village:"+dp.Village]
+		if by == "" {
+			by = official
+		}
+		year := thisYear - dp.YearsAgo
+		// A plan is written in the spring of its year.
+		written := time.Date(year, time.March, 1, 12, 0, 0, 0, survey.Stockholm)
+		if written.After(now) {
+			written = now.AddDate(0, 0, -30)
+		}
+		p := &survey.Plan{Village: dp.Village, Year: year, Version: 1, Status: survey.PlanDraft, Priorities: []survey.Priority{}, Anchoring: []survey.Anchor{}, SavedBy: by, Saved: written}
+		if last := byVillage[dp.Village]; last != nil {
+			p = last.NextYear(year, written, by)
+		}
+		if err := plans.CreatePlan(ctx, p); err != nil {
+			return err
+		}
+		edit := survey.PlanEdit{Version: p.Version, Summary: dp.Summary}
+		for i, pr := range dp.Priorities {
+			id := ""
+			for _, have := range p.Priorities {
+				if have.FocusArea == areaID[pr.Area] {
+					id = have.ID
+				}
+			}
+			edit.Priorities = append(edit.Priorities, survey.PriorityInput{ID: id, FocusArea: areaID[pr.Area], Rank: i + 1,
+				Label: pr.Label, Rationale: pr.Rationale, Horizon: pr.Horizon})
+		}
+		known := func(id string) bool { return id != "" }
+		if err := p.Apply(edit, known, NewID, written, by); err != nil {
+			return fmt.Errorf("demoplanen för %s: %w", dp.Village, err)
+		}
+		if err := plans.SavePlan(ctx, p); err != nil {
+			return err
+		}
+		for i, pr := range dp.Priorities {
+			for _, da := range pr.Actions {
+				if err := seedDemoAction(ctx, plans, p, p.Priorities[i].ID, da, deps, month, now, by); err != nil {
+					return err
+				}
+			}
+		}
+		steps := []func() error{}
+		switch dp.Status {
+		case survey.PlanAcknowledged, survey.PlanSubmitted, survey.PlanAdopted:
+			steps = append(steps, func() error {
+				return p.Adopt(survey.AdoptInput{Date: survey.DateOf(written.AddDate(0, 0, 14)).String(), Method: survey.AnchorMeeting, Participants: 20 + 7*len(dp.Priorities)}, now)
+			})
+		}
+		switch dp.Status {
+		case survey.PlanAcknowledged, survey.PlanSubmitted:
+			steps = append(steps, func() error { return p.Submit(written.AddDate(0, 0, 20)) })
+		}
+		if dp.Status == survey.PlanAcknowledged {
+			steps = append(steps, func() error {
+				return p.Acknowledge(survey.AcknowledgeInput{Comment: "Tack! Vi tar med planen till utvecklings- och serviceplanen."}, written.AddDate(0, 0, 30), official)
+			})
+		}
+		for _, step := range steps {
+			if err := step(); err != nil {
+				return fmt.Errorf("demoplanen för %s: %w", dp.Village, err)
+			}
+			p.Version++
+			if err := plans.SavePlan(ctx, p); err != nil {
+				return err
+			}
+		}
+		byVillage[dp.Village] = p
+	}
+	return nil
+}
+
+// seedDemoAction adds an action due a number of months from now and takes
+// it to its state through the transitions.
+func seedDemoAction(ctx context.Context, plans *Plans, p *survey.Plan, priority string, da survey.DemoAction, deps map[string]string, month survey.Month, now time.Time, by string) error {
+	due := survey.Month{Year: month.Year, Month: month.Month + time.Month(da.MonthsFromNow)}
+	t := time.Date(due.Year, due.Month, 1, 0, 0, 0, 0, time.UTC)
+	due = survey.Month{Year: t.Year(), Month: t.Month()}
+	a := &survey.PlanAction{Plan: p.ID, Village: p.Village, Priority: priority, Title: da.Title, Owner: da.Owner,
+		Responsible: da.Responsible, Department: deps[da.Responsible], Due: due, CostSEK: da.CostSEK, Status: survey.ActionPlanned}
+	if err := plans.AddAction(ctx, a); err != nil {
+		return err
+	}
+	var changes []survey.ActionChange
+	switch da.Status {
+	case survey.ActionInProgress:
+		changes = []survey.ActionChange{{Status: survey.ActionInProgress}}
+	case survey.ActionDone:
+		doneOn := survey.DateOf(t.AddDate(0, 0, 10))
+		if now.Before(doneOn.End()) {
+			doneOn = survey.DateOf(now)
+		}
+		changes = []survey.ActionChange{{Status: survey.ActionInProgress}, {Status: survey.ActionDone, DoneOn: doneOn.String(), DoneBy: da.Responsible}}
+	case survey.ActionPostponed:
+		later := t.AddDate(0, 6, 0)
+		changes = []survey.ActionChange{{Status: survey.ActionPostponed, Due: survey.MonthOf(later).String(), Note: "Väntar på kommunens fiberstöd"}}
+	case survey.ActionDropped:
+		changes = []survey.ActionChange{{Status: survey.ActionDropped, Reason: "Operatören gjorde inventeringen själv"}}
+	}
+	for n, ch := range changes {
+		h, err := a.Change(ch, now, by)
+		if err != nil {
+			return fmt.Errorf("demoåtgärden %q: %w", da.Title, err)
+		}
+		if err := plans.ChangeAction(ctx, a, n, h); err != nil {
 			return err
 		}
 	}

@@ -209,3 +209,98 @@ var DemoProposals = []DemoProposal{
 		Body:        "Många i byn har hund. En inhägnad hundrastgård nära skolan skulle bli en mötesplats.",
 		SubmittedBy: "Lena Ahlström", ReceivedDaysAgo: 4},
 }
+
+// DemoPlan is a village's plan of the demo: its priorities (focus area
+// names from DefaultFocusAreas), actions, and how far it got.
+type DemoPlan struct {
+	Village, Summary string
+	// YearsAgo is 1 for last year's plan, 0 for this year's, -1 for next
+	// year's draft.
+	YearsAgo int
+	// Status is how far the plan got: draft, adopted, submitted or
+	// acknowledged.
+	Status     string
+	Priorities []DemoPriority
+}
+
+// DemoPriority is a priority with its actions.
+type DemoPriority struct {
+	Area, Label, Rationale, Horizon string
+	Actions                         []DemoAction
+}
+
+// DemoAction is an action, due MonthsFromNow months from the seeding month
+// (negative: in the past), taken to Status.
+type DemoAction struct {
+	Title, Owner, Responsible string
+	MonthsFromNow             int
+	CostSEK                   int64
+	Status                    string
+}
+
+// DemoPlans gives the five villages plans over two years, with actions in
+// every state, so that the matrix and the diffs show something real.
+var DemoPlans = []DemoPlan{
+	{Village: "baggetorp", YearsAgo: 1, Status: PlanAcknowledged, Summary: "Baggetorp vill bli en by där barnfamiljer stannar.",
+		Priorities: []DemoPriority{
+			{Area: "Kommunikationer och vägar", Label: "Säker väg till skolan", Horizon: HorizonLong, Rationale: "Barnen cyklar längs väg 52 utan cykelbana.",
+				Actions: []DemoAction{{Title: "Mäta trafiken vid skolan", Owner: OwnerGroup, Responsible: "Lars Nyberg", MonthsFromNow: -9, Status: ActionDone}}},
+			{Area: "Föreningsliv och mötesplatser", Label: "Bygdegården året runt", Horizon: HorizonYear,
+				Actions: []DemoAction{{Title: "Byta fönster i bygdegården", Owner: OwnerGroup, Responsible: "Bygdegårdsföreningen", MonthsFromNow: -6, CostSEK: 48000, Status: ActionDone}}},
+		}},
+	{Village: "baggetorp", YearsAgo: 0, Status: PlanSubmitted, Summary: "Baggetorp vill bli en by där barnfamiljer stannar – nu med fokus på skolvägen.",
+		Priorities: []DemoPriority{
+			{Area: "Kommunikationer och vägar", Label: "Gång- och cykelväg till Vingåker", Horizon: HorizonLong, Rationale: "Trafikmätningen visade 2 400 fordon per dygn.",
+				Actions: []DemoAction{
+					{Title: "Ansöka om hastighetssänkning till 60", Owner: OwnerJoint, Responsible: "Karin Lund", MonthsFromNow: -1, Status: ActionInProgress},
+					{Title: "Projektera gång- och cykelväg", Owner: OwnerMunicipality, Responsible: "Samhällsbyggnad", MonthsFromNow: 8, CostSEK: 350000, Status: ActionPlanned}}},
+			{Area: "Skola och barnomsorg", Label: "Behålla förskolan", Horizon: HorizonYear,
+				Actions: []DemoAction{{Title: "Visa förskolan för nyinflyttade", Owner: OwnerGroup, Responsible: "Lars Nyberg", MonthsFromNow: 2, Status: ActionPlanned}}},
+			{Area: "Föreningsliv och mötesplatser", Label: "Bygdegården året runt", Horizon: HorizonYear,
+				Actions: []DemoAction{{Title: "Tisdagskaféet i bygdegården", Owner: OwnerGroup, Responsible: "Bygdegårdsföreningen", MonthsFromNow: -2, Status: ActionDone}}},
+		}},
+	{Village: "hogsjo", YearsAgo: 1, Status: PlanAcknowledged, Summary: "Högsjö ska ha service nära.",
+		Priorities: []DemoPriority{
+			{Area: "Omsorg och service", Label: "Biblioteket öppet oftare", Horizon: HorizonYear,
+				Actions: []DemoAction{{Title: "Frivilliga bibliotekskvällar", Owner: OwnerGroup, Responsible: "Anna Berg", MonthsFromNow: -8, Status: ActionDone}}},
+			{Area: "Bredband och mobiltäckning", Label: "Fiber till alla hushåll", Horizon: HorizonLong,
+				Actions: []DemoAction{{Title: "Inventera hushåll utan fiber", Owner: OwnerGroup, Responsible: "Anna Berg", MonthsFromNow: -5, Status: ActionDropped}}},
+		}},
+	{Village: "hogsjo", YearsAgo: 0, Status: PlanAcknowledged, Summary: "Högsjö ska ha service nära och fungerande vägar.",
+		Priorities: []DemoPriority{
+			{Area: "Omsorg och service", Label: "Biblioteket öppet på lördagar", Horizon: HorizonYear,
+				Actions: []DemoAction{{Title: "Lördagsöppet biblioteket", Owner: OwnerMunicipality, Responsible: "Kultur och fritid", MonthsFromNow: -1, Status: ActionPlanned}}},
+			{Area: "Kommunikationer och vägar", Label: "Vinterväghållning", Horizon: HorizonYear,
+				Actions: []DemoAction{{Title: "Egen plogning av byvägarna", Owner: OwnerJoint, Responsible: "Vägföreningen", MonthsFromNow: 1, CostSEK: 25000, Status: ActionInProgress}}},
+			{Area: "Bredband och mobiltäckning", Label: "Fiber till alla hushåll", Horizon: HorizonLong,
+				Actions: []DemoAction{{Title: "Samla intresse för fiber", Owner: OwnerGroup, Responsible: "Anna Berg", MonthsFromNow: 4, Status: ActionPostponed}}},
+		}},
+	{Village: "marmorbyn", YearsAgo: 0, Status: PlanSubmitted, Summary: "Marmorbyn satsar på bystugan, bussen och badplatsen.",
+		Priorities: []DemoPriority{
+			{Area: "Föreningsliv och mötesplatser", Label: "Bystugan som mötesplats", Horizon: HorizonYear,
+				Actions: []DemoAction{{Title: "Öppet hus i bystugan varje månad", Owner: OwnerGroup, Responsible: "Byalaget", MonthsFromNow: 1, Status: ActionInProgress}}},
+			{Area: "Kommunikationer och vägar", Label: "Bussen till Katrineholm", Horizon: HorizonYear,
+				Actions: []DemoAction{{Title: "Önska fler turer i länstrafikens samråd", Owner: OwnerJoint, Responsible: "Karin Lund", MonthsFromNow: 0, Status: ActionPlanned}}},
+			{Area: "Natur, kultur och friluftsliv", Label: "Badplatsen", Horizon: HorizonYear,
+				Actions: []DemoAction{{Title: "Ny brygga vid badplatsen", Owner: OwnerGroup, Responsible: "Byalaget", MonthsFromNow: 5, CostSEK: 60000, Status: ActionPlanned}}},
+		}},
+	{Village: "osteraker", YearsAgo: 0, Status: PlanSubmitted, Summary: "Österåker vill att fler hittar hit.",
+		Priorities: []DemoPriority{
+			{Area: "Boende och byggande", Label: "Tomter för nya hus", Horizon: HorizonLong,
+				Actions: []DemoAction{{Title: "Fråga markägare om tomter", Owner: OwnerGroup, Responsible: "Byalaget", MonthsFromNow: 3, Status: ActionPlanned}}},
+			{Area: "Kommunikationer och vägar", Label: "Vägen till Vingåker", Horizon: HorizonLong,
+				Actions: []DemoAction{{Title: "Laga potthål på byvägen", Owner: OwnerMunicipality, Responsible: "Samhällsbyggnad", MonthsFromNow: -2, Status: ActionPlanned}}},
+			{Area: "Bredband och mobiltäckning", Label: "Mobiltäckning i skogen", Horizon: HorizonLong},
+		}},
+	{Village: "lappe", YearsAgo: 0, Status: PlanSubmitted, Summary: "Läppe – en levande by vid Hjälmaren.",
+		Priorities: []DemoPriority{
+			{Area: "Trygghet", Label: "Belysning längs stigen", Horizon: HorizonYear,
+				Actions: []DemoAction{{Title: "Sätta upp belysning längs stigen", Owner: OwnerMunicipality, Responsible: "Samhällsbyggnad", MonthsFromNow: 4, CostSEK: 120000, Status: ActionPlanned}}},
+			{Area: "Föreningsliv och mötesplatser", Label: "Midsommar vid hamnen", Horizon: HorizonYear},
+		}},
+	{Village: "lappe", YearsAgo: -1, Status: PlanDraft, Summary: "Läppe – nästa år: hamnen.",
+		Priorities: []DemoPriority{
+			{Area: "Trygghet", Label: "Belysning längs stigen", Horizon: HorizonYear},
+			{Area: "Natur, kultur och friluftsliv", Label: "Gästhamnen", Horizon: HorizonLong},
+		}},
+}
