@@ -20,6 +20,13 @@ import (
 // type for villages aby and backby; it returns the app and the survey's id.
 func fuzzApp(tb testing.TB) (*fiber.App, string) {
 	tb.Helper()
+	app, id, _ := fuzzAppDB(tb)
+	return app, id
+}
+
+// fuzzAppDB is fuzzApp that also returns the database.
+func fuzzAppDB(tb testing.TB) (*fiber.App, string, *storage.DB) {
+	tb.Helper()
 	db := dbtest.New(tb)
 	ctx := context.Background()
 	now := time.Now()
@@ -50,7 +57,7 @@ func fuzzApp(tb testing.TB) (*fiber.App, string) {
 	if err := storage.NewSurveys(db).Create(ctx, sv); err != nil {
 		tb.Fatal(err)
 	}
-	return New(Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}), sv.ID
+	return New(Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}), sv.ID, db
 }
 
 // statusOf sends one request and returns its status, failing on a transport error.
