@@ -28,14 +28,14 @@ import (
 // unconfirmed by a crash is deleted by ReleaseOrphans when no response with
 // its id exists.
 type Codes struct {
-	col       *mongo.Collection
-	uses      *mongo.Collection
-	responses *mongo.Collection
+	col  *mongo.Collection
+	uses *mongo.Collection
+	db   *DB
 }
 
 // NewCodes returns the code store of db.
 func NewCodes(db *DB) *Codes {
-	return &Codes{col: db.col(colCodes), uses: db.col(colCodeUses), responses: db.col(colResponses)}
+	return &Codes{col: db.col(colCodes), uses: db.col(colCodeUses), db: db}
 }
 
 type codeDoc struct {
@@ -163,7 +163,11 @@ func (s *Codes) ReleaseOrphans(ctx context.Context, olderThan time.Time) (int, e
 	}
 	freed := 0
 	for _, d := range docs {
-		n, err := s.responses.CountDocuments(ctx, bson.M{"_id": d.Response})
+		n, err := surveyResponses(s.db, d.Survey).CountDocuments(ctx, bson.M{"_id": d.Response})
+		if err == nil && n == 0 {
+			// Stored before each survey had its own collection?
+			n, err = s.db.col(colResponses).CountDocuments(ctx, bson.M{"_id": d.Response})
+		}
 		if err != nil {
 			return freed, translate(err)
 		}

@@ -44,8 +44,12 @@ import (
 
 // pendingDoc marks a batch being written.
 type pendingDoc struct {
-	ID      string    `bson:"_id"`
-	IDs     []string  `bson:"ids"`
+	ID  string   `bson:"_id"`
+	IDs []string `bson:"ids"`
+	// Surveys are the surveys of the batch's responses, whose collections
+	// and deltas a replay reads. A marker without them was written before
+	// each survey had its own collection: its responses are in the legacy one.
+	Surveys []string  `bson:"sv,omitempty"`
 	Created time.Time `bson:"created"`
 }
 
@@ -79,11 +83,12 @@ type deltaDoc struct {
 	Villages map[string]villageTallyDoc `bson:"v"`
 }
 
-// AddEach stores a batch of responses with one insert and counts them with
-// one small insert per survey, exactly once each, and reports each
-// submission's own outcome: a document the database refuses fails only its
-// own submission. A response stored but not yet counted when an error strikes
-// is counted by RecoverPending.
+// AddEach stores a batch of responses with one insert per survey (each
+// survey keeps its responses in its own collection) and counts them with one
+// small insert per survey, exactly once each, and reports each submission's
+// own outcome: a document the database refuses fails only its own
+// submission. A response stored but not yet counted when an error strikes is
+// counted by RecoverPending.
 func (s *Responses) AddEach(ctx context.Context, subs []Submission) []AddResult {
 	results := make([]AddResult, len(subs))
 	if len(subs) == 0 {
@@ -91,32 +96,46 @@ func (s *Responses) AddEach(ctx context.Context, subs []Submission) []AddResult 
 	}
 	now := time.Now().UTC()
 	marker := pendingDoc{ID: NewID(), IDs: make([]string, len(subs)), Created: now}
-	docs := make([]any, len(subs))
+	groups := map[string][]int{} // survey → indexes into subs
+	var order []string
 	for i, sub := range subs {
-		docs[i] = toResponseDoc(sub.Response, marker.ID)
 		marker.IDs[i] = sub.Response.ID
 		results[i].Created = true
+		sv := sub.Response.Survey
+		if groups[sv] == nil {
+			order = append(order, sv)
+			marker.Surveys = append(marker.Surveys, sv)
+		}
+		groups[sv] = append(groups[sv], i)
 	}
 	if _, err := s.pending.InsertOne(ctx, marker); err != nil {
 		return failAll(results, fmt.Errorf("spara svar: %w", translate(err)))
 	}
-	_, err := s.responses.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	var bwe mongo.BulkWriteException
-	switch {
-	case err == nil:
-	case errors.As(err, &bwe) && bwe.WriteConcernError == nil && len(bwe.WriteErrors) > 0:
-		for _, we := range bwe.WriteErrors {
-			if we.Index < 0 || we.Index >= len(results) {
-				return failAll(results, fmt.Errorf("spara svar: %w", translate(err)))
-			}
-			results[we.Index].Created = false
-			if !mongo.IsDuplicateKeyError(we) {
-				results[we.Index].Err = fmt.Errorf("spara svar: %w", translate(we))
-			}
+	for _, sv := range order {
+		idx := groups[sv]
+		docs := make([]any, len(idx))
+		for j, i := range idx {
+			docs[j] = toResponseDoc(subs[i].Response, marker.ID)
 		}
-	default:
-		// Some of the batch may be stored: the marker stays for RecoverPending.
-		return failAll(results, fmt.Errorf("spara svar: %w", translate(err)))
+		_, err := surveyResponses(s.db, sv).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+		var bwe mongo.BulkWriteException
+		switch {
+		case err == nil:
+		case errors.As(err, &bwe) && bwe.WriteConcernError == nil && len(bwe.WriteErrors) > 0:
+			for _, we := range bwe.WriteErrors {
+				if we.Index < 0 || we.Index >= len(idx) {
+					return failAll(results, fmt.Errorf("spara svar: %w", translate(err)))
+				}
+				i := idx[we.Index]
+				results[i].Created = false
+				if !mongo.IsDuplicateKeyError(we) {
+					results[i].Err = fmt.Errorf("spara svar: %w", translate(we))
+				}
+			}
+		default:
+			// Some of the batch may be stored: the marker stays for RecoverPending.
+			return failAll(results, fmt.Errorf("spara svar: %w", translate(err)))
+		}
 	}
 	var stored []Submission
 	for i, sub := range subs {
@@ -210,6 +229,14 @@ func (s *Responses) FlushMarkers(ctx context.Context) error {
 // responses it counted. Give a live batch time to finish (the committer's
 // write timeout and more) before olderThan passes it; only a database that no
 // other process shares (the embedded one) may be recovered up to now at start.
+//
+// It never looks a response up by an id the batch may not have written (on
+// FerretDB a missing _id costs a scan of the collection, each): a survey of a
+// batch whose delta exists (a read by _id in a small collection) was counted,
+// and the responses of the batches not counted in a survey are read with one
+// query on that survey's collection, whatever the number of batches and ids.
+// Submissions may go on meanwhile: their batches are newer than olderThan,
+// and a delta's _id lets a batch be counted once only.
 func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (int, error) {
 	cur, err := s.pending.Find(ctx, bson.M{"created": bson.M{"$lt": olderThan.UTC()}})
 	if err != nil {
@@ -219,27 +246,45 @@ func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (in
 	if err := cur.All(ctx, &markers); err != nil {
 		return 0, fmt.Errorf("leta efter oräknade svar: %w", translate(err))
 	}
-	surveys := map[string]*survey.Survey{}
-	n := 0
+	// Which batches each collection must be read for.
+	uncounted := map[string][]string{} // survey ("" = legacy) → batches
 	for _, m := range markers {
-		var stored []Submission
-		for _, id := range m.IDs {
-			var d responseDoc
-			err := s.responses.FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+		if len(m.Surveys) == 0 {
+			uncounted[""] = append(uncounted[""], m.ID)
+			continue
+		}
+		for _, sv := range m.Surveys {
+			err := s.deltas.FindOne(ctx, bson.M{"_id": m.ID + "/" + sv}).Err()
 			if errors.Is(err, mongo.ErrNoDocuments) {
-				continue // never stored
+				uncounted[sv] = append(uncounted[sv], m.ID)
+				continue
 			}
 			if err != nil {
-				return n, fmt.Errorf("läsa svar: %w", translate(err))
+				return 0, fmt.Errorf("läsa räkningar: %w", translate(err))
 			}
-			if d.Batch != m.ID {
-				continue // stored before, by the batch that counts it
-			}
+		}
+	}
+	stored := map[string][]Submission{} // batch → its uncounted responses
+	surveys := map[string]*survey.Survey{}
+	for sv, batches := range uncounted {
+		col := s.legacy
+		if sv != "" {
+			col = surveyResponses(s.db, sv)
+		}
+		cur, err := col.Find(ctx, bson.M{"batch": bson.M{"$in": batches}})
+		if err != nil {
+			return 0, fmt.Errorf("läsa svar: %w", translate(err))
+		}
+		docs := make([]responseDoc, 0)
+		if err := cur.All(ctx, &docs); err != nil {
+			return 0, fmt.Errorf("läsa svar: %w", translate(err))
+		}
+		for _, d := range docs {
 			sv, ok := surveys[d.Survey]
 			if !ok {
 				sv, err = s.surveys.Get(ctx, d.Survey)
 				if err != nil && !errors.Is(err, survey.ErrNotFound) {
-					return n, err
+					return 0, err
 				}
 				surveys[d.Survey] = sv
 			}
@@ -247,12 +292,15 @@ func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (in
 				continue // the survey is gone: nothing to count it in
 			}
 			r := d.response()
-			stored = append(stored, Submission{Survey: sv, Response: &r})
+			stored[d.Batch] = append(stored[d.Batch], Submission{Survey: sv, Response: &r})
 		}
-		if err := s.settle(ctx, m, stored); err != nil {
+	}
+	n := 0
+	for _, m := range markers {
+		if err := s.settle(ctx, m, stored[m.ID]); err != nil {
 			return n, err
 		}
-		n += len(stored)
+		n += len(stored[m.ID])
 	}
 	return n, s.FlushMarkers(ctx)
 }
