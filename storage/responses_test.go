@@ -130,7 +130,7 @@ func TestRecoveryCountsCrashedBatchesWhileSubmissionsArrive(t *testing.T) {
 	store := func(sv *survey.Survey, id, village, batch string) {
 		doc := bson.M{"_id": id, "survey": sv.ID, "village": village, "channel": "api", "submitted": now,
 			"batch": batch, "answers": bson.M{"q1": bson.M{"o": "Nej"}}}
-		if _, err := raw.Collection("responses_" + sv.ID).InsertOne(ctx, doc); err != nil {
+		if _, err := raw.Collection("responses_"+sv.ID).InsertOne(ctx, doc); err != nil {
 			t.Fatal(err)
 		}
 	}
