@@ -162,10 +162,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	app := handlers.New(handlers.Config{DB: db, Logger: log, MinN: cfg.minN, SubmitLimit: limit,
 		CookieSecure: cfg.cookieSecure, ProxyHeader: cfg.proxyHeader, PublicURL: cfg.publicURL,
 		SMTPAddr: cfg.smtpAddr, SMTPFrom: cfg.smtpFrom, BaseURL: cfg.baseURL, Committer: committer})
-	ln, err := net.Listen("tcp", cfg.addr)
+	tcp, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("lyssna på %s: %w", cfg.addr, err)
 	}
+	ln := newStopListener(tcp)
 	log.Info("listening", "addr", ln.Addr().String(), "startup_ms", time.Since(started).Milliseconds())
 
 	serveErr := make(chan error, 1)
