@@ -138,14 +138,34 @@ func (s *Codes) Claim(ctx context.Context, surveyID, village, code, responseID s
 
 // Confirm records that the response holding the code is stored.
 func (s *Codes) Confirm(ctx context.Context, surveyID, code, responseID string) error {
-	_, err := s.uses.UpdateOne(ctx, bson.M{"_id": codeHash(surveyID, code), "response": responseID},
-		bson.M{"$set": bson.M{"confirmed": true}})
+	h := codeHash(surveyID, code)
+	if u, err := s.use(ctx, h); err != nil || u.Response != responseID || u.Confirmed {
+		return err
+	}
+	_, err := s.uses.UpdateOne(ctx, bson.M{"_id": h}, bson.M{"$set": bson.M{"confirmed": true}})
 	return translate(err)
+}
+
+// use reads a claim by _id (a filter of _id alone: FerretDB scans the
+// collection for any other, even _id and one more field); none is no error.
+// Read, then written by _id: only the claiming request and, ten minutes on,
+// ReleaseOrphans write a claim, so nothing changes it in between.
+func (s *Codes) use(ctx context.Context, hash string) (codeUseDoc, error) {
+	var u codeUseDoc
+	err := s.uses.FindOne(ctx, bson.M{"_id": hash}).Decode(&u)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return u, nil
+	}
+	return u, translate(err)
 }
 
 // Release frees a code claimed by a response that could not be stored.
 func (s *Codes) Release(ctx context.Context, surveyID, code, responseID string) error {
-	_, err := s.uses.DeleteOne(ctx, bson.M{"_id": codeHash(surveyID, code), "response": responseID, "confirmed": false})
+	h := codeHash(surveyID, code)
+	if u, err := s.use(ctx, h); err != nil || u.Response != responseID || u.Confirmed {
+		return err
+	}
+	_, err := s.uses.DeleteOne(ctx, bson.M{"_id": h})
 	return translate(err)
 }
 
