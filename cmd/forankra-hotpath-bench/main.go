@@ -193,7 +193,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return codes.Claim(ctx, codeSurvey.ID, "alvby", free[i], storage.NewID(), now)
 		}},
 		{"code: a wrong one-time code (refused)", func(i int) error {
-			return ignore(codes.Claim(ctx, codeSurvey.ID, "alvby", fmt.Sprintf("FEL%05d", i), storage.NewID(), now), survey.ErrForbidden, survey.ErrNotFound)
+			return ignore(codes.Claim(ctx, codeSurvey.ID, "alvby", survey.NewCode(), storage.NewID(), now), survey.ErrForbidden, survey.ErrNotFound)
 		}},
 		{"survey: read a survey", func(int) error { _, err := store.Get(ctx, first.ID); return err }},
 		{"tallies: a survey's counts (forum, comparison, phone page)", func(int) error { _, err := responses.Tallies(ctx, first.ID); return err }},
