@@ -163,11 +163,21 @@ func (s *Responses) each(ctx context.Context, surveyID string, sort bson.D, f fu
 	defer cur.Close(ctx)
 	if len(legacy) > 0 {
 		// Until MigrateLegacy has moved them: both, sorted here.
+		// Read after the legacy ones, so a response being moved is seen
+		// at least once; seen twice, it is kept once.
 		docs := make([]responseDoc, 0)
 		if err := cur.All(ctx, &docs); err != nil {
 			return fmt.Errorf("läsa svar: %w", translate(err))
 		}
-		docs = append(docs, legacy...)
+		moved := make(map[string]bool, len(docs))
+		for _, d := range docs {
+			moved[d.ID] = true
+		}
+		for _, d := range legacy {
+			if !moved[d.ID] {
+				docs = append(docs, d)
+			}
+		}
 		if sort != nil {
 			slices.SortFunc(docs, func(a, b responseDoc) int {
 				if c := a.Submitted.Compare(b.Submitted); c != 0 {
