@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -219,6 +220,11 @@ func TestRestartAfterKillNineAnswersAtOnceAndCountsExactly(t *testing.T) {
 	}
 	t.Logf("with %d stored: /healthz after %v; retries and exact counts after %v more",
 		stored, second.ready.Round(time.Millisecond), time.Since(retryStart).Round(time.Millisecond))
+	for _, line := range strings.Split(second.out.String(), "\n") {
+		if strings.Contains(line, "recovered pending responses") {
+			t.Log(line)
+		}
+	}
 
 	second.stop()
 	emb := startDB(t, dataDir, "127.0.0.1:0")
