@@ -7,17 +7,19 @@ package storage
 // it: updating a survey's wide tally for every batch cost more than the batch
 // itself. So a batch only inserts, into small collections:
 //
-//  1. a marker in "pending" naming the batch's response ids;
-//  2. the responses, each carrying the batch's id (one InsertMany);
+//  1. a marker in "pending" naming the batch's response ids and surveys;
+//  2. the responses, each carrying the batch's id (one InsertMany per
+//     survey, into the survey's own collection);
 //  3. one delta per survey in "tally_deltas", _id = batch/survey, holding the
 //     counts of the responses this batch stored (duplicates excluded);
 //  4. later, with the markers of other counted batches, it deletes the
 //     marker (FlushMarkers, one write every few seconds).
 //
 // A delta's _id makes it unique: a batch is counted at most once. A marker
-// left by a crash or an outage is replayed by RecoverPending, which counts the
-// responses whose batch field names that batch and inserts the same delta (a
-// duplicate key means it was counted already). So no answer is lost or
+// left by a crash or an outage is replayed by RecoverPending: a survey whose
+// delta exists was counted; for the others it counts the responses whose
+// batch field names that batch and inserts the same delta (a duplicate key
+// means it was counted already). So no answer is lost or
 // counted twice, at any point of a crash.
 //
 // Fold (run every few seconds by the committer) adds the deltas of finished
