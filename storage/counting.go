@@ -234,7 +234,7 @@ func (s *Responses) FlushMarkers(ctx context.Context) error {
 //
 // It never looks a response up by an id the batch may not have written (on
 // FerretDB a missing _id costs a scan of the collection, each): a survey of a
-// batch whose delta exists (a read by _id in a small collection) was counted,
+// batch whose delta exists (one read of the small collection of deltas) was counted,
 // and the responses of the batches not counted in a survey are read with one
 // query on that survey's collection, whatever the number of batches and ids.
 // Submissions may go on meanwhile: their batches are newer than olderThan,
@@ -248,6 +248,13 @@ func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (in
 	if err := cur.All(ctx, &markers); err != nil {
 		return 0, fmt.Errorf("leta efter oräknade svar: %w", translate(err))
 	}
+	if len(markers) == 0 {
+		return 0, s.FlushMarkers(ctx)
+	}
+	counted, err := s.deltaIDs(ctx)
+	if err != nil {
+		return 0, err
+	}
 	// Which batches each collection must be read for.
 	uncounted := map[string][]string{} // survey ("" = legacy) → batches
 	for _, m := range markers {
@@ -256,13 +263,8 @@ func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (in
 			continue
 		}
 		for _, sv := range m.Surveys {
-			err := s.deltas.FindOne(ctx, bson.M{"_id": m.ID + "/" + sv}).Err()
-			if errors.Is(err, mongo.ErrNoDocuments) {
+			if !counted[m.ID+"/"+sv] {
 				uncounted[sv] = append(uncounted[sv], m.ID)
-				continue
-			}
-			if err != nil {
-				return 0, fmt.Errorf("läsa räkningar: %w", translate(err))
 			}
 		}
 	}
@@ -305,6 +307,28 @@ func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (in
 		n += len(stored[m.ID])
 	}
 	return n, s.FlushMarkers(ctx)
+}
+
+// deltaIDs returns the ids of the deltas not yet folded: one read of a small
+// collection (Fold empties it every few seconds), where a read by _id per
+// batch cost a round trip each behind the writes of the load (12.5 s for 427
+// batches, measured after a kill -9 with 20,000 responses stored).
+func (s *Responses) deltaIDs(ctx context.Context) (map[string]bool, error) {
+	cur, err := s.deltas.Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1}))
+	if err != nil {
+		return nil, fmt.Errorf("läsa räkningar: %w", translate(err))
+	}
+	var ids []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("läsa räkningar: %w", translate(err))
+	}
+	out := make(map[string]bool, len(ids))
+	for _, d := range ids {
+		out[d.ID] = true
+	}
+	return out, nil
 }
 
 // Fold adds the deltas of finished batches into their surveys' tally
