@@ -233,10 +233,11 @@ func (s *Responses) FlushMarkers(ctx context.Context) error {
 // other process shares (the embedded one) may be recovered up to now at start.
 //
 // It never looks a response up by an id the batch may not have written (on
-// FerretDB a missing _id costs a scan of the collection, each): a survey of a
-// batch whose delta exists (one read of the small collection of deltas) was counted,
-// and the responses of the batches not counted in a survey are read with one
-// query on that survey's collection, whatever the number of batches and ids.
+// FerretDB a missing _id costs a scan of the collection, each): a survey of
+// a batch whose delta exists (one read of the small collection of deltas)
+// was counted, and the responses of the batches not counted in a survey are
+// read with one query on that survey's collection, whatever the number of
+// batches and ids: one scan of that survey's responses, only after a crash.
 // Submissions may go on meanwhile: their batches are newer than olderThan,
 // and a delta's _id lets a batch be counted once only.
 func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (int, error) {
