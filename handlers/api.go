@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -355,7 +354,13 @@ func (s *server) submit(cx context.Context, ticket *storage.Ticket, sv *survey.S
 			return "", err
 		}
 	}
-	created, err := ticket.Submit(cx, storage.Submission{Survey: sv, Response: r})
+	// A retry must be the same request: another body under the key is a
+	// client's mistake, not a retry, and must not be taken as stored.
+	_, err = ticket.Submit(cx, storage.Submission{Survey: sv, Response: r,
+		SameRequest: key != "" && channel == survey.ChannelAPI})
+	if errors.Is(err, storage.ErrKeyReused) {
+		return "", fieldError("Idempotency-Key", "Nyckeln har redan använts för ett annat svar. Skicka samma svar igen eller använd en ny nyckel")
+	}
 	if err != nil {
 		if needCode {
 			// Free the code for another try; if even this fails, the sweep does it.
@@ -368,31 +373,5 @@ func (s *server) submit(cx context.Context, ticket *storage.Ticket, sv *survey.S
 	if needCode {
 		_ = s.codes.Confirm(cx, sv.ID, code, r.ID) // an unconfirmed claim with its response stored is confirmed by the sweep
 	}
-	if !created && key != "" && channel == survey.ChannelAPI {
-		// A retry must be the same request: another body under the key is
-		// a client's mistake, not a retry, and must not be taken as stored.
-		first, err := s.responses.Get(cx, sv.ID, r.ID)
-		if err != nil {
-			return "", err
-		}
-		if first.Village != r.Village || !sameAnswers(first.Answers, r.Answers) {
-			return "", fieldError("Idempotency-Key", "Nyckeln har redan använts för ett annat svar. Skicka samma svar igen eller använd en ny nyckel")
-		}
-	}
 	return r.ID, nil
-}
-
-// sameAnswers reports whether two sets of answers say the same.
-func sameAnswers(a, b map[string]survey.Answer) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, x := range a {
-		y, ok := b[k]
-		if !ok || x.Option != y.Option || x.Text != y.Text || !slices.Equal(x.Options, y.Options) ||
-			(x.Number == nil) != (y.Number == nil) || (x.Number != nil && *x.Number != *y.Number) {
-			return false
-		}
-	}
-	return true
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -29,7 +30,10 @@ type Responses struct {
 	tallies *mongo.Collection
 	deltas  *mongo.Collection
 	pending *mongo.Collection
-	surveys *Surveys
+	// requests remembers the request of each response stored under a key
+	// that asked for it, to tell a retry from another request (Submission).
+	requests *mongo.Collection
+	surveys  *Surveys
 
 	mu      sync.Mutex
 	settled []string // markers of counted batches, to delete (FlushMarkers)
@@ -40,7 +44,8 @@ type Responses struct {
 // NewResponses returns the response store of db.
 func NewResponses(db *DB) *Responses {
 	return &Responses{db: db, legacy: db.col(colResponses), tallies: db.col(colTallies),
-		deltas: db.col(colDeltas), pending: db.col(colPending), surveys: NewSurveys(db)}
+		deltas: db.col(colDeltas), pending: db.col(colPending), requests: db.col(colRequests),
+		surveys: NewSurveys(db)}
 }
 
 type answerDoc struct {
@@ -101,6 +106,32 @@ func ResponseID(surveyID, idempotencyKey string) string {
 type Submission struct {
 	Survey   *survey.Survey
 	Response *survey.Response
+	// SameRequest asks that a response stored before under the same id (a
+	// retry) was stored from the same village and answers; if not, the
+	// submission fails with ErrKeyReused.
+	SameRequest bool
+}
+
+// ErrKeyReused is the failure of a submission whose idempotency key was
+// used before for another response.
+var ErrKeyReused = fmt.Errorf("nyckeln har använts för ett annat svar: %w", survey.ErrConflict)
+
+// requestID is the _id under which a request is remembered: the response's
+// id and a digest of its village and answers. Remembering is an insert, and
+// a retry of the same request finds it by the duplicate-key error: FerretDB
+// answers an insert's duplicate from its unique index, while a read, even by
+// _id, reads the collection up to the document.
+func requestID(r *survey.Response) string {
+	h := sha256.New()
+	h.Write([]byte(r.Village))
+	for _, k := range slices.Sorted(maps.Keys(r.Answers)) {
+		a := r.Answers[k]
+		fmt.Fprintf(h, "\x00%s\x00%s\x00%q\x00%s", k, a.Option, a.Options, a.Text)
+		if a.Number != nil {
+			fmt.Fprintf(h, "\x00%v", *a.Number)
+		}
+	}
+	return r.ID + "/" + hex.EncodeToString(h.Sum(nil)[:12])
 }
 
 // Add stores the responses and counts them, exactly once each. created[i] is

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -218,5 +219,46 @@ func TestRecoveryCountsCrashedBatchesWhileSubmissionsArrive(t *testing.T) {
 	}
 	if n, _ := raw.Collection("pending").CountDocuments(ctx, bson.M{"created": bson.M{"$lt": old.Add(time.Minute)}}); n != 0 {
 		t.Errorf("crashed markers left: got %d; want 0", n)
+	}
+}
+
+func TestSameRequestTellsARetryFromAnotherRequest(t *testing.T) {
+	db := dbtest.New(t)
+	ctx := context.Background()
+	responses := storage.NewResponses(db)
+	sv := openSurvey(t, db)
+	keyed := func(id string, i int, same bool) storage.Submission {
+		sub := response(sv, id, "aby", i)
+		sub.SameRequest = same
+		return sub
+	}
+	// "old" was stored without its request remembered, as before an upgrade.
+	if _, err := responses.Add(ctx, []storage.Submission{keyed("old", 1, false), keyed("new", 1, true)}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		sub     storage.Submission
+		wantErr error
+	}{
+		{"a retry of a remembered request is no error", keyed("new", 1, true), nil},
+		{"another request under a remembered key is refused", keyed("new", 2, true), storage.ErrKeyReused},
+		{"the same other request again is refused again", keyed("new", 2, true), storage.ErrKeyReused},
+		{"a retry of a response stored before requests were remembered is no error", keyed("old", 1, true), nil},
+		{"another request under that key is refused", keyed("old", 2, true), storage.ErrKeyReused},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			created, err := responses.Add(ctx, []storage.Submission{tt.sub})
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("got %v; want %v", err, tt.wantErr)
+			}
+			if err == nil && created[0] {
+				t.Errorf("got created; want the stored response found")
+			}
+		})
+	}
+	if n, err := responses.Count(ctx, sv.ID); n != 2 || err != nil {
+		t.Errorf("got %d, %v counted; want 2", n, err)
 	}
 }

@@ -53,6 +53,7 @@ const (
 	colAudit     = "audit"
 	colSecrets   = "secrets"
 	colCodeUses  = "code_uses"
+	colRequests  = "response_requests"
 )
 
 // SelectTimeout is the longest an operation waits for a database server
