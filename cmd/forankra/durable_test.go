@@ -207,6 +207,7 @@ func TestRestartAfterKillNineAnswersAtOnceAndCountsExactly(t *testing.T) {
 		}
 		return true
 	})
+	retried := time.Since(retryStart)
 	token = second.signIn()
 	want := stored + requests
 	deadline := time.Now().Add(60 * time.Second)
@@ -218,8 +219,8 @@ func TestRestartAfterKillNineAnswersAtOnceAndCountsExactly(t *testing.T) {
 	if got != want {
 		t.Errorf("responses reported by the service: got %d; want %d\n%s", got, want, second.out)
 	}
-	t.Logf("with %d stored: /healthz after %v; retries and exact counts after %v more",
-		stored, second.ready.Round(time.Millisecond), time.Since(retryStart).Round(time.Millisecond))
+	t.Logf("with %d stored: /healthz after %v; %d retries took %v; counts exact %v after the retries began",
+		stored, second.ready.Round(time.Millisecond), requests, retried.Round(time.Millisecond), time.Since(retryStart).Round(time.Millisecond))
 	for _, line := range strings.Split(second.out.String(), "\n") {
 		if strings.Contains(line, "recovered pending responses") {
 			t.Log(line)
