@@ -354,7 +354,14 @@ func (s *server) submit(cx context.Context, ticket *storage.Ticket, sv *survey.S
 			return "", err
 		}
 	}
-	if _, err := ticket.Submit(cx, storage.Submission{Survey: sv, Response: r}); err != nil {
+	// A retry must be the same request: another body under the key is a
+	// client's mistake, not a retry, and must not be taken as stored.
+	_, err = ticket.Submit(cx, storage.Submission{Survey: sv, Response: r,
+		SameRequest: key != "" && channel == survey.ChannelAPI})
+	if errors.Is(err, storage.ErrKeyReused) {
+		return "", fieldError("Idempotency-Key", "Nyckeln har redan använts för ett annat svar. Skicka samma svar igen eller använd en ny nyckel")
+	}
+	if err != nil {
 		if needCode {
 			// Free the code for another try; if even this fails, the sweep does it.
 			rcx, cancel := context.WithTimeout(context.WithoutCancel(cx), 5*time.Second)

@@ -179,6 +179,51 @@ func TestIdempotencyKeyStoresOneResponse(t *testing.T) {
 	}
 }
 
+func TestIdempotencyKeyWithAnotherBodyIsRefused(t *testing.T) {
+	ta := newTestApp(t)
+	admin := ta.user("admin")
+	id := ta.openSurvey(admin)
+	path := "/api/v1/surveys/" + id + "/responses"
+	first := `{"village":"aby","answers":{"q1":"Skola","q3":5}}`
+	code, b := ta.do("POST", path, "", first, "Idempotency-Key", "k-1")
+	if code != http.StatusCreated {
+		t.Fatalf("first: got %d %s; want 201", code, b)
+	}
+	firstID := decode[map[string]string](t, b)["id"]
+	tests := []struct {
+		name, body string
+		want       int
+	}{
+		{"the same body again returns the first id", first, http.StatusCreated},
+		{"the same answers in another order are the same body", `{"answers":{"q3":5,"q1":"Skola"},"village":"aby"}`, http.StatusCreated},
+		{"another option under the key is refused", `{"village":"aby","answers":{"q1":"Väg","q3":5}}`, http.StatusUnprocessableEntity},
+		{"another number under the key is refused", `{"village":"aby","answers":{"q1":"Skola","q3":4}}`, http.StatusUnprocessableEntity},
+		{"an answer added under the key is refused", `{"village":"aby","answers":{"q1":"Skola","q3":5,"q6":"mer"}}`, http.StatusUnprocessableEntity},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, b := ta.do("POST", path, "", tt.body, "Idempotency-Key", "k-1")
+			if code != tt.want {
+				t.Fatalf("got %d %s; want %d", code, b, tt.want)
+			}
+			if code == http.StatusCreated {
+				if got := decode[map[string]string](t, b)["id"]; got != firstID {
+					t.Errorf("got id %s; want the first %s", got, firstID)
+				}
+				return
+			}
+			e := decode[errorBody](t, b)
+			if e.Error == "" || len(e.Errors) != 1 || e.Errors[0].Field != "Idempotency-Key" {
+				t.Errorf("got error body %s; want the API error shape naming Idempotency-Key", b)
+			}
+		})
+	}
+	code, b = ta.do("GET", "/api/v1/surveys/"+id, admin, nil)
+	if got := decode[map[string]any](t, b)["responses"]; code != 200 || got != float64(1) {
+		t.Errorf("got %v responses (%d); want 1", got, code)
+	}
+}
+
 func TestClosedSurveyRefusesResponsesWith409(t *testing.T) {
 	ta := newTestApp(t)
 	admin := ta.user("admin")

@@ -28,14 +28,14 @@ import (
 // unconfirmed by a crash is deleted by ReleaseOrphans when no response with
 // its id exists.
 type Codes struct {
-	col       *mongo.Collection
-	uses      *mongo.Collection
-	responses *mongo.Collection
+	col  *mongo.Collection
+	uses *mongo.Collection
+	db   *DB
 }
 
 // NewCodes returns the code store of db.
 func NewCodes(db *DB) *Codes {
-	return &Codes{col: db.col(colCodes), uses: db.col(colCodeUses), responses: db.col(colResponses)}
+	return &Codes{col: db.col(colCodes), uses: db.col(colCodeUses), db: db}
 }
 
 type codeDoc struct {
@@ -138,14 +138,34 @@ func (s *Codes) Claim(ctx context.Context, surveyID, village, code, responseID s
 
 // Confirm records that the response holding the code is stored.
 func (s *Codes) Confirm(ctx context.Context, surveyID, code, responseID string) error {
-	_, err := s.uses.UpdateOne(ctx, bson.M{"_id": codeHash(surveyID, code), "response": responseID},
-		bson.M{"$set": bson.M{"confirmed": true}})
+	h := codeHash(surveyID, code)
+	if u, err := s.use(ctx, h); err != nil || u.Response != responseID || u.Confirmed {
+		return err
+	}
+	_, err := s.uses.UpdateOne(ctx, bson.M{"_id": h}, bson.M{"$set": bson.M{"confirmed": true}})
 	return translate(err)
+}
+
+// use reads a claim by _id (a filter of _id alone: FerretDB scans the
+// collection for any other, even _id and one more field); none is no error.
+// Read, then written by _id: only the claiming request and, ten minutes on,
+// ReleaseOrphans write a claim, so nothing changes it in between.
+func (s *Codes) use(ctx context.Context, hash string) (codeUseDoc, error) {
+	var u codeUseDoc
+	err := s.uses.FindOne(ctx, bson.M{"_id": hash}).Decode(&u)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return u, nil
+	}
+	return u, translate(err)
 }
 
 // Release frees a code claimed by a response that could not be stored.
 func (s *Codes) Release(ctx context.Context, surveyID, code, responseID string) error {
-	_, err := s.uses.DeleteOne(ctx, bson.M{"_id": codeHash(surveyID, code), "response": responseID, "confirmed": false})
+	h := codeHash(surveyID, code)
+	if u, err := s.use(ctx, h); err != nil || u.Response != responseID || u.Confirmed {
+		return err
+	}
+	_, err := s.uses.DeleteOne(ctx, bson.M{"_id": h})
 	return translate(err)
 }
 
@@ -163,7 +183,11 @@ func (s *Codes) ReleaseOrphans(ctx context.Context, olderThan time.Time) (int, e
 	}
 	freed := 0
 	for _, d := range docs {
-		n, err := s.responses.CountDocuments(ctx, bson.M{"_id": d.Response})
+		n, err := surveyResponses(s.db, d.Survey).CountDocuments(ctx, bson.M{"_id": d.Response})
+		if err == nil && n == 0 {
+			// Stored before each survey had its own collection?
+			n, err = s.db.col(colResponses).CountDocuments(ctx, bson.M{"_id": d.Response})
+		}
 		if err != nil {
 			return freed, translate(err)
 		}

@@ -4,8 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/forankra/forankra/survey"
@@ -18,20 +23,29 @@ import (
 // to a recount of them. How the counting stays exact through crashes without
 // transactions is told in counting.go.
 type Responses struct {
-	responses *mongo.Collection
-	tallies   *mongo.Collection
-	deltas    *mongo.Collection
-	pending   *mongo.Collection
-	surveys   *Surveys
+	db *DB
+	// legacy is the one collection that held every survey's responses
+	// before each survey got its own; MigrateLegacy empties it.
+	legacy  *mongo.Collection
+	tallies *mongo.Collection
+	deltas  *mongo.Collection
+	pending *mongo.Collection
+	// requests remembers the request of each response stored under a key
+	// that asked for it, to tell a retry from another request (Submission).
+	requests *mongo.Collection
+	surveys  *Surveys
 
 	mu      sync.Mutex
 	settled []string // markers of counted batches, to delete (FlushMarkers)
+
+	legacyEmpty atomic.Bool // seen empty once: nothing writes to it again
 }
 
 // NewResponses returns the response store of db.
 func NewResponses(db *DB) *Responses {
-	return &Responses{responses: db.col(colResponses), tallies: db.col(colTallies),
-		deltas: db.col(colDeltas), pending: db.col(colPending), surveys: NewSurveys(db)}
+	return &Responses{db: db, legacy: db.col(colResponses), tallies: db.col(colTallies),
+		deltas: db.col(colDeltas), pending: db.col(colPending), requests: db.col(colRequests),
+		surveys: NewSurveys(db)}
 }
 
 type answerDoc struct {
@@ -70,6 +84,14 @@ func (d responseDoc) response() survey.Response {
 		Answers: answers, Submitted: d.Submitted}
 }
 
+// surveyResponses is the collection of one survey's responses. Each survey
+// has its own, so that reading a survey's responses (the CSV export, a
+// recount) reads only them: FerretDB answers every filter but an _id by
+// scanning the whole collection.
+func surveyResponses(db *DB, surveyID string) *mongo.Collection {
+	return db.col(colResponses + "_" + surveyID)
+}
+
 // ResponseID returns the id of a response: derived from the idempotency key
 // when there is one, so that a retry finds the first response, else fresh.
 func ResponseID(surveyID, idempotencyKey string) string {
@@ -84,6 +106,32 @@ func ResponseID(surveyID, idempotencyKey string) string {
 type Submission struct {
 	Survey   *survey.Survey
 	Response *survey.Response
+	// SameRequest asks that a response stored before under the same id (a
+	// retry) was stored from the same village and answers; if not, the
+	// submission fails with ErrKeyReused.
+	SameRequest bool
+}
+
+// ErrKeyReused is the failure of a submission whose idempotency key was
+// used before for another response.
+var ErrKeyReused = fmt.Errorf("nyckeln har använts för ett annat svar: %w", survey.ErrConflict)
+
+// requestID is the _id under which a request is remembered: the response's
+// id and a digest of its village and answers. Remembering is an insert, and
+// a retry of the same request finds it by the duplicate-key error: FerretDB
+// answers an insert's duplicate from its unique index, while a read, even by
+// _id, reads the collection up to the document.
+func requestID(r *survey.Response) string {
+	h := sha256.New()
+	h.Write([]byte(r.Village))
+	for _, k := range slices.Sorted(maps.Keys(r.Answers)) {
+		a := r.Answers[k]
+		fmt.Fprintf(h, "\x00%s\x00%s\x00%q\x00%s", k, a.Option, a.Options, a.Text)
+		if a.Number != nil {
+			fmt.Fprintf(h, "\x00%v", *a.Number)
+		}
+	}
+	return r.ID + "/" + hex.EncodeToString(h.Sum(nil)[:12])
 }
 
 // Add stores the responses and counts them, exactly once each. created[i] is
@@ -131,15 +179,51 @@ func (s *Responses) Each(ctx context.Context, surveyID string, f func(survey.Res
 }
 
 func (s *Responses) each(ctx context.Context, surveyID string, sort bson.D, f func(survey.Response) error) error {
+	legacy, err := s.legacyOf(ctx, surveyID)
+	if err != nil {
+		return err
+	}
 	opts := options.Find()
-	if sort != nil {
+	if sort != nil && len(legacy) == 0 {
 		opts.SetSort(sort)
 	}
-	cur, err := s.responses.Find(ctx, bson.M{"survey": surveyID}, opts)
+	cur, err := surveyResponses(s.db, surveyID).Find(ctx, bson.M{}, opts)
 	if err != nil {
 		return fmt.Errorf("läsa svar: %w", translate(err))
 	}
 	defer cur.Close(ctx)
+	if len(legacy) > 0 {
+		// Until MigrateLegacy has moved them: both, sorted here.
+		// Read after the legacy ones, so a response being moved is seen
+		// at least once; seen twice, it is kept once.
+		docs := make([]responseDoc, 0)
+		if err := cur.All(ctx, &docs); err != nil {
+			return fmt.Errorf("läsa svar: %w", translate(err))
+		}
+		moved := make(map[string]bool, len(docs))
+		for _, d := range docs {
+			moved[d.ID] = true
+		}
+		for _, d := range legacy {
+			if !moved[d.ID] {
+				docs = append(docs, d)
+			}
+		}
+		if sort != nil {
+			slices.SortFunc(docs, func(a, b responseDoc) int {
+				if c := a.Submitted.Compare(b.Submitted); c != 0 {
+					return c
+				}
+				return strings.Compare(a.ID, b.ID)
+			})
+		}
+		for _, d := range docs {
+			if err := f(d.response()); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	for cur.Next(ctx) {
 		var d responseDoc
 		if err := cur.Decode(&d); err != nil {
@@ -150,6 +234,99 @@ func (s *Responses) each(ctx context.Context, surveyID string, sort bson.D, f fu
 		}
 	}
 	return translate(cur.Err())
+}
+
+// legacyOf returns the survey's responses still in the legacy collection:
+// none, at the cost of one read without a filter, once it is empty.
+func (s *Responses) legacyOf(ctx context.Context, surveyID string) ([]responseDoc, error) {
+	if s.legacyEmpty.Load() {
+		return nil, nil
+	}
+	err := s.legacy.FindOne(ctx, bson.M{}).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		s.legacyEmpty.Store(true)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("läsa svar: %w", translate(err))
+	}
+	cur, err := s.legacy.Find(ctx, bson.M{"survey": surveyID})
+	if err != nil {
+		return nil, fmt.Errorf("läsa svar: %w", translate(err))
+	}
+	docs := make([]responseDoc, 0)
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("läsa svar: %w", translate(err))
+	}
+	return docs, nil
+}
+
+// Get returns one stored response of the survey: a read by _id.
+func (s *Responses) Get(ctx context.Context, surveyID, id string) (survey.Response, error) {
+	var d responseDoc
+	err := surveyResponses(s.db, surveyID).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) && !s.legacyEmpty.Load() {
+		err = s.legacy.FindOne(ctx, bson.M{"_id": id, "survey": surveyID}).Decode(&d)
+	}
+	if err != nil {
+		return survey.Response{}, fmt.Errorf("läsa svar: %w", translate(err))
+	}
+	return d.response(), nil
+}
+
+// MigrateLegacy moves the responses of the legacy collection, where every
+// survey's responses were kept before each survey got its own collection,
+// into their surveys' collections, and returns how many it moved. Their
+// tallies are unchanged: they were counted when stored. Run RecoverPending
+// first, so that batches left unfinished by the version that wrote them are
+// counted from where that version left them.
+func (s *Responses) MigrateLegacy(ctx context.Context) (int, error) {
+	moved := 0
+	for {
+		cur, err := s.legacy.Find(ctx, bson.M{}, options.Find().SetLimit(500))
+		if err != nil {
+			return moved, fmt.Errorf("flytta svar: %w", translate(err))
+		}
+		docs := make([]responseDoc, 0)
+		if err := cur.All(ctx, &docs); err != nil {
+			return moved, fmt.Errorf("flytta svar: %w", translate(err))
+		}
+		if len(docs) == 0 {
+			s.legacyEmpty.Store(true)
+			return moved, nil
+		}
+		bySurvey := map[string][]any{}
+		ids := make([]string, len(docs))
+		for i, d := range docs {
+			bySurvey[d.Survey] = append(bySurvey[d.Survey], d)
+			ids[i] = d.ID
+		}
+		for sv, group := range bySurvey {
+			_, err := surveyResponses(s.db, sv).InsertMany(ctx, group, options.InsertMany().SetOrdered(false))
+			if err := onlyDuplicates(err); err != nil {
+				return moved, fmt.Errorf("flytta svar: %w", translate(err))
+			}
+		}
+		if _, err := s.legacy.DeleteMany(ctx, bson.M{"_id": bson.M{"$in": ids}}); err != nil {
+			return moved, fmt.Errorf("flytta svar: %w", translate(err))
+		}
+		moved += len(docs)
+	}
+}
+
+// onlyDuplicates returns err unless it says only that documents were there
+// already.
+func onlyDuplicates(err error) error {
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+		return err
+	}
+	for _, we := range bwe.WriteErrors {
+		if !mongo.IsDuplicateKeyError(we) {
+			return err
+		}
+	}
+	return nil
 }
 
 // Recount counts the survey's stored responses from scratch, per village.

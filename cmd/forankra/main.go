@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -136,18 +137,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	responses := storage.NewResponses(db)
 	// The embedded database is this process's alone: every batch left
-	// unfinished is from an earlier run and is counted now. A shared MongoDB
-	// may have batches of other instances in flight: leave them their time.
+	// unfinished is from an earlier run. A shared MongoDB may have batches of
+	// other instances in flight: leave them their time.
 	recoverBefore := time.Now().Add(-recoverAge)
 	if cfg.mongoURI == "" {
 		recoverBefore = time.Now()
 	}
-	if n, err := responses.RecoverPending(ctx, recoverBefore); err != nil {
-		log.Warn("recover pending responses; the sweep tries again", "err", err)
-	} else if n > 0 {
-		log.Warn("counted responses left pending by an earlier stop", "responses", n)
-	}
 	if cfg.repair {
+		if err := recoverAll(ctx, responses, recoverBefore, log); err != nil {
+			return err
+		}
 		return repairAll(ctx, db, stdout)
 	}
 	if cfg.demo {
@@ -164,15 +163,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	app := handlers.New(handlers.Config{DB: db, Logger: log, MinN: cfg.minN, SubmitLimit: limit,
 		CookieSecure: cfg.cookieSecure, ProxyHeader: cfg.proxyHeader, PublicURL: cfg.publicURL,
 		SMTPAddr: cfg.smtpAddr, SMTPFrom: cfg.smtpFrom, BaseURL: cfg.baseURL, Committer: committer})
-	ln, err := net.Listen("tcp", cfg.addr)
+	tcp, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("lyssna på %s: %w", cfg.addr, err)
 	}
+	ln := newStopListener(tcp)
 	log.Info("listening", "addr", ln.Addr().String(), "startup_ms", time.Since(started).Milliseconds())
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- app.Listener(ln) }()
-	go sweep(ctx, responses, log)
+	// Recovery runs while the service answers: submissions meanwhile are
+	// newer batches, which it leaves alone, and the counts are exact once it
+	// ends. The sweep retries whatever it could not do.
+	var background sync.WaitGroup
+	background.Add(1)
+	go func() {
+		defer background.Done()
+		if err := recoverAll(ctx, responses, recoverBefore, log); err != nil && ctx.Err() == nil {
+			log.Warn("recover pending responses; the sweep tries again", "err", err)
+		}
+		sweep(ctx, responses, log)
+	}()
 	go sweepExpired(ctx, db, log)
 
 	select {
@@ -191,7 +202,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err := committer.Close(sctx); err != nil {
 		return fmt.Errorf("stoppa: %w", err)
 	}
+	background.Wait() // its reads end with ctx: it must not outlive the database
 	log.Info("stopped")
+	return nil
+}
+
+// recoverAll counts the responses that batches of an earlier run left
+// pending, then moves responses stored before each survey had its own
+// collection into their surveys' collections.
+func recoverAll(ctx context.Context, responses *storage.Responses, before time.Time, log *slog.Logger) error {
+	start := time.Now()
+	n, err := responses.RecoverPending(ctx, before)
+	if err != nil {
+		return err
+	}
+	log.Info("recovered pending responses", "responses", n, "ms", time.Since(start).Milliseconds())
+	moved, err := responses.MigrateLegacy(ctx)
+	if err != nil {
+		return err
+	}
+	if moved > 0 {
+		log.Info("moved responses into their surveys' collections", "responses", moved)
+	}
 	return nil
 }
 

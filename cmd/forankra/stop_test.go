@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"net/http"
 	"path/filepath"
 	"sync"
@@ -57,4 +58,33 @@ func TestGracefulStopStoresEveryAnsweredSubmission(t *testing.T) {
 	emb := startDB(t, dataDir, "127.0.0.1:0")
 	defer emb.Stop()
 	verifyDirect(t, emb.URI(), "forankra", surveyID, int(answered.Load()))
+}
+
+// TestGracefulStopIsNotHeldByAConnectionThatSentNothing opens connections
+// that never send a request, as an HTTP client's pool does when it dials a
+// spare connection under load, and stops the service: it must exit cleanly
+// at once, not wait out the read timeout (30 s, longer than the stop's 20 s).
+func TestGracefulStopIsNotHeldByAConnectionThatSentNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the service as a process")
+	}
+	addr := freeAddr(t)
+	svc := startProc(t, addr, "FORANKRA_DATA_DIR="+filepath.Join(t.TempDir(), "data"))
+	for range 3 {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+	}
+	// A keep-alive connection that did carry a request stays open too.
+	if code, _, err := call("GET", svc.base+"/healthz", "", nil); err != nil || code != http.StatusOK {
+		t.Fatalf("healthz: got %d (%v); want 200", code, err)
+	}
+	time.Sleep(200 * time.Millisecond) // the connections are being served
+	start := time.Now()
+	svc.stop()
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("graceful stop with idle connections: took %v; want under 5 s", took.Round(time.Millisecond))
+	}
 }
