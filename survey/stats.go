@@ -269,19 +269,28 @@ func KruskalWallis(groups []map[float64]int) KruskalWallisResult {
 }
 
 // HistogramMean is the mean of the values of a histogram (value → count).
-// ok is false when it counts nothing.
+// ok is false when it counts nothing. The mean is kept as a running
+// weighted average, m ← m·(1−w) + v·w, rather than a sum divided by n, so
+// that values near ±1e308 do not overflow to ±Inf; the values are taken in
+// order so that the result does not depend on the map's.
 func HistogramMean(h map[float64]int) (mean float64, ok bool) {
-	sum, n := 0.0, 0
+	values := make([]float64, 0, len(h))
 	for v, c := range h {
-		if c > 0 && !math.IsNaN(v) {
-			sum += v * float64(c)
-			n += c
+		if c > 0 && !math.IsNaN(v) && !math.IsInf(v, 0) {
+			values = append(values, v)
 		}
 	}
-	if n == 0 {
+	if len(values) == 0 {
 		return 0, false
 	}
-	return sum / float64(n), true
+	sort.Float64s(values)
+	n := 0
+	for _, v := range values {
+		n += h[v]
+		w := float64(h[v]) / float64(n)
+		mean = mean*(1-w) + v*w
+	}
+	return math.Max(-math.MaxFloat64, math.Min(math.MaxFloat64, mean)), true
 }
 
 // HistogramMedian is the median of the values of a histogram (value → count):
@@ -291,7 +300,7 @@ func HistogramMedian(h map[float64]int) (median float64, ok bool) {
 	values := make([]float64, 0, len(h))
 	n := 0
 	for v, c := range h {
-		if c > 0 && !math.IsNaN(v) {
+		if c > 0 && !math.IsNaN(v) && !math.IsInf(v, 0) {
 			values = append(values, v)
 			n += c
 		}
@@ -313,7 +322,7 @@ func HistogramMedian(h map[float64]int) (median float64, ok bool) {
 	if n%2 == 1 {
 		return at(n / 2), true
 	}
-	return (at(n/2-1) + at(n/2)) / 2, true
+	return at(n/2-1)/2 + at(n/2)/2, true // halves first: no overflow near ±1e308
 }
 
 // ConsensusScore is Pol.is's group-informed consensus: the geometric mean

@@ -316,15 +316,18 @@ func TestHistogramMeanAndMedian(t *testing.T) {
 		{"zero counts are ignored", map[float64]int{1: 2, 100: 0}, 1, 1, true},
 		{"an empty histogram has neither", map[float64]int{}, 0, 0, false},
 		{"a nil histogram has neither", nil, 0, 0, false},
+		{"values near the largest float keep their mean and median", map[float64]int{1e308: 2, 1.7e308: 2}, 1.35e308, 1.35e308, true},
+		{"values near the largest negative float keep theirs", map[float64]int{-1e308: 3, -1.7e308: 1}, -1.175e308, -1e308, true},
+		{"huge values of both signs average to zero", map[float64]int{-1.7e308: 1, 1.7e308: 1}, 0, 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			mean, ok := HistogramMean(tt.h)
-			if ok != tt.ok || !near(mean, tt.mean, 1e-12) {
+			if ok != tt.ok || !near(mean, tt.mean, 1e-12*math.Max(1, math.Abs(tt.mean))) {
 				t.Errorf("HistogramMean = %v, %v; want %v, %v", mean, ok, tt.mean, tt.ok)
 			}
 			median, ok := HistogramMedian(tt.h)
-			if ok != tt.ok || !near(median, tt.median, 1e-12) {
+			if ok != tt.ok || !near(median, tt.median, 1e-12*math.Max(1, math.Abs(tt.median))) {
 				t.Errorf("HistogramMedian = %v, %v; want %v, %v", median, ok, tt.median, tt.ok)
 			}
 		})
