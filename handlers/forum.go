@@ -109,15 +109,17 @@ type participationRow struct {
 // forumQuestion is one question on the forum's page: the verdict, the chart
 // and a table with the same figures.
 type forumQuestion struct {
-	Lang     string
-	Key      string
-	Prompt   string
-	Type     string
-	Verdict  string
-	Summary  string
-	Effect   string
-	Majority string
-	Chart    *chartRef
+	Lang string
+	// WideMedia is the media query of the desktop-sized chart.
+	WideMedia string
+	Key       string
+	Prompt    string
+	Type      string
+	Verdict   string
+	Summary   string
+	Effect    string
+	Majority  string
+	Chart     *chartRef
 	// Text questions are never broken down by village: only Total is shown.
 	Text    bool
 	Total   int
@@ -132,6 +134,8 @@ type chartRef struct {
 	Alt    string
 	Width  int
 	Height int
+	// Wide is the same chart drawn to the column of a desktop page.
+	Wide *chartRef
 }
 
 // tableRow is one village's row of a question's table; a village that is
@@ -213,7 +217,7 @@ func participation(lang string, cmp survey.Comparison) ([]participationRow, bool
 // questionOnPage lays out one question for the page.
 func (s *server) questionOnPage(c *fiber.Ctx, cs *comparedSurvey, q survey.QuestionComparison, names map[string]string) forumQuestion {
 	l := lang(c)
-	qv := forumQuestion{Lang: l, Key: q.Key, Prompt: q.Prompt, Type: q.Type, Verdict: q.Verdict, Summary: verdictText(l, q)}
+	qv := forumQuestion{Lang: l, WideMedia: chartWideMedia, Key: q.Key, Prompt: q.Prompt, Type: q.Type, Verdict: q.Verdict, Summary: verdictText(l, q)}
 	qv.Effect = effectText(l, q)
 	if q.Majority != nil {
 		qv.Majority = categoryLabel(q.Type, *q.Majority)

@@ -204,6 +204,13 @@ func TestForumSurveyPageShowsWhereVillagesDifferAndAgree(t *testing.T) {
 			}
 		}
 	})
+	t.Run("a desktop gets each chart drawn to the column, a phone to its width", func(t *testing.T) {
+		for _, key := range []string{"skola", "buss", "plats"} {
+			at(`<source media="(min-width: 45rem)" srcset="/forum/surveys/` + id + `/charts/` + key + `.svg?width=672" width="672"`)
+			at(`src="/forum/surveys/` + id + `/charts/` + key + `.svg" alt="`)
+		}
+		at(`width="328"`)
+	})
 	t.Run("tables have captions, header scopes and decimal commas", func(t *testing.T) {
 		at(`<div class="table-wrap" role="region" aria-labelledby="cap-skola" tabindex="0">`)
 		at(`<caption id="cap-skola">Andel som valt varje alternativ, i procent</caption>`)
