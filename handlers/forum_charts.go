@@ -239,9 +239,10 @@ func chartFor(c *fiber.Ctx, cs *comparedSurvey, q survey.QuestionComparison) *ch
 	ref := &chartRef{Src: src, Alt: spec.chart.AltText(), Width: r.width, Height: r.height}
 	// The same chart drawn to the page's column on a desktop, so that its
 	// text keeps its size instead of a phone-sized picture sitting small.
-	spec.opts.Width = chartColumnWidth
-	if w, err := spec.draw(); err == nil && w.width > 0 {
-		ref.Wide = &chartRef{Src: wide, Width: w.width, Height: w.height}
+	if ws, ok := specFor(cs, q.Key, charts.Options{Format: charts.SVG, Width: chartColumnWidth}); ok {
+		if w, err := ws.draw(); err == nil && w.width > 0 {
+			ref.Wide = &chartRef{Src: wide, Width: w.width, Height: w.height}
+		}
 	}
 	return ref
 }
