@@ -221,6 +221,9 @@ func (s *server) questionOnPage(c *fiber.Ctx, cs *comparedSurvey, q survey.Quest
 	qv.Effect = effectText(l, q)
 	if q.Majority != nil {
 		qv.Majority = categoryLabel(q.Type, *q.Majority)
+		if q.Type == survey.Likert {
+			qv.Majority = translate(l, qv.Majority) // options are the survey's own words
+		}
 	}
 	for _, v := range q.Villages {
 		qv.Total += v.N
