@@ -582,6 +582,7 @@ func TestAltText(t *testing.T) {
 			"Ärla (n=3): för få svar",
 		}},
 		{"likert without villages says so", Likert{}, []string{"Liggande stapeldiagram. ", "inga byar att visa."}},
+		{"a title ending in a question mark gets no stop after it", Categorical{Title: "Ska skolan byggas ut?", Options: []string{"Ja"}, Villages: []CategoricalVillage{{Label: "Ösby", N: 5, Shown: true, Shares: []float64{1}}}}, []string{"Liggande stapeldiagram: Ska skolan byggas ut? Svarsfördelning per by. "}},
 		{"single lists the shares", sampleSingle, []string{"Svarsfördelning per by", "Läppe (n=12): Bil 83\u00a0%, Buss 0\u00a0%"}},
 		{"multi says several choices were possible", sampleMulti, []string{"Grupperat stapeldiagram", "flera val möjliga", "Högsjö (n=21): Livsmedelsbutik 38\u00a0%"}},
 		{"rank-first says first", Categorical{Kind: RankFirst, Options: []string{"A"}, Villages: []CategoricalVillage{{Label: "Ösby", N: 5, Shown: true, Shares: []float64{1}}}}, []string{"satte varje alternativ först", "Ösby (n=5): A 100\u00a0%"}},

@@ -60,7 +60,7 @@ func ParseFormat(s string) (Format, error) {
 const (
 	// DefaultWidth is the width of a chart whose Options give none: it fits
 	// a phone screen held upright.
-	DefaultWidth = 380
+	DefaultWidth = 328
 	// MinWidth and MaxWidth bound Options.Width.
 	MinWidth = 280
 	MaxWidth = 1600

@@ -134,10 +134,16 @@ func (l Likert) AltText() string {
 	return b.String()
 }
 
-// writeTitle ends the chart's kind with the title, if any, and a stop.
+// writeTitle ends the chart's kind with the title, if any, and a stop;
+// a title that ends in "?" or "!" is its own stop.
 func writeTitle(b *strings.Builder, title string) {
-	if t := strings.TrimRight(clean(title), "."); t != "" {
+	t := strings.TrimRight(clean(title), ".")
+	if t != "" {
 		b.WriteString(": " + t)
+	}
+	if strings.HasSuffix(t, "?") || strings.HasSuffix(t, "!") {
+		b.WriteString(" ")
+		return
 	}
 	b.WriteString(". ")
 }

@@ -149,19 +149,35 @@ func (r Remiss) paint(c *canvas) float64 {
 	y = legend(c, items, y) + 2
 
 	// The rows: the name, then the stance in a label of one width for all.
+	// When a name or the stance labels do not fit side by side (a phone's
+	// width), every row puts its stance under its name instead of cutting
+	// either short.
 	pillW := 0.0
 	for _, s := range stances {
 		pillW = max(pillW, c.measure(s.String(), smallSize))
 	}
-	pillW = min(pillW+16, (c.width-2*pad)*0.55)
+	pillW = min(pillW+16, c.width-2*pad)
 	pillX := c.width - pad - pillW
-	const rowH = 28.0
+	stacked := pillW > (c.width-2*pad)*0.55
+	for _, v := range r.Villages {
+		stacked = stacked || c.measure(villageName(v.Label), labelSize) > pillX-pad-8
+	}
+	rowH, pillDY := 28.0, 4.0
+	if stacked {
+		pillX = pad
+		rowH, pillDY = 6+labelLine+22+6, 6+labelLine
+	}
 	for _, v := range r.Villages {
 		c.rect(pad, y, c.width-2*pad, 1, colorGrid)
-		name := c.fit(villageName(v.Label), labelSize, pillX-pad-8)
-		c.text(name, pad, baseline(y, rowH, labelSize), labelStyle)
+		if stacked {
+			name := c.fit(villageName(v.Label), labelSize, c.width-2*pad)
+			c.text(name, pad, baseline(y+6, labelLine, labelSize), labelStyle)
+		} else {
+			name := c.fit(villageName(v.Label), labelSize, pillX-pad-8)
+			c.text(name, pad, baseline(y, rowH, labelSize), labelStyle)
+		}
 		s := v.Stance.known()
-		top := y + (rowH-20)/2
+		top := y + pillDY
 		ink := inkOn(s.color())
 		if s == StanceNone {
 			c.roundRect(pillX, top, pillW, 20, 10, colorWhite, colorDash, true)

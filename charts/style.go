@@ -61,10 +61,10 @@ const (
 	pad        = 12.0 // outer margin
 	titleSize  = 16.0
 	titleLine  = 21.0
-	labelSize  = 13.0
-	labelLine  = 18.0 // a village label above its bar(s)
-	smallSize  = 12.0
-	smallLine  = 16.0
+	labelSize  = 14.0
+	labelLine  = 19.0 // a village label above its bar(s)
+	smallSize  = 14.0
+	smallLine  = 18.0
 	barHeight  = 18.0
 	subBar     = 12.0 // one bar in a group of bars
 	subGap     = 3.0

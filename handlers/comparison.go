@@ -125,7 +125,17 @@ func (s *server) comparison(download bool) fiber.Handler {
 // figure of a village, in long form so that a spreadsheet can pivot it.
 var comparisonHeader = []string{"fråga", "frågetext", "typ", "utfall", "majoritet", "konsensus",
 	"chi2", "df", "p", "cramers_v", "cramers_v_korrigerad", "h", "epsilon2",
-	"by", "n", "visas", "mått", "kategori", "värde"}
+	"by", "n", "visas", "mått", "kategori", "värde", "styrka", "utfall_text"}
+
+// verdictLabels say each verdict of the exports in plain Swedish, next to
+// its code.
+var verdictLabels = map[string]string{
+	survey.VerdictDiffer:       "byarna svarar olika",
+	survey.VerdictAgree:        "byarna är överens",
+	survey.VerdictUnclear:      "för få svar för att säga om byarna tycker lika",
+	survey.VerdictInsufficient: "för få svar för att jämföra",
+	survey.VerdictNone:         "fritext jämförs inte",
+}
 
 // comparisonRows lays the comparison out as rows of strings, ints and
 // float64s (nil for an empty cell). A village that is not shown has one row
@@ -136,15 +146,16 @@ func comparisonRows(cmp survey.Comparison, sv *survey.Survey) [][]any {
 		question := []any{q.Key, q.Prompt, q.Type, q.Verdict, strOrNil(q.Majority), floatOrNil(q.Consensus),
 			floatOrNil(q.Chi2), intOrNil(q.DF), floatOrNil(q.P), floatOrNil(q.CramersV), floatOrNil(q.CramersVCorrected),
 			floatOrNil(q.H), floatOrNil(q.Epsilon2)}
+		verdict := []any{floatOrNil(q.Power), verdictLabels[q.Verdict]}
 		def := sv.Question(q.Key)
 		for _, v := range q.Villages {
 			village := append(append([]any{}, question...), v.Slug, v.N)
 			if !v.Shown {
-				rows = append(rows, append(village, "nej", nil, nil, nil))
+				rows = append(rows, append(append(village, "nej", nil, nil, nil), verdict...))
 				continue
 			}
 			figure := func(measure, category string, value float64) {
-				rows = append(rows, append(append([]any{}, village...), "ja", measure, category, value))
+				rows = append(rows, append(append(append([]any{}, village...), "ja", measure, category, value), verdict...))
 			}
 			for _, cat := range shareCategories(q.Type, def) {
 				if share, ok := v.Shares[cat]; ok {
@@ -218,7 +229,10 @@ func csvCell(v any) string {
 	case int:
 		return strconv.Itoa(x)
 	case float64:
-		return survey.FormatNumber(math.Round(x*1e6) / 1e6)
+		if r := math.Round(x*1e6) / 1e6; !math.IsInf(r, 0) { // x·1e6 overflows near 1e308
+			x = r
+		}
+		return survey.FormatNumber(x)
 	}
 	return fmt.Sprint(v)
 }

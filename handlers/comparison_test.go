@@ -477,7 +477,7 @@ func TestComparisonExportsHideSmallVillages(t *testing.T) {
 			t.Errorf("got first row %v (value %q); want Älvby's share of Ja as a number", rows[1], share)
 		}
 		for _, r := range rows[1:] {
-			if r[13] == "dalen" && len(r) > 16 {
+			if r[13] == "dalen" && (r[15] != "nej" || len(r) < 19 || r[16]+r[17]+r[18] != "") {
 				t.Errorf("got %v; want dalen without figures", r)
 			}
 		}
@@ -566,4 +566,81 @@ func (ta *testApp) raw(method, path, token string) rawResponse {
 	var buf bytes.Buffer
 	_, _ = buf.ReadFrom(resp.Body)
 	return rawResponse{resp.StatusCode, resp.Header, buf.Bytes()}
+}
+
+func TestComparisonOfHugeNumbersKeepsMeansAndSaysUnclear(t *testing.T) {
+	ta := newTestApp(t)
+	admin := ta.user("admin")
+	for _, slug := range []string{"norrby", "soderby"} {
+		if code, b := ta.do("POST", "/api/v1/villages", admin, map[string]any{"name": slug, "slug": slug}); code != http.StatusCreated {
+			t.Fatalf("create village: got %d %s; want 201", code, b)
+		}
+	}
+	code, b := ta.do("POST", "/api/v1/surveys", admin, map[string]any{
+		"title": "Stora tal", "description": "", "villages": []string{"norrby", "soderby"}, "access": "link",
+		"questions": []map[string]any{{"key": "tal", "type": "number", "prompt": "Ett stort tal"}},
+	})
+	if code != http.StatusCreated {
+		t.Fatalf("create survey: got %d %s; want 201", code, b)
+	}
+	id := decode[map[string]any](t, b)["id"].(string)
+	if code, b := ta.do("POST", "/api/v1/surveys/"+id+"/open", admin, nil); code != http.StatusOK {
+		t.Fatalf("open: got %d %s; want 200", code, b)
+	}
+	for _, village := range []string{"norrby", "soderby"} {
+		for i := range 6 {
+			v := 1e308
+			if i%2 == 1 {
+				v = 1.7e308
+			}
+			if code, b := ta.do("POST", "/api/v1/surveys/"+id+"/responses", "", map[string]any{"village": village, "answers": map[string]any{"tal": v}}); code != http.StatusCreated {
+				t.Fatalf("response: got %d %s; want 201", code, b)
+			}
+		}
+	}
+	t.Run("the JSON keeps each village's mean and median and says unclear", func(t *testing.T) {
+		code, b := ta.do("GET", "/api/v1/surveys/"+id+"/comparison", admin, nil)
+		if code != http.StatusOK {
+			t.Fatalf("got %d %s; want 200", code, b)
+		}
+		q := decode[map[string]any](t, b)["questions"].([]any)[0].(map[string]any)
+		if q["verdict"] != "unclear" {
+			t.Errorf("got verdict %v; want unclear (12 answers)", q["verdict"])
+		}
+		for _, v := range q["villages"].([]any) {
+			v := v.(map[string]any)
+			for _, figure := range []string{"mean", "median"} {
+				if got, _ := v[figure].(float64); math.Abs(got-1.35e308) > 1e295 {
+					t.Errorf("%s: got %s %v; want 1.35e308", v["slug"], figure, v[figure])
+				}
+			}
+		}
+	})
+	t.Run("the CSV writes the huge figures, the power and the verdict in words, no Inf", func(t *testing.T) {
+		code, b := ta.do("GET", "/api/v1/surveys/"+id+"/comparison.csv", admin, nil)
+		if code != http.StatusOK {
+			t.Fatalf("got %d %s; want 200", code, b)
+		}
+		body := string(b)
+		for _, bad := range []string{"Inf", "NaN"} {
+			if strings.Contains(body, bad) {
+				t.Errorf("got %q in the CSV; want none", bad)
+			}
+		}
+		records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff")))).ReadAll()
+		if err != nil {
+			t.Fatalf("read CSV: %v", err)
+		}
+		col := map[string]int{}
+		for i, h := range records[0] {
+			col[h] = i
+		}
+		r := records[1]
+		if r[col["utfall"]] != "unclear" || r[col["utfall_text"]] != "för få svar för att säga om byarna tycker lika" || r[col["styrka"]] == "" {
+			t.Errorf("got verdict %q, %q, power %q; want unclear in code and words, with the power", r[col["utfall"]], r[col["utfall_text"]], r[col["styrka"]])
+		}
+		if r[col["mått"]] != "medel" || !strings.HasPrefix(r[col["värde"]], "135") {
+			t.Errorf("got %s %q; want medel 135…", r[col["mått"]], r[col["värde"]])
+		}
+	})
 }

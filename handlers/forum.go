@@ -91,6 +91,7 @@ type forumSurveyView struct {
 	Participation []participationRow
 	AnyQuiet      bool
 	Divided       []forumQuestion
+	Unclear       []forumQuestion
 	Agreed        []forumQuestion
 	Other         []forumQuestion
 }
@@ -108,15 +109,17 @@ type participationRow struct {
 // forumQuestion is one question on the forum's page: the verdict, the chart
 // and a table with the same figures.
 type forumQuestion struct {
-	Lang     string
-	Key      string
-	Prompt   string
-	Type     string
-	Verdict  string
-	Summary  string
-	Effect   string
-	Majority string
-	Chart    *chartRef
+	Lang string
+	// WideMedia is the media query of the desktop-sized chart.
+	WideMedia string
+	Key       string
+	Prompt    string
+	Type      string
+	Verdict   string
+	Summary   string
+	Effect    string
+	Majority  string
+	Chart     *chartRef
 	// Text questions are never broken down by village: only Total is shown.
 	Text    bool
 	Total   int
@@ -131,6 +134,8 @@ type chartRef struct {
 	Alt    string
 	Width  int
 	Height int
+	// Wide is the same chart drawn to the column of a desktop page.
+	Wide *chartRef
 }
 
 // tableRow is one village's row of a question's table; a village that is
@@ -154,7 +159,7 @@ func (s *server) forumSurveyPage(c *fiber.Ctx) error {
 		names[v.Slug] = v.Name
 	}
 	d := forumSurveyView{Survey: cs.Survey, MinN: cmp.MinN, Responses: cs.Responses}
-	d.Participation, d.AnyQuiet = participation(cmp)
+	d.Participation, d.AnyQuiet = participation(lang(c), cmp)
 	view := func(q survey.QuestionComparison) forumQuestion {
 		return s.questionOnPage(c, cs, q, names)
 	}
@@ -162,6 +167,8 @@ func (s *server) forumSurveyPage(c *fiber.Ctx) error {
 		switch q.Verdict {
 		case survey.VerdictDiffer:
 			d.Divided = append(d.Divided, view(q))
+		case survey.VerdictUnclear:
+			d.Unclear = append(d.Unclear, view(q))
 		case survey.VerdictInsufficient, survey.VerdictNone:
 			d.Other = append(d.Other, view(q))
 		}
@@ -175,7 +182,7 @@ func (s *server) forumSurveyPage(c *fiber.Ctx) error {
 // participation lists responses per village and per 100 inhabitants. A
 // village is quiet when it has under half the median responses per 100
 // inhabitants of the villages whose population is known.
-func participation(cmp survey.Comparison) ([]participationRow, bool) {
+func participation(lang string, cmp survey.Comparison) ([]participationRow, bool) {
 	var rates []float64
 	for _, v := range cmp.Villages {
 		if v.Per100 != nil {
@@ -198,7 +205,7 @@ func participation(cmp survey.Comparison) ([]participationRow, bool) {
 			r.Population = strconv.Itoa(v.Population)
 		}
 		if v.Per100 != nil {
-			r.Per100 = decimal(*v.Per100, 1)
+			r.Per100 = decimalIn(lang, *v.Per100, 1)
 			r.Quiet = len(rates) > 1 && *v.Per100 < median/2
 		}
 		anyQuiet = anyQuiet || r.Quiet
@@ -209,10 +216,14 @@ func participation(cmp survey.Comparison) ([]participationRow, bool) {
 
 // questionOnPage lays out one question for the page.
 func (s *server) questionOnPage(c *fiber.Ctx, cs *comparedSurvey, q survey.QuestionComparison, names map[string]string) forumQuestion {
-	qv := forumQuestion{Lang: lang(c), Key: q.Key, Prompt: q.Prompt, Type: q.Type, Verdict: q.Verdict, Summary: q.Summary()}
-	qv.Effect = effectText(q)
+	l := lang(c)
+	qv := forumQuestion{Lang: l, WideMedia: chartWideMedia, Key: q.Key, Prompt: q.Prompt, Type: q.Type, Verdict: q.Verdict, Summary: verdictText(l, q)}
+	qv.Effect = effectText(l, q)
 	if q.Majority != nil {
 		qv.Majority = categoryLabel(q.Type, *q.Majority)
+		if q.Type == survey.Likert {
+			qv.Majority = translate(l, qv.Majority) // options are the survey's own words
+		}
 	}
 	for _, v := range q.Villages {
 		qv.Total += v.N
@@ -252,17 +263,17 @@ func (s *server) questionOnPage(c *fiber.Ctx, cs *comparedSurvey, q survey.Quest
 		if v.Shown {
 			switch q.Type {
 			case survey.Likert:
-				row.Cells = []string{percent(deref0(v.Disagree)), percent(v.Shares["3"]), percent(deref0(v.Agree)), optDecimal(v.Mean, 1)}
+				row.Cells = []string{percentIn(l, deref0(v.Disagree)), percentIn(l, v.Shares["3"]), percentIn(l, deref0(v.Agree)), optDecimal(l, v.Mean, 1)}
 			case survey.Single, survey.Multi:
 				for _, o := range options {
-					row.Cells = append(row.Cells, percent(v.Shares[o]))
+					row.Cells = append(row.Cells, percentIn(l, v.Shares[o]))
 				}
 			case survey.Rank:
 				for _, o := range options {
-					row.Cells = append(row.Cells, decimal(v.MeanRank[o], 1))
+					row.Cells = append(row.Cells, decimalIn(l, v.MeanRank[o], 1))
 				}
 			case survey.Number:
-				row.Cells = []string{optDecimal(v.Mean, 1), optDecimal(v.Median, 1)}
+				row.Cells = []string{optDecimal(l, v.Mean, 1), optDecimal(l, v.Median, 1)}
 			}
 		}
 		qv.Rows = append(qv.Rows, row)
@@ -270,22 +281,50 @@ func (s *server) questionOnPage(c *fiber.Ctx, cs *comparedSurvey, q survey.Quest
 	return qv
 }
 
-// effectText names the effect size and p of a tested question.
-func effectText(q survey.QuestionComparison) string {
+// verdictText says in plain words what the comparison found: "Byarna
+// svarar olika (p = 0,001)", "Byarna är överens", "För få svar för att säga
+// om byarna tycker lika", in the page's language.
+func verdictText(lang string, q survey.QuestionComparison) string {
+	switch q.Verdict {
+	case survey.VerdictDiffer:
+		s := translate(lang, "Byarna svarar olika")
+		if q.P != nil {
+			s += " (" + pText(lang, *q.P) + ")"
+		}
+		return s
+	case survey.VerdictAgree:
+		return translate(lang, "Byarna är överens")
+	case survey.VerdictUnclear:
+		return translate(lang, "För få svar för att säga om byarna tycker lika")
+	case survey.VerdictNone:
+		return translate(lang, "Fritext jämförs inte")
+	}
+	return translate(lang, "För få svar för att jämföra")
+}
+
+// pText writes a p-value with three decimals: "p = 0,061", "p < 0,001".
+func pText(lang string, p float64) string {
+	if p < 0.001 {
+		return "p < " + decimalIn(lang, 0.001, 3)
+	}
+	return "p = " + decimalIn(lang, p, 3)
+}
+
+// effectText names the effect size, p and power of a tested question.
+func effectText(lang string, q survey.QuestionComparison) string {
 	var parts []string
 	switch {
 	case q.Epsilon2 != nil:
-		parts = append(parts, "ε² = "+decimal(*q.Epsilon2, 2))
+		parts = append(parts, "ε² = "+decimalIn(lang, *q.Epsilon2, 2))
 	case q.CramersV != nil:
-		parts = append(parts, "Cramérs V = "+decimal(*q.CramersV, 2))
+		parts = append(parts, translate(lang, "Cramérs V")+" = "+decimalIn(lang, *q.CramersV, 2))
 	}
 	// A difference's p is already in its verdict sentence.
 	if q.P != nil && q.Verdict != survey.VerdictDiffer {
-		if *q.P < 0.001 {
-			parts = append(parts, "p < 0,001")
-		} else {
-			parts = append(parts, "p = "+decimal(*q.P, 3))
-		}
+		parts = append(parts, pText(lang, *q.P))
+	}
+	if q.Power != nil && q.Verdict != survey.VerdictDiffer {
+		parts = append(parts, translate(lang, "styrka")+" "+percentIn(lang, *q.Power))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -305,8 +344,9 @@ func categoryLabel(typ, cat string) string {
 	return cat
 }
 
-// decimal writes f with the given decimals and a decimal comma.
-func decimal(f float64, digits int) string {
+// decimalIn writes f with the given decimals: a decimal comma in Swedish,
+// a decimal point in English, and a real minus sign.
+func decimalIn(lang string, f float64, digits int) string {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return "–"
 	}
@@ -314,23 +354,25 @@ func decimal(f float64, digits int) string {
 	if strings.Trim(s, "-0.") == "" {
 		s = strings.TrimPrefix(s, "-") // no "−0,0"
 	}
-	s = strings.Replace(s, ".", ",", 1)
+	if lang != "en" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
 	if strings.HasPrefix(s, "-") {
 		s = "−" + s[1:]
 	}
 	return s
 }
 
-// percent writes a share as a percentage with one decimal: "45,2 %".
-func percent(share float64) string {
-	return decimal(share*100, 1) + "\u00a0%"
+// percentIn writes a share as a percentage with one decimal: "45,2 %".
+func percentIn(lang string, share float64) string {
+	return decimalIn(lang, share*100, 1) + "\u00a0%"
 }
 
-func optDecimal(f *float64, digits int) string {
+func optDecimal(lang string, f *float64, digits int) string {
 	if f == nil {
 		return "–"
 	}
-	return decimal(*f, digits)
+	return decimalIn(lang, *f, digits)
 }
 
 func deref0(f *float64) float64 {

@@ -209,6 +209,14 @@ func (s *server) chart(action survey.Action) fiber.Handler {
 	}
 }
 
+// chartColumnWidth is the page column's width at a desktop's 1280 px (main
+// is 44rem with 1rem padding each side); chartWideMedia is the media query
+// from which the column is that wide.
+const (
+	chartColumnWidth = 672
+	chartWideMedia   = "(min-width: 45rem)"
+)
+
 // chartFor is the img of a question's chart on the forum's page: an SVG,
 // light on a weak connection and sharp at any size, with the chart's own
 // text alternative and its size. It is nil for numbers and free text, and
@@ -223,8 +231,18 @@ func chartFor(c *fiber.Ctx, cs *comparedSurvey, q survey.QuestionComparison) *ch
 		return nil
 	}
 	src := "/forum/surveys/" + cs.Survey.ID + "/charts/" + q.Key + ".svg"
+	wide := src + "?width=" + strconv.Itoa(chartColumnWidth)
 	if c.Query("min_n") != "" {
 		src += "?min_n=" + strconv.Itoa(cs.Comparison.MinN)
+		wide += "&min_n=" + strconv.Itoa(cs.Comparison.MinN)
 	}
-	return &chartRef{Src: src, Alt: spec.chart.AltText(), Width: r.width, Height: r.height}
+	ref := &chartRef{Src: src, Alt: spec.chart.AltText(), Width: r.width, Height: r.height}
+	// The same chart drawn to the page's column on a desktop, so that its
+	// text keeps its size instead of a phone-sized picture sitting small.
+	if ws, ok := specFor(cs, q.Key, charts.Options{Format: charts.SVG, Width: chartColumnWidth}); ok {
+		if w, err := ws.draw(); err == nil && w.width > 0 {
+			ref.Wide = &chartRef{Src: wide, Width: w.width, Height: w.height}
+		}
+	}
+	return ref
 }

@@ -40,6 +40,25 @@ func TestForumPagesInABrowser(t *testing.T) {
 			}
 		}
 	})
+	t.Run("at 1280 px the charts are drawn to the column, at 360 px to the phone, and nothing is wider than the screen", func(t *testing.T) {
+		tests := []struct {
+			width, height int64
+			wantWidth     int
+		}{{1280, 900, chartColumnWidth}, {360, 740, 328}}
+		for _, tt := range tests {
+			mustDo(t, tab, chromedp.EmulateViewport(tt.width, tt.height), chromedp.Reload())
+			waitFor(t, tab, "the charts", `[...document.images].every(i => i.complete && i.naturalWidth > 0)`, 10*time.Second)
+			widths := eval[[]int](t, tab, `[...document.querySelectorAll("img.chart")].map(i => i.width)`)
+			for _, w := range widths {
+				if w != tt.wantWidth {
+					t.Errorf("at %d px: got a chart %d px wide; want %d", tt.width, w, tt.wantWidth)
+				}
+			}
+			if sw := eval[int](t, tab, `document.documentElement.scrollWidth`); sw > int(tt.width) {
+				t.Errorf("at %d px: got scrollWidth %d; want at most %d", tt.width, sw, tt.width)
+			}
+		}
+	})
 	t.Run("the page prints on A4", func(t *testing.T) {
 		yes := true
 		res, err := chromedp.Call(tab, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: 8.27, PaperHeight: 11.69, PreferCSSPageSize: &yes})

@@ -204,6 +204,13 @@ func TestForumSurveyPageShowsWhereVillagesDifferAndAgree(t *testing.T) {
 			}
 		}
 	})
+	t.Run("a desktop gets each chart drawn to the column, a phone to its width", func(t *testing.T) {
+		for _, key := range []string{"skola", "buss", "plats"} {
+			at(`<source media="(min-width: 45rem)" srcset="/forum/surveys/` + id + `/charts/` + key + `.svg?width=672" width="672"`)
+			at(`src="/forum/surveys/` + id + `/charts/` + key + `.svg" alt="`)
+		}
+		at(`width="328"`)
+	})
 	t.Run("tables have captions, header scopes and decimal commas", func(t *testing.T) {
 		at(`<div class="table-wrap" role="region" aria-labelledby="cap-skola" tabindex="0">`)
 		at(`<caption id="cap-skola">Andel som valt varje alternativ, i procent</caption>`)
@@ -322,5 +329,91 @@ func TestForumDashboardListsRemissRounds(t *testing.T) {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("dashboard lacks %q", want)
 		}
+	}
+}
+
+// twoSmallVillagesApart makes two villages of 6 residents that answer a
+// seven-option question in completely different ways (V = 1, χ² = 12 on 6
+// df, p = 0.062) and returns the survey id.
+func (ta *testApp) twoSmallVillagesApart(admin string) string {
+	ta.t.Helper()
+	for _, v := range []string{"Norrby", "Söderby"} {
+		slug := strings.ToLower(strings.ReplaceAll(v, "ö", "o"))
+		if code, b := ta.do("POST", "/api/v1/villages", admin, map[string]any{"name": v, "slug": slug, "population": 100}); code != http.StatusCreated {
+			ta.t.Fatalf("create village %s: got %d %s; want 201", v, code, b)
+		}
+	}
+	options := []string{"A", "B", "C", "D", "E", "F", "G"}
+	code, b := ta.do("POST", "/api/v1/surveys", admin, map[string]any{
+		"title": "Bygdegården", "description": "", "villages": []string{"norrby", "soderby"}, "access": "link",
+		"questions": []map[string]any{{"key": "lokal", "type": "single", "prompt": "Vad ska lokalen användas till?", "options": options}},
+	})
+	if code != http.StatusCreated {
+		ta.t.Fatalf("create survey: got %d %s; want 201", code, b)
+	}
+	id := decode[map[string]any](ta.t, b)["id"].(string)
+	if code, b := ta.do("POST", "/api/v1/surveys/"+id+"/open", admin, nil); code != http.StatusOK {
+		ta.t.Fatalf("open: got %d %s; want 200", code, b)
+	}
+	// Norrby answers A, B, C; Söderby D, E, F, G: no option in common.
+	answers := map[string][]string{"norrby": {"A", "A", "B", "B", "C", "C"}, "soderby": {"D", "D", "E", "E", "F", "G"}}
+	for _, village := range []string{"norrby", "soderby"} {
+		for _, a := range answers[village] {
+			if code, b := ta.do("POST", "/api/v1/surveys/"+id+"/responses", "", map[string]any{"village": village, "answers": map[string]any{"lokal": a}}); code != http.StatusCreated {
+				ta.t.Fatalf("response: got %d %s; want 201", code, b)
+			}
+		}
+	}
+	return id
+}
+
+func TestForumSaysTooFewToTellForTwoSmallVillagesThatAnswerApart(t *testing.T) {
+	ta := newTestApp(t)
+	admin := ta.member("admin")
+	id := ta.twoSmallVillagesApart(admin.token)
+
+	t.Run("the comparison's verdict is unclear, with its power", func(t *testing.T) {
+		code, b := ta.do("GET", "/api/v1/surveys/"+id+"/comparison", admin.token, nil)
+		if code != http.StatusOK {
+			t.Fatalf("got %d %s; want 200", code, b)
+		}
+		q := decode[map[string]any](t, b)["questions"].([]any)[0].(map[string]any)
+		if got, want := q["verdict"], "unclear"; got != want {
+			t.Errorf("got verdict %v; want %v", got, want)
+		}
+		if p, _ := q["power"].(float64); !(p > 0.05 && p < 0.8) {
+			t.Errorf("got power %v; want under 0.8", q["power"])
+		}
+		if v, _ := q["cramers_v"].(float64); v != 1 {
+			t.Errorf("got cramers_v %v; want 1", q["cramers_v"])
+		}
+	})
+	tests := []struct {
+		lang           string
+		want, unwanted []string
+	}{
+		{"sv", []string{"För få svar för att säga om byarna tycker lika", "Här går det inte att säga", "Cramérs V = 1,00", "p = 0,062", "Så läser du siffrorna", "33,3\u00a0%"},
+			[]string{"Byarna är överens</p>", "Byarna svarar olika"}},
+		{"en", []string{"Too few answers to tell whether the villages think alike", "Where it cannot be told", "Cramér&#39;s V = 1.00", "p = 0.062", "How to read the figures", "33.3\u00a0%"},
+			[]string{"The villages agree</p>", "0,062", "Så läser du siffrorna"}},
+	}
+	for _, tt := range tests {
+		t.Run("in "+tt.lang+" the page says the answers are too few to tell and gives the figures", func(t *testing.T) {
+			code, b, _ := ta.pageGet("/forum/surveys/"+id, admin, &http.Cookie{Name: "lang", Value: tt.lang})
+			if code != 200 {
+				t.Fatalf("got %d %s; want 200", code, b)
+			}
+			page := string(b)
+			for _, w := range tt.want {
+				if !strings.Contains(page, w) {
+					t.Errorf("page lacks %q", w)
+				}
+			}
+			for _, u := range tt.unwanted {
+				if strings.Contains(page, u) {
+					t.Errorf("page has %q; want it not", u)
+				}
+			}
+		})
 	}
 }

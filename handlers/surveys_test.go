@@ -98,6 +98,8 @@ func TestResponsesAreValidatedAgainstEveryQuestion(t *testing.T) {
 		field  string
 	}{
 		{"a valid response is stored", `{"village":"aby","answers":{` + valid + `}}`, 201, ""},
+		{"an empty list for an optional multi is stored as not answered", `{"village":"aby","answers":{"q1":"Väg","q2":[],"q3":3}}`, 201, ""},
+		{"an empty list for an optional rank is stored as not answered", `{"village":"aby","answers":{"q1":"Väg","q3":3,"q4":[]}}`, 201, ""},
 		{"an option not offered is refused", `{"village":"aby","answers":{"q1":"Annat","q3":3}}`, 422, "answers.q1"},
 		{"too many choices are refused", `{"village":"aby","answers":{"q1":"Väg","q2":["Bad","Kyrka","Gård"],"q3":3}}`, 422, "answers.q2"},
 		{"a likert of 6 is refused", `{"village":"aby","answers":{"q1":"Väg","q3":6}}`, 422, "answers.q3"},

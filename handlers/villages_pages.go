@@ -2,9 +2,7 @@ package handlers
 
 import (
 	"context"
-	"math"
 	"sort"
-	"strconv"
 
 	"github.com/forankra/forankra/storage"
 	"github.com/forankra/forankra/survey"
@@ -249,14 +247,4 @@ func (s *server) groupAnswers(cx context.Context, slug string) ([]groupAnswer, e
 		}
 	}
 	return out, nil
-}
-
-// percentIn writes a share as a whole percentage in the page's language:
-// "62 %" in Swedish, "62%" in English.
-func percentIn(lang string, share float64) string {
-	n := strconv.Itoa(int(math.Round(share * 100)))
-	if lang == "en" {
-		return n + "%"
-	}
-	return n + "\u00a0%"
 }

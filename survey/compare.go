@@ -4,13 +4,13 @@ import (
 	"math"
 	"sort"
 	"strconv"
-	"strings"
 )
 
 // Verdicts of a question's comparison.
 const (
 	VerdictAgree        = "agree"        // the villages answer alike
 	VerdictDiffer       = "differ"       // significant, and an effect worth telling
+	VerdictUnclear      = "unclear"      // too few answers to tell whether the villages differ
 	VerdictInsufficient = "insufficient" // fewer than two villages reach min_n
 	VerdictNone         = "none"         // free text: never compared
 )
@@ -87,6 +87,10 @@ type QuestionComparison struct {
 	// Alpha is the threshold p was held against: Alpha, or for multi
 	// Alpha divided by the number of options.
 	Alpha *float64 `json:"alpha,omitempty"`
+	// Power is the test's power to detect a medium effect (STATS.md); agree
+	// needs at least MinPower, and below it a question without a difference
+	// is unclear. Null when the question was not tested.
+	Power *float64 `json:"power"`
 	// Options holds a multi question's test per option; the question's own
 	// figures are those of the option with the smallest p.
 	Options []OptionTest `json:"options,omitempty"`
@@ -250,7 +254,9 @@ func compareQuestion(q *Question, slugs []string, counts []QuestionTally, minN i
 		kw := KruskalWallis(groups)
 		qc.H, qc.DF, qc.P, qc.Epsilon2 = number(kw.HCorrected), &kw.DF, number(kw.P), number(kw.Epsilon2)
 		qc.Alpha = number(Alpha)
-		qc.Verdict = verdict(kw.P < Alpha && kw.Epsilon2 >= MinEpsilon2)
+		power := NumberPower(float64(kw.N), len(shown), Alpha)
+		qc.Power = number(power)
+		qc.Verdict = verdict(kw.P < Alpha && kw.Epsilon2 >= MinEpsilon2, power)
 		return qc
 	}
 
@@ -282,16 +288,26 @@ func compareQuestion(q *Question, slugs []string, counts []QuestionTally, minN i
 	qc.Chi2, qc.DF, qc.P = number(test.Chi2), &test.DF, number(test.P)
 	qc.CramersV, qc.CramersVCorrected = number(test.CramersV), number(test.CramersVCorrected)
 	qc.Alpha = number(alpha)
-	qc.Verdict = verdict(test.P < alpha && test.CramersV >= MinCramersV)
+	// A table whose answers all fell in one category has no df of its own;
+	// its power is judged as the smallest table's, one df.
+	power := CategoryPower(test.N, max(1, test.DF), alpha)
+	qc.Power = number(power)
+	qc.Verdict = verdict(test.P < alpha && test.CramersV >= MinCramersV, power)
 	qc.Majority, qc.Consensus = majority(names, table, shown)
 	return qc
 }
 
-func verdict(differ bool) string {
-	if differ {
+// verdict is differ for a difference worth telling, agree when there is
+// none and the test had the power to see one, and unclear otherwise: no
+// significant difference is not agreement when there were too few answers.
+func verdict(differ bool, power float64) string {
+	switch {
+	case differ:
 		return VerdictDiffer
+	case power >= MinPower:
+		return VerdictAgree
 	}
-	return VerdictAgree
+	return VerdictUnclear
 }
 
 // majority finds the category more than half of all shown respondents chose
@@ -425,38 +441,14 @@ func (qc QuestionComparison) Effect() (float64, bool) {
 	return 0, false
 }
 
-// Summary says in plain Swedish what the comparison found, for the forum
-// page: "Byarna svarar olika (p = 0,001)", "Byarna är överens", "För få svar
-// för att jämföra" or "Fritext jämförs inte".
-func (qc QuestionComparison) Summary() string {
-	switch qc.Verdict {
-	case VerdictDiffer:
-		if qc.P == nil {
-			return "Byarna svarar olika"
-		}
-		return "Byarna svarar olika (" + formatP(*qc.P) + ")"
-	case VerdictAgree:
-		return "Byarna är överens"
-	case VerdictNone:
-		return "Fritext jämförs inte"
-	}
-	return "För få svar för att jämföra"
-}
-
-// formatP writes a p-value with three decimals and a decimal comma.
-func formatP(p float64) string {
-	if p < 0.001 {
-		return "p < 0,001"
-	}
-	return "p = " + strings.Replace(strconv.FormatFloat(p, 'f', 3, 64), ".", ",", 1)
-}
-
-// verdictOrder puts differences first, then agreement, then the questions
-// that could not be or are not compared.
-var verdictOrder = map[string]int{VerdictDiffer: 0, VerdictAgree: 1, VerdictInsufficient: 2, VerdictNone: 3}
+// verdictOrder puts differences first, then the questions too uncertain to
+// call (they may yet differ), then agreement, then the questions that could
+// not be or are not compared.
+var verdictOrder = map[string]int{VerdictDiffer: 0, VerdictUnclear: 1, VerdictAgree: 2, VerdictInsufficient: 3, VerdictNone: 4}
 
 // Divided returns every question ordered most divided first, for the forum
-// page: the differing questions, then the agreeing ones, each by effect
+// page: the differing questions, then the unclear ones, then the agreeing
+// ones, each by effect
 // (Cramér's V, ε² for numbers) from large to small and then by p from small
 // to large; then the questions with too few answers and the free-text ones,
 // in survey order. c is left as it is.

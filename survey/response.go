@@ -71,7 +71,7 @@ func (s *Survey) ParseAnswers(raw map[string]json.RawMessage) (map[string]Answer
 		if r, ok := raw[q.Key]; ok && !isNull(r) {
 			a, msg = q.decodeJSON(r)
 			present = msg == "" && !a.empty()
-			if msg == "" {
+			if present {
 				msg = q.check(a)
 			}
 		}
@@ -132,12 +132,8 @@ func (q *Question) decodeJSON(r json.RawMessage) (Answer, string) {
 		if json.Unmarshal(r, &list) != nil {
 			return Answer{}, "Svaret ska vara en lista med alternativ"
 		}
-		if list == nil {
-			list = []string{}
-		}
-		if len(list) == 0 && q.Type == Rank {
-			return Answer{}, "Ordna alla alternativ"
-		}
+		// An empty list is "not answered", as null and leaving the key out
+		// are: an optional question takes it, a required one says so.
 		return Answer{Options: list}, ""
 	case Likert, Number:
 		var f float64
@@ -220,7 +216,7 @@ func (q *Question) decodeRankForm(form map[string][]string) (Answer, string) {
 		return Answer{}, ""
 	}
 	if given < len(order) {
-		return Answer{}, "Ge alla alternativ en plats"
+		return Answer{}, q.partialRankMessage()
 	}
 	return Answer{Options: order}, ""
 }
@@ -233,9 +229,6 @@ func (q *Question) check(a Answer) string {
 			return msgOption
 		}
 	case Multi:
-		if len(a.Options) == 0 {
-			return "Välj minst ett alternativ"
-		}
 		if q.Max != nil && len(a.Options) > int(*q.Max) {
 			return fmt.Sprintf("Välj högst %d alternativ", int(*q.Max))
 		}
@@ -244,7 +237,7 @@ func (q *Question) check(a Answer) string {
 		}
 	case Rank:
 		if len(a.Options) != len(q.Options) {
-			return fmt.Sprintf("Ordna alla %d alternativ", len(q.Options))
+			return q.partialRankMessage()
 		}
 		if msg := q.distinctOptions(a.Options); msg != "" {
 			return msg
@@ -277,6 +270,17 @@ func (q *Question) check(a Answer) string {
 		}
 	}
 	return ""
+}
+
+// partialRankMessage refuses a ranking that leaves options out. A ranking
+// places every option, so that each option's mean place is over the same
+// respondents (STATS.md); an optional question may instead be left empty,
+// and the message says so.
+func (q *Question) partialRankMessage() string {
+	if q.Required {
+		return fmt.Sprintf("Ge alla %d alternativ en plats", len(q.Options))
+	}
+	return fmt.Sprintf("Ge alla %d alternativ en plats, eller lämna frågan tom", len(q.Options))
 }
 
 func (q *Question) distinctOptions(list []string) string {

@@ -39,7 +39,7 @@ func TestParseAnswers(t *testing.T) {
 		{"single: a number", `{"q1":1}`, "answers.q1", nil},
 		{"single: an operator object", `{"q1":{"$ne":null}}`, "answers.q1", nil},
 		{"multi: a string, not a list", `{"q1":"Ja","q2":"A"}`, "answers.q2", nil},
-		{"multi: an empty list", `{"q1":"Ja","q2":[]}`, "answers.q2", nil},
+		{"multi: an empty list of an optional question is not answered", `{"q1":"Ja","q2":[]}`, "", map[string]Answer{"q1": {Option: "Ja"}}},
 		{"multi: more than max", `{"q1":"Ja","q2":["A","B","C"]}`, "answers.q2", nil},
 		{"multi: twice the same", `{"q1":"Ja","q2":["A","A"]}`, "answers.q2", nil},
 		{"multi: unknown option", `{"q1":"Ja","q2":["D"]}`, "answers.q2", nil},
@@ -50,7 +50,7 @@ func TestParseAnswers(t *testing.T) {
 		{"likert: 3.0 is three", `{"q1":"Ja","q3":3.0}`, "", map[string]Answer{"q1": {Option: "Ja"}, "q3": {Number: fptr(3)}}},
 		{"rank: missing an option", `{"q1":"Ja","q4":["X","Y"]}`, "answers.q4", nil},
 		{"rank: a repeated option", `{"q1":"Ja","q4":["X","Y","Y"]}`, "answers.q4", nil},
-		{"rank: an empty list", `{"q1":"Ja","q4":[]}`, "answers.q4", nil},
+		{"rank: an empty list of an optional question is not answered", `{"q1":"Ja","q4":[]}`, "", map[string]Answer{"q1": {Option: "Ja"}}},
 		{"number: below min", `{"q1":"Ja","q5":-1}`, "answers.q5", nil},
 		{"number: above max", `{"q1":"Ja","q5":10.5}`, "answers.q5", nil},
 		{"number: a string", `{"q1":"Ja","q5":"5"}`, "answers.q5", nil},
@@ -182,5 +182,42 @@ func TestSameTally(t *testing.T) {
 	}
 	if SameTally(a, c) {
 		t.Error("got same for different counts; want different")
+	}
+}
+
+func TestEmptyListsAreNotAnswered(t *testing.T) {
+	tests := []struct {
+		name     string
+		typ      string
+		required bool
+		json     string
+		want     string // the message for answers.q, "" = not answered and valid
+	}{
+		{"an optional multi takes an empty list", Multi, false, `[]`, ""},
+		{"an optional multi takes null", Multi, false, `null`, ""},
+		{"a required multi refuses an empty list as unanswered", Multi, true, `[]`, msgRequired},
+		{"an optional rank takes an empty list", Rank, false, `[]`, ""},
+		{"a required rank refuses an empty list as unanswered", Rank, true, `[]`, msgRequired},
+		{"an optional rank refuses a partial ranking and says it may be left empty", Rank, false, `["A"]`, "Ge alla 3 alternativ en plats, eller lämna frågan tom"},
+		{"a required rank refuses a partial ranking", Rank, true, `["A","B"]`, "Ge alla 3 alternativ en plats"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &Survey{Questions: []Question{{Key: "q", Type: tt.typ, Prompt: "?", Required: tt.required, Options: []string{"A", "B", "C"}}}}
+			got, err := s.ParseAnswers(map[string]json.RawMessage{"q": json.RawMessage(tt.json)})
+			msg := ""
+			var v *ValidationError
+			if errors.As(err, &v) {
+				msg = v.For("answers.q")
+			} else if err != nil {
+				t.Fatalf("got %v; want a validation error or none", err)
+			}
+			if msg != tt.want {
+				t.Errorf("got message %q; want %q", msg, tt.want)
+			}
+			if _, ok := got["q"]; ok && tt.want == "" {
+				t.Errorf("got an answer %+v; want none", got["q"])
+			}
+		})
 	}
 }

@@ -269,19 +269,28 @@ func KruskalWallis(groups []map[float64]int) KruskalWallisResult {
 }
 
 // HistogramMean is the mean of the values of a histogram (value → count).
-// ok is false when it counts nothing.
+// ok is false when it counts nothing. The mean is kept as a running
+// weighted average, m ← m·(1−w) + v·w, rather than a sum divided by n, so
+// that values near ±1e308 do not overflow to ±Inf; the values are taken in
+// order so that the result does not depend on the map's.
 func HistogramMean(h map[float64]int) (mean float64, ok bool) {
-	sum, n := 0.0, 0
+	values := make([]float64, 0, len(h))
 	for v, c := range h {
-		if c > 0 && !math.IsNaN(v) {
-			sum += v * float64(c)
-			n += c
+		if c > 0 && !math.IsNaN(v) && !math.IsInf(v, 0) {
+			values = append(values, v)
 		}
 	}
-	if n == 0 {
+	if len(values) == 0 {
 		return 0, false
 	}
-	return sum / float64(n), true
+	sort.Float64s(values)
+	n := 0
+	for _, v := range values {
+		n += h[v]
+		w := float64(h[v]) / float64(n)
+		mean = mean*(1-w) + v*w
+	}
+	return math.Max(-math.MaxFloat64, math.Min(math.MaxFloat64, mean)), true
 }
 
 // HistogramMedian is the median of the values of a histogram (value → count):
@@ -291,7 +300,7 @@ func HistogramMedian(h map[float64]int) (median float64, ok bool) {
 	values := make([]float64, 0, len(h))
 	n := 0
 	for v, c := range h {
-		if c > 0 && !math.IsNaN(v) {
+		if c > 0 && !math.IsNaN(v) && !math.IsInf(v, 0) {
 			values = append(values, v)
 			n += c
 		}
@@ -313,7 +322,7 @@ func HistogramMedian(h map[float64]int) (median float64, ok bool) {
 	if n%2 == 1 {
 		return at(n / 2), true
 	}
-	return (at(n/2-1) + at(n/2)) / 2, true
+	return at(n/2-1)/2 + at(n/2)/2, true // halves first: no overflow near ±1e308
 }
 
 // ConsensusScore is Pol.is's group-informed consensus: the geometric mean
@@ -340,4 +349,99 @@ func clamp01(f float64) float64 {
 		return 0
 	}
 	return math.Min(1, f)
+}
+
+// ChiSquareCritical is the chi-square distribution's upper quantile: the x
+// with ChiSquareSF(x, df) = alpha, found by bisection. It is 0 when df < 1 or
+// alpha is not in (0, 1).
+func ChiSquareCritical(alpha float64, df int) float64 {
+	if df < 1 || !(alpha > 0 && alpha < 1) {
+		return 0
+	}
+	lo, hi := 0.0, float64(df)+10
+	for ChiSquareSF(hi, df) > alpha {
+		lo, hi = hi, hi*2
+	}
+	for i := 0; i < 200 && hi-lo > 1e-12*hi; i++ {
+		mid := (lo + hi) / 2
+		if ChiSquareSF(mid, df) > alpha {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return (lo + hi) / 2
+}
+
+// NoncentralChiSquareSF is P(X > x) for X noncentral chi-square with df
+// degrees of freedom and noncentrality lambda: the Poisson(λ/2) mixture
+// Σₖ e^(−λ/2) (λ/2)ᵏ / k! · Q((df + 2k)/2, x/2). The sum starts at the
+// Poisson weights' mode and walks both ways until the terms fall below
+// 1e−15, so that a large λ, whose first weights underflow, is summed where
+// its mass is.
+func NoncentralChiSquareSF(x float64, df int, lambda float64) float64 {
+	if df < 1 || math.IsNaN(x) || math.IsNaN(lambda) {
+		return math.NaN()
+	}
+	if !(x > 0) {
+		return 1
+	}
+	if !(lambda > 0) {
+		return ChiSquareSF(x, df)
+	}
+	mu := lambda / 2
+	term := func(k int) float64 {
+		lg, _ := math.Lgamma(float64(k) + 1)
+		w := math.Exp(-mu + float64(k)*math.Log(mu) - lg)
+		return w * gammaQ(float64(df)/2+float64(k), x/2)
+	}
+	mode := int(math.Floor(mu))
+	sum := term(mode)
+	for k := mode + 1; k < mode+gammaMaxIter; k++ {
+		t := term(k)
+		sum += t
+		if t < 1e-15 {
+			break
+		}
+	}
+	for k := mode - 1; k >= 0; k-- {
+		t := term(k)
+		sum += t
+		if t < 1e-15 {
+			break
+		}
+	}
+	return clamp01(sum)
+}
+
+// Effects the power of a comparison is judged against (STATS.md): a medium
+// effect, Cohen's w = 0.3 for categories (w² = 0.09) and ε² = 0.08 for
+// numbers.
+const (
+	PowerW2       = 0.09
+	PowerEpsilon2 = 0.08
+	// MinPower is the power a comparison needs before "no difference" may be
+	// read as agreement.
+	MinPower = 0.8
+)
+
+// CategoryPower is the power of a chi-square test with df degrees of freedom
+// on n respondents at level alpha to detect a medium effect (w = 0.3):
+// P(X > χ²₁₋α(df)) with X noncentral χ²(df, n · 0.09).
+func CategoryPower(n float64, df int, alpha float64) float64 {
+	if df < 1 || !(n > 0) {
+		return 0
+	}
+	return NoncentralChiSquareSF(ChiSquareCritical(alpha, df), df, n*PowerW2)
+}
+
+// NumberPower is the power of Kruskal–Wallis on n answers in groups groups at
+// level alpha to detect ε² = 0.08: as CategoryPower with df = groups − 1 and
+// λ = (n − 1) · 0.08.
+func NumberPower(n float64, groups int, alpha float64) float64 {
+	df := groups - 1
+	if df < 1 || !(n > 1) {
+		return 0
+	}
+	return NoncentralChiSquareSF(ChiSquareCritical(alpha, df), df, (n-1)*PowerEpsilon2)
 }

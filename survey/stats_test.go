@@ -316,15 +316,18 @@ func TestHistogramMeanAndMedian(t *testing.T) {
 		{"zero counts are ignored", map[float64]int{1: 2, 100: 0}, 1, 1, true},
 		{"an empty histogram has neither", map[float64]int{}, 0, 0, false},
 		{"a nil histogram has neither", nil, 0, 0, false},
+		{"values near the largest float keep their mean and median", map[float64]int{1e308: 2, 1.7e308: 2}, 1.35e308, 1.35e308, true},
+		{"values near the largest negative float keep theirs", map[float64]int{-1e308: 3, -1.7e308: 1}, -1.175e308, -1e308, true},
+		{"huge values of both signs average to zero", map[float64]int{-1.7e308: 1, 1.7e308: 1}, 0, 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			mean, ok := HistogramMean(tt.h)
-			if ok != tt.ok || !near(mean, tt.mean, 1e-12) {
+			if ok != tt.ok || !near(mean, tt.mean, 1e-12*math.Max(1, math.Abs(tt.mean))) {
 				t.Errorf("HistogramMean = %v, %v; want %v, %v", mean, ok, tt.mean, tt.ok)
 			}
 			median, ok := HistogramMedian(tt.h)
-			if ok != tt.ok || !near(median, tt.median, 1e-12) {
+			if ok != tt.ok || !near(median, tt.median, 1e-12*math.Max(1, math.Abs(tt.median))) {
 				t.Errorf("HistogramMedian = %v, %v; want %v, %v", median, ok, tt.median, tt.ok)
 			}
 		})
@@ -347,6 +350,35 @@ func TestConsensusScore(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := ConsensusScore(tt.chose, tt.n); !near(got, tt.want, 5e-7) {
 				t.Errorf("ConsensusScore(%v, %v) = %.6f; want %.6f", tt.chose, tt.n, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPowerFollowsTheTestVectorsOfStatsMD(t *testing.T) {
+	tests := []struct {
+		name string
+		got  func() float64
+		want float64
+	}{
+		{"N = 12 on 4 df has power 0.110427", func() float64 { return CategoryPower(12, 4, Alpha) }, 0.110427},
+		{"N = 133 on 4 df has power 0.801304", func() float64 { return CategoryPower(133, 4, Alpha) }, 0.801304},
+		{"N = 132 on 4 df has power 0.797909", func() float64 { return CategoryPower(132, 4, Alpha) }, 0.797909},
+		{"N = 88 on 1 df has power 0.803527", func() float64 { return CategoryPower(88, 1, Alpha) }, 0.803527},
+		{"N = 87 on 1 df has power 0.799056", func() float64 { return CategoryPower(87, 1, Alpha) }, 0.799056},
+		{"N = 107 on 2 df has power 0.799795", func() float64 { return CategoryPower(107, 2, Alpha) }, 0.799795},
+		{"N = 200 on 12 df has power 0.818388", func() float64 { return CategoryPower(200, 12, Alpha) }, 0.818388},
+		{"numbers, 3 villages, N = 123 have power 0.805406", func() float64 { return NumberPower(123, 3, Alpha) }, 0.805406},
+		{"numbers, 3 villages, N = 20 have power 0.180203", func() float64 { return NumberPower(20, 3, Alpha) }, 0.180203},
+		{"the 5% critical value of 4 df is 9.487729", func() float64 { return ChiSquareCritical(0.05, 4) }, 9.487729},
+		{"no noncentrality is the central distribution", func() float64 { return NoncentralChiSquareSF(3.841459, 1, 0) }, 0.05},
+		{"100,000 respondents have all the power there is", func() float64 { return CategoryPower(100_000, 4, Alpha) }, 1},
+		{"no respondents have no power", func() float64 { return CategoryPower(0, 4, Alpha) }, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.got(); !near(got, tt.want, 1e-6) {
+				t.Errorf("got %.7f; want %.6f", got, tt.want)
 			}
 		})
 	}
