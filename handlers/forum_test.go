@@ -330,6 +330,12 @@ func TestForumDashboardListsRemissRounds(t *testing.T) {
 			t.Errorf("dashboard lacks %q", want)
 		}
 	}
+	t.Run("in English the round's status is English", func(t *testing.T) {
+		_, page, _ := ta.pageGet("/forum", ta.member("forum"), &http.Cookie{Name: "lang", Value: "en"})
+		if !strings.Contains(string(page), "<td>Open</td>") || strings.Contains(string(page), "<td>Öppen</td>") {
+			t.Errorf("got no English status for the round; want <td>Open</td>")
+		}
+	})
 }
 
 // twoSmallVillagesApart makes two villages of 6 residents that answer a

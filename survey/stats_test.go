@@ -3,6 +3,7 @@ package survey
 import (
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 )
 
@@ -379,6 +380,18 @@ func TestPowerFollowsTheTestVectorsOfStatsMD(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := tt.got(); !near(got, tt.want, 1e-6) {
 				t.Errorf("got %.7f; want %.6f", got, tt.want)
+			}
+		})
+	}
+}
+
+// BenchmarkCategoryPower is the power of the largest comparisons the service
+// sees: the sum over Poisson weights grows with √λ.
+func BenchmarkCategoryPower(b *testing.B) {
+	for _, n := range []float64{12, 1000, 100_000} {
+		b.Run(strconv.FormatFloat(n, 'f', 0, 64)+" respondents", func(b *testing.B) {
+			for range b.N {
+				CategoryPower(n, 12, Alpha/8)
 			}
 		})
 	}
