@@ -89,26 +89,26 @@ type phase struct {
 
 // report is the whole run, as printed and as written with -json.
 type report struct {
-	Mode        string  `json:"mode"`
-	GoVersion   string  `json:"go"`
-	CPUs        int     `json:"cpus"`
-	Raw         *phase  `json:"raw_insert_one,omitempty"`
-	RawMany     *phase  `json:"raw_insert_many_256,omitempty"`
-	HTTP        *phase  `json:"http_submissions,omitempty"`
-	Default     *phase  `json:"http_default_64_addresses,omitempty"`
-	Ratio       float64 `json:"ratio,omitempty"`
+	Mode      string  `json:"mode"`
+	GoVersion string  `json:"go"`
+	CPUs      int     `json:"cpus"`
+	Raw       *phase  `json:"raw_insert_one,omitempty"`
+	RawMany   *phase  `json:"raw_insert_many_256,omitempty"`
+	HTTP      *phase  `json:"http_submissions,omitempty"`
+	Default   *phase  `json:"http_default_64_addresses,omitempty"`
+	Ratio     float64 `json:"ratio,omitempty"`
 	// DefaultToOff is the default configuration's rate over the limit-off
 	// rate; DefaultToRaw over raw single inserts; ManyToOne raw InsertMany's
 	// document rate over raw InsertOne's.
 	DefaultToOff float64 `json:"default_over_limit_off,omitempty"`
 	DefaultToRaw float64 `json:"default_over_raw_insert_one,omitempty"`
 	ManyToOne    float64 `json:"insert_many_over_insert_one,omitempty"`
-	Stored      int     `json:"stored_responses"`
-	TalliesOK   bool    `json:"tallies_equal_recount"`
-	TallyReads  *phase  `json:"tally_reads,omitempty"`
-	SurveyReads *phase  `json:"survey_reads_http,omitempty"`
-	PeakRSSMiB  float64 `json:"peak_rss_mib"`
-	HeapMiB     float64 `json:"go_heap_mib"`
+	Stored       int     `json:"stored_responses"`
+	TalliesOK    bool    `json:"tallies_equal_recount"`
+	TallyReads   *phase  `json:"tally_reads,omitempty"`
+	SurveyReads  *phase  `json:"survey_reads_http,omitempty"`
+	PeakRSSMiB   float64 `json:"peak_rss_mib"`
+	HeapMiB      float64 `json:"go_heap_mib"`
 	// PeakAfterVerifyMiB is the peak once the recount (a check, not a
 	// service path) has read every response.
 	PeakAfterVerifyMiB float64 `json:"peak_rss_after_verify_mib"`
