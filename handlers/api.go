@@ -297,7 +297,7 @@ func (s *server) createResponse(c *fiber.Ctx) error {
 	if sv.Status == survey.Draft {
 		return survey.ErrNotFound
 	}
-	if err := s.checkSubmitLimit(cx, c, sv.ID); err != nil {
+	if err := s.checkSubmitLimit(c, sv.ID); err != nil {
 		return err
 	}
 	id, err := s.submit(cx, ticket, sv, in.Village, survey.ChannelAPI, key, in.Code, func() (map[string]survey.Answer, error) {

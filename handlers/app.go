@@ -67,6 +67,7 @@ type server struct {
 	sessions  *storage.Sessions
 	codes     *storage.Codes
 	limits    *storage.Limits
+	submits   *submitLimiter
 	secrets   *storage.Secrets
 	auditLog  *storage.Audit
 	plans     *storage.Plans
@@ -109,6 +110,7 @@ func New(cfg Config) *fiber.App {
 		sessions:  storage.NewSessions(cfg.DB),
 		codes:     storage.NewCodes(cfg.DB),
 		limits:    storage.NewLimits(cfg.DB),
+		submits:   newSubmitLimiter(),
 		secrets:   storage.NewSecrets(cfg.DB),
 		auditLog:  storage.NewAudit(cfg.DB),
 		plans:     storage.NewPlans(cfg.DB),

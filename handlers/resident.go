@@ -160,7 +160,7 @@ func (s *server) phoneSubmit(c *fiber.Ctx) error {
 		f.Notice = "Formuläret hade hunnit bli för gammalt, så svaren skickades inte. Dina svar finns kvar här – kontrollera dem och tryck på Skicka svar igen."
 		return render(c, fiber.StatusForbidden, "phone", sv.Title, f)
 	}
-	if err := s.checkSubmitLimit(cx, c, sv.ID); errors.Is(err, survey.ErrTooMany) {
+	if err := s.checkSubmitLimit(c, sv.ID); errors.Is(err, survey.ErrTooMany) {
 		c.Set(fiber.HeaderRetryAfter, "60")
 		f.Notice = "Just nu kommer väldigt många svar från din uppkoppling. Vänta en minut och tryck sedan på Skicka svar igen – dina svar finns kvar här."
 		return render(c, fiber.StatusTooManyRequests, "phone", sv.Title, f)

@@ -1,10 +1,18 @@
 // Command forankra-bench measures the submit path against the storage's own
 // limit, side by side in one run: it starts an embedded FerretDB (the same
-// version the service embeds) in a temporary directory, times raw single
-// InsertOne calls of a response-sized document, then starts the service on
-// real HTTP and times residents' JSON submissions with Idempotency-Keys from
-// the same number of concurrent clients. It prints both rates, their ratio,
-// latency percentiles and the process's peak memory.
+// version the service embeds) in a temporary directory and times, from the
+// same number of concurrent clients,
+//
+//   - raw single InsertOne calls of a response-sized document,
+//   - raw InsertMany calls of 256 such documents (the group commit's ceiling),
+//   - the service on real HTTP with the submit limit off, all clients from
+//     127.0.0.1, residents' JSON submissions with Idempotency-Keys,
+//   - the service in its default configuration (submit limit 120 a minute),
+//     the clients spread over 64 loopback source addresses 127.0.1.1–64
+//     (Linux routes all of 127/8 to lo).
+//
+// It prints the rates, their ratios, latency percentiles and the process's
+// peak memory.
 //
 // With -fill it instead fills one survey to that many responses through HTTP
 // and reports peak memory and the time of the comparison's read of the tallies.
@@ -81,18 +89,26 @@ type phase struct {
 
 // report is the whole run, as printed and as written with -json.
 type report struct {
-	Mode        string  `json:"mode"`
-	GoVersion   string  `json:"go"`
-	CPUs        int     `json:"cpus"`
-	Raw         *phase  `json:"raw_insert_one,omitempty"`
-	HTTP        *phase  `json:"http_submissions,omitempty"`
-	Ratio       float64 `json:"ratio,omitempty"`
-	Stored      int     `json:"stored_responses"`
-	TalliesOK   bool    `json:"tallies_equal_recount"`
-	TallyReads  *phase  `json:"tally_reads,omitempty"`
-	SurveyReads *phase  `json:"survey_reads_http,omitempty"`
-	PeakRSSMiB  float64 `json:"peak_rss_mib"`
-	HeapMiB     float64 `json:"go_heap_mib"`
+	Mode      string  `json:"mode"`
+	GoVersion string  `json:"go"`
+	CPUs      int     `json:"cpus"`
+	Raw       *phase  `json:"raw_insert_one,omitempty"`
+	RawMany   *phase  `json:"raw_insert_many_256,omitempty"`
+	HTTP      *phase  `json:"http_submissions,omitempty"`
+	Default   *phase  `json:"http_default_64_addresses,omitempty"`
+	Ratio     float64 `json:"ratio,omitempty"`
+	// DefaultToOff is the default configuration's rate over the limit-off
+	// rate; DefaultToRaw over raw single inserts; ManyToOne raw InsertMany's
+	// document rate over raw InsertOne's.
+	DefaultToOff float64 `json:"default_over_limit_off,omitempty"`
+	DefaultToRaw float64 `json:"default_over_raw_insert_one,omitempty"`
+	ManyToOne    float64 `json:"insert_many_over_insert_one,omitempty"`
+	Stored       int     `json:"stored_responses"`
+	TalliesOK    bool    `json:"tallies_equal_recount"`
+	TallyReads   *phase  `json:"tally_reads,omitempty"`
+	SurveyReads  *phase  `json:"survey_reads_http,omitempty"`
+	PeakRSSMiB   float64 `json:"peak_rss_mib"`
+	HeapMiB      float64 `json:"go_heap_mib"`
 	// PeakAfterVerifyMiB is the peak once the recount (a check, not a
 	// service path) has read every response.
 	PeakAfterVerifyMiB float64 `json:"peak_rss_after_verify_mib"`
@@ -157,9 +173,13 @@ func run(args []string, out io.Writer) error {
 		if rep.Raw, err = rawInserts(ctx, emb.URI(), c); err != nil {
 			return err
 		}
+		fmt.Fprintf(out, "raw InsertMany(%d): %d documents, %d concurrent callers …\n", manyBatch, c.raw, c.clients)
+		if rep.RawMany, err = rawInsertMany(ctx, emb.URI(), c); err != nil {
+			return err
+		}
 	}
 
-	svc, err := startService(ctx, emb.URI(), c, quiet)
+	svc, err := startService(ctx, emb.URI(), "bench_http", -1, c, quiet) // one address sends everything
 	if err != nil {
 		return err
 	}
@@ -170,7 +190,7 @@ func run(args []string, out io.Writer) error {
 		n = c.fill
 	}
 	fmt.Fprintf(out, "HTTP submissions: %d, %d concurrent clients …\n", n, c.clients)
-	if rep.HTTP, err = svc.submissions(n, c.clients); err != nil {
+	if rep.HTTP, err = svc.submissions("HTTP, limit off", n, c.clients, nil); err != nil {
 		return err
 	}
 	if rep.Raw != nil && rep.Raw.PerSecond > 0 {
@@ -195,6 +215,39 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	rep.PeakAfterVerifyMiB = peakRSS()
+	if c.fill == 0 {
+		// The limit-off service stops first: its folds would otherwise
+		// compete for the database's one writer.
+		svc.stop()
+		def, err := startService(ctx, emb.URI(), "bench_http_default", 0, c, quiet)
+		if err != nil {
+			return err
+		}
+		defer def.stop()
+		clients, err := sourceClients(sourceAddresses, c.clients)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "HTTP submissions, default configuration: %d from %d source addresses, %d concurrent clients …\n", n, sourceAddresses, c.clients)
+		if rep.Default, err = def.submissions("HTTP, default, 64 addr", n, c.clients, clients); err != nil {
+			return err
+		}
+		rep.DefaultToOff = rep.Default.PerSecond / rep.HTTP.PerSecond
+		rep.DefaultToRaw = rep.Default.PerSecond / rep.Raw.PerSecond
+		rep.ManyToOne = rep.RawMany.PerSecond / rep.Raw.PerSecond
+		stored, err := def.responses.Count(ctx, def.survey.ID)
+		if err != nil {
+			return err
+		}
+		if ok, err := def.responses.VerifyTallies(ctx, def.survey); err != nil {
+			return err
+		} else if !ok || stored != n {
+			return fmt.Errorf("default configuration: stored %d responses (tallies equal a recount: %v); want %d", stored, ok, n)
+		}
+		if rep.Default.Errors > 0 {
+			return fmt.Errorf("default configuration: %d submissions failed", rep.Default.Errors)
+		}
+	}
 
 	printReport(out, rep)
 	if c.jsonOut != "" {
@@ -228,9 +281,16 @@ func printReport(out io.Writer, r report) {
 			p.Name, p.Requests, p.Seconds, p.PerSecond, p.P50Millis, p.P99Millis, p.MaxMillis, p.Errors)
 	}
 	line(r.Raw)
+	line(r.RawMany)
 	line(r.HTTP)
+	line(r.Default)
 	if r.Ratio > 0 {
-		fmt.Fprintf(out, "  ratio HTTP / raw         %.2f\n", r.Ratio)
+		fmt.Fprintf(out, "  ratio limit off / raw InsertOne       %.2f\n", r.Ratio)
+	}
+	if r.Default != nil {
+		fmt.Fprintf(out, "  ratio default / limit off             %.2f\n", r.DefaultToOff)
+		fmt.Fprintf(out, "  ratio default / raw InsertOne         %.2f\n", r.DefaultToRaw)
+		fmt.Fprintf(out, "  ratio raw InsertMany / raw InsertOne  %.2f\n", r.ManyToOne)
 	}
 	line(r.TallyReads)
 	line(r.SurveyReads)
@@ -291,16 +351,71 @@ func rawInserts(ctx context.Context, uri string, c config) (*phase, error) {
 	}
 	demo := survey.NewDemo(time.Now(), 1)
 	return timed("raw InsertOne", c.raw, c.clients, func(i int) error {
-		d := demo.Responses[i%len(demo.Responses)]
-		answers := bson.M{}
-		for k, a := range d.Answers {
-			answers[k] = bson.M{"o": a.Option, "os": a.Options, "n": a.Number, "t": a.Text}
-		}
-		doc := bson.M{"_id": storage.ResponseID("bench", "raw-"+strconv.Itoa(i)), "survey": "bench", "village": d.Village,
-			"channel": survey.ChannelAPI, "answers": answers, "submitted": time.Now().UTC()}
-		_, err := col.InsertOne(ctx, doc)
+		_, err := col.InsertOne(ctx, rawDoc(demo, "raw-"+strconv.Itoa(i), i))
 		return err
 	}), nil
+}
+
+// manyBatch is the size of one raw InsertMany: the committer's largest batch.
+const manyBatch = 256
+
+// rawInsertMany times InsertMany calls of manyBatch response-sized documents,
+// the most one group commit writes, into a collection of their own; the
+// rate is in documents, the latencies per call.
+func rawInsertMany(ctx context.Context, uri string, c config) (*phase, error) {
+	client, err := mongo.Connect(ctx, options.Client().ApplyURI(uri))
+	if err != nil {
+		return nil, err
+	}
+	defer client.Disconnect(context.Background())
+	col := client.Database("bench_raw", options.Database().SetWriteConcern(writeconcern.Majority())).Collection("responses_many")
+	if _, err := col.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "village", Value: 1}}}); err != nil {
+		return nil, err
+	}
+	demo := survey.NewDemo(time.Now(), 1)
+	calls := (c.raw + manyBatch - 1) / manyBatch
+	p := timed("raw InsertMany(256)", calls, min(c.clients, calls), func(i int) error {
+		docs := make([]any, manyBatch)
+		for j := range docs {
+			docs[j] = rawDoc(demo, "many-"+strconv.Itoa(i*manyBatch+j), j)
+		}
+		_, err := col.InsertMany(ctx, docs)
+		return err
+	})
+	p.Requests = calls * manyBatch
+	p.PerSecond = float64(p.Requests) / p.Seconds
+	return p, nil
+}
+
+// rawDoc is a response-sized document in the shape the service stores.
+func rawDoc(demo survey.Demo, id string, i int) bson.M {
+	d := demo.Responses[i%len(demo.Responses)]
+	answers := bson.M{}
+	for k, a := range d.Answers {
+		answers[k] = bson.M{"o": a.Option, "os": a.Options, "n": a.Number, "t": a.Text}
+	}
+	return bson.M{"_id": storage.ResponseID("bench", id), "survey": "bench", "village": d.Village,
+		"channel": survey.ChannelAPI, "answers": answers, "submitted": time.Now().UTC()}
+}
+
+// sourceAddresses is how many loopback addresses the default configuration's
+// clients come from: 3,000 responses from 64 addresses is 47 each, well
+// under the limit of 120 a minute, as from the phones of a stormöte behind
+// a few carriers' NATs.
+const sourceAddresses = 64
+
+// sourceClients returns one HTTP client per source address 127.0.1.1 to
+// 127.0.1.n, each binding its connections to that address.
+func sourceClients(n, clients int) ([]*http.Client, error) {
+	if n > 254 {
+		return nil, errors.New("at most 254 source addresses")
+	}
+	out := make([]*http.Client, n)
+	for i := range out {
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 1, byte(i+1))}, Timeout: 5 * time.Second}
+		out[i] = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: clients}}
+	}
+	return out, nil
 }
 
 // service is the Förankra app serving real HTTP on 127.0.0.1.
@@ -315,8 +430,10 @@ type service struct {
 	client    *http.Client
 }
 
-func startService(ctx context.Context, uri string, c config, log *slog.Logger) (*service, error) {
-	db, err := storage.Connect(ctx, uri, "bench_http", 10*time.Second)
+// startService serves the app on database name with the submit limit given
+// (0: the default, negative: none).
+func startService(ctx context.Context, uri, name string, limit int, c config, log *slog.Logger) (*service, error) {
+	db, err := storage.Connect(ctx, uri, name, 10*time.Second)
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +466,7 @@ func startService(ctx context.Context, uri string, c config, log *slog.Logger) (
 		s.bodies = append(s.bodies, b)
 	}
 	s.committer = storage.NewCommitter(s.responses, storage.CommitterOptions{MaxBatch: c.maxBatch, MaxWait: c.maxWait})
-	app := handlers.New(handlers.Config{DB: db, Logger: log, Committer: s.committer, SubmitLimit: -1}) // one address sends everything
+	app := handlers.New(handlers.Config{DB: db, Logger: log, Committer: s.committer, SubmitLimit: limit})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -367,18 +484,22 @@ func (s *service) stop() {
 	_ = s.db.Close(context.Background())
 }
 
-// submissions posts n responses, each with its own Idempotency-Key.
-func (s *service) submissions(n, clients int) (*phase, error) {
+// submissions posts n responses, each with its own Idempotency-Key, the i-th
+// through from[i % len(from)] (nil: one client from 127.0.0.1).
+func (s *service) submissions(name string, n, clients int, from []*http.Client) (*phase, error) {
 	url := s.base + "/api/v1/surveys/" + s.survey.ID + "/responses"
 	run := strconv.FormatInt(time.Now().UnixNano(), 36)
-	p := timed("HTTP submissions", n, clients, func(i int) error {
+	if from == nil {
+		from = []*http.Client{s.client}
+	}
+	p := timed(name, n, clients, func(i int) error {
 		req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(s.bodies[i%len(s.bodies)]))
 		if err != nil {
 			return err
 		}
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Idempotency-Key", run+"-"+strconv.Itoa(i))
-		resp, err := s.client.Do(req)
+		resp, err := from[i%len(from)].Do(req)
 		if err != nil {
 			return err
 		}
