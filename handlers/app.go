@@ -47,6 +47,9 @@ type Config struct {
 	// closed (fine for tests); the service passes its own and closes it after
 	// the app has shut down, so that no answered submission is left unwritten.
 	Committer *storage.Committer
+	// PasswordChecked, when set, is called after every password hash
+	// compared at sign-in (tests count them).
+	PasswordChecked func()
 }
 
 // defaultSubmitLimit is generous: many phones share one address behind
@@ -73,6 +76,7 @@ type server struct {
 	// hashSlots bounds concurrent password checks: each argon2id hash takes
 	// 64 MiB, so a burst of sign-ins must queue rather than exhaust memory.
 	hashSlots chan struct{}
+	hashQueue hashQueue
 	remiss    *remissDeps
 	committer *storage.Committer
 	cache     surveyCache

@@ -14,6 +14,7 @@ func init() {
 		"Fel e-postadress eller lösenord.":                                    "Wrong email address or password.",
 		"Fyll i både e-postadress och lösenord.":                              "Fill in both email address and password.",
 		"För många misslyckade försök. Vänta en kvart och försök sedan igen.": "Too many failed attempts. Wait a quarter of an hour and try again.",
+		"Många loggar in just nu. Vänta några sekunder och försök igen.":      "Many people are signing in right now. Wait a few seconds and try again.",
 		"Inloggningssidan hade gått ut. Försök igen. (Din webbläsare behöver tillåta kakor för att du ska kunna logga in.)":                           "The sign-in page had expired. Please try again. (Your browser must allow cookies for you to sign in.)",
 		"Formuläret har gått ut eller kom inte från Förankra. Gå tillbaka, ladda om sidan och försök igen":                                            "The form has expired or did not come from Förankra. Go back, reload the page and try again",
 		"Formuläret skickades från en annan webbplats och togs inte emot":                                                                             "The form was sent from another website and was not accepted",
