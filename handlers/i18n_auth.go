@@ -14,7 +14,6 @@ func init() {
 		"Fel e-postadress eller lösenord.":                                    "Wrong email address or password.",
 		"Fyll i både e-postadress och lösenord.":                              "Fill in both email address and password.",
 		"För många misslyckade försök. Vänta en kvart och försök sedan igen.": "Too many failed attempts. Wait a quarter of an hour and try again.",
-		"Många loggar in just nu. Vänta några sekunder och försök igen.":      "Many people are signing in right now. Wait a few seconds and try again.",
 		"Inloggningssidan hade gått ut. Försök igen. (Din webbläsare behöver tillåta kakor för att du ska kunna logga in.)":                           "The sign-in page had expired. Please try again. (Your browser must allow cookies for you to sign in.)",
 		"Formuläret har gått ut eller kom inte från Förankra. Gå tillbaka, ladda om sidan och försök igen":                                            "The form has expired or did not come from Förankra. Go back, reload the page and try again",
 		"Formuläret skickades från en annan webbplats och togs inte emot":                                                                             "The form was sent from another website and was not accepted",
@@ -69,6 +68,11 @@ func init() {
 		"sign_in":            "signed in", "sign_in_failed": "failed sign-in", "user_created": "account created", "user_changed": "account changed",
 		"village_created": "village created", "survey_created": "survey created", "survey_opened": "survey opened", "survey_closed": "survey closed",
 		"codes_generated": "codes made", "token_revoked": "token revoked", "paper_response": "paper response entered",
+
+		// Sign-in limits, the user's own account page and password rules.
+		"Många loggar in just nu. Vänta några sekunder och försök igen.": "Many people are signing in right now. Wait a few seconds and try again.",
+		"Lösenordet är för lätt att gissa: det är vanligt, bygger på upprepningar eller en rad tangenter, eller liknar ditt namn. Välj till exempel några ovanliga ord i följd": "The password is too easy to guess: it is common, built on repetition or a row of keys, or resembles your name. Choose, for example, a few uncommon words in a row",
+		"Lösenordet måste vara minst 10 tecken": "The password must be at least 10 characters",
 	} {
 		english[k] = v
 	}
