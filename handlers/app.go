@@ -160,6 +160,7 @@ func (s *server) routes(app *fiber.App) {
 	api.Get("/tokens", s.api(survey.ManageOwnAccount), s.listTokens)
 	api.Delete("/tokens", s.api(survey.ManageOwnAccount), s.revokeToken)
 	api.Delete("/tokens/:id", s.api(survey.ManageOwnAccount), s.revokeTokenByID) // the owner, or ManageUsers
+	api.Post("/me/password", s.api(survey.ManageOwnAccount), s.changePassword)
 	api.Get("/villages", s.api(survey.ReadVillages), s.listVillages)
 	api.Post("/villages", s.api(survey.ManageVillages), s.createVillage)
 	api.Get("/surveys", s.api(survey.ReadSurveyResults), s.listSurveys)
@@ -185,6 +186,8 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/logga-in", s.signInPage)
 	app.Post("/logga-in", s.signInSubmit)
 	app.Post("/logga-ut", s.page(survey.ManageOwnAccount), s.signOut)
+	app.Get("/konto", s.page(survey.ManageOwnAccount), s.accountPage)
+	app.Post("/konto/losenord", s.page(survey.ManageOwnAccount), s.accountPasswordSubmit)
 	app.Get("/admin/byar", s.page(survey.ManageVillages), s.villagesPage)
 	app.Post("/admin/byar", s.page(survey.ManageVillages), s.villageCreate)
 	app.Get("/admin/anvandare", s.page(survey.ManageUsers), s.usersPage)

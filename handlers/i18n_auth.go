@@ -73,6 +73,11 @@ func init() {
 		"Många loggar in just nu. Vänta några sekunder och försök igen.": "Many people are signing in right now. Wait a few seconds and try again.",
 		"Lösenordet är för lätt att gissa: det är vanligt, bygger på upprepningar eller en rad tangenter, eller liknar ditt namn. Välj till exempel några ovanliga ord i följd": "The password is too easy to guess: it is common, built on repetition or a row of keys, or resembles your name. Choose, for example, a few uncommon words in a row",
 		"Lösenordet måste vara minst 10 tecken": "The password must be at least 10 characters",
+		"Ditt konto": "Your account", "Byt lösenord": "Change password", "Nuvarande lösenord": "Current password", "Nytt lösenord": "New password",
+		"Lösenordet är bytt. Du är utloggad överallt utom här.":                                                                               "The password is changed. You are signed out everywhere except here.",
+		"Minst 10 tecken och svårt att gissa: till exempel några ovanliga ord i följd. Dina andra inloggningar och API-nycklar slutar gälla.": "At least 10 characters and hard to guess: for example a few uncommon words in a row. Your other sign-ins and API tokens stop working.",
+		"Det nuvarande lösenordet stämmer inte":                                                                                               "The current password is wrong", "Det nya lösenordet måste skilja sig från det nuvarande": "The new password must differ from the current one",
+		"För många försök. Vänta en stund och försök igen.": "Too many attempts. Wait a while and try again.",
 	} {
 		english[k] = v
 	}

@@ -24,6 +24,7 @@ var fieldNames = map[string]string{
 	"description": "Beskrivning", "access": "Vem kan svara", "prompt": "Frågan", "type": "Typ av fråga",
 	"options": "Svarsalternativ", "min": "Lägsta", "max": "Högsta", "key": "Nyckel", "help": "Hjälptext",
 	"village": "By", "count": "Antal koder", "questions": "Frågor",
+	"current_password": "Nuvarande lösenord",
 }
 
 // summaryLine is one line of a form's error summary.
