@@ -183,3 +183,21 @@ func TestSignInDelayGrowsWithAttemptsAndStaysBounded(t *testing.T) {
 		})
 	}
 }
+
+func TestTheSignInPageSaysWhenToComeBack(t *testing.T) {
+	ta, _ := signInApp(t)
+	a := ta.account(survey.RoleOfficial)
+	for range maxSignInPair {
+		ta.tokenFrom("10.0.0.1", a.user.Email, "gissning-gissning")
+	}
+	form, cookies := ta.signInForm()
+	form.Set("email", a.user.Email)
+	form.Set("password", rightPassword)
+	resp, body := ta.postWithCookies("/logga-in", form, cookies, "X-Forwarded-For", "10.0.0.1")
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "För många misslyckade försök") {
+		t.Errorf("got %d; want 429 with a Swedish message", resp.StatusCode)
+	}
+	if got, want := resp.Header.Get("Retry-After"), strconv.Itoa(int(signInWindow/time.Second)); got != want {
+		t.Errorf("Retry-After: got %q; want %q (the window began at the test's start)", got, want)
+	}
+}
