@@ -66,6 +66,7 @@ func TestAHundredParallelGuessesGetAtMostTenChecked(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	t.Logf("%d of 100 parallel guesses had their password checked", checks.Load())
 	if n := checks.Load(); n < 1 || n > maxSignInPair {
 		t.Errorf("got %d passwords checked; want 1 to %d", n, maxSignInPair)
 	}
@@ -151,10 +152,10 @@ func TestTheOwnerSignsInFromAnotherAddressWhileOneHammers(t *testing.T) {
 func TestATownHallsAddressLocksNoAccount(t *testing.T) {
 	ta, _ := signInApp(t)
 	colleague := ta.account(survey.RoleOfficial)
-	// 40 people behind one address mistype their passwords (or one of them
-	// tries 120 random emails): more than the old limit of 30 for an address.
-	for i := range 120 {
-		if code, _ := ta.tokenFrom("192.0.2.7", fmt.Sprintf("person-%d@kommun.se", i%40), "fel-lösenord-igen"); code != http.StatusUnauthorized && code != http.StatusTooManyRequests {
+	// 36 people behind one address mistype their passwords (or one of them
+	// tries random emails): more than the old limit of 30 for an address.
+	for i := range 36 {
+		if code, _ := ta.tokenFrom("192.0.2.7", fmt.Sprintf("person-%d@kommun.se", i), "fel-lösenord-igen"); code != http.StatusUnauthorized && code != http.StatusTooManyRequests {
 			t.Fatalf("attempt %d: got %d; want 401 or 429", i, code)
 		}
 	}
