@@ -47,6 +47,9 @@ type Config struct {
 	// closed (fine for tests); the service passes its own and closes it after
 	// the app has shut down, so that no answered submission is left unwritten.
 	Committer *storage.Committer
+	// PasswordChecked, when set, is called after every password hash
+	// compared at sign-in (tests count them).
+	PasswordChecked func()
 }
 
 // defaultSubmitLimit is generous: many phones share one address behind
@@ -75,6 +78,7 @@ type server struct {
 	// hashSlots bounds concurrent password checks: each argon2id hash takes
 	// 64 MiB, so a burst of sign-ins must queue rather than exhaust memory.
 	hashSlots chan struct{}
+	hashQueue hashQueue
 	remiss    *remissDeps
 	committer *storage.Committer
 	cache     surveyCache
@@ -162,6 +166,7 @@ func (s *server) routes(app *fiber.App) {
 	api.Get("/tokens", s.api(survey.ManageOwnAccount), s.listTokens)
 	api.Delete("/tokens", s.api(survey.ManageOwnAccount), s.revokeToken)
 	api.Delete("/tokens/:id", s.api(survey.ManageOwnAccount), s.revokeTokenByID) // the owner, or ManageUsers
+	api.Post("/me/password", s.api(survey.ManageOwnAccount), s.changePassword)
 	api.Get("/villages", s.api(survey.ReadVillages), s.listVillages)
 	api.Post("/villages", s.api(survey.ManageVillages), s.createVillage)
 	api.Get("/surveys", s.api(survey.ReadSurveyResults), s.listSurveys)
@@ -188,6 +193,8 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/logga-in", s.signInPage)
 	app.Post("/logga-in", s.signInSubmit)
 	app.Post("/logga-ut", s.page(survey.ManageOwnAccount), s.signOut)
+	app.Get("/konto", s.page(survey.ManageOwnAccount), s.accountPage)
+	app.Post("/konto/losenord", s.page(survey.ManageOwnAccount), s.accountPasswordSubmit)
 	app.Get("/admin/byar", s.page(survey.ManageVillages), s.villagesPage)
 	app.Post("/admin/byar", s.page(survey.ManageVillages), s.villageCreate)
 	app.Get("/admin/anvandare", s.page(survey.ManageUsers), s.usersPage)

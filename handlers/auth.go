@@ -34,10 +34,6 @@ const (
 	preCookie  = "forankra_pre"
 	sessionTTL = 12 * time.Hour
 
-	signInWindow          = 15 * time.Minute
-	maxSignInFailsAccount = 5
-	maxSignInFailsAddress = 30
-
 	signInTokenTTL = 2 * time.Hour
 	phoneTokenTTL  = 24 * time.Hour
 
@@ -269,53 +265,182 @@ func (s *server) clientKey(cx context.Context, c *fiber.Ctx) (string, error) {
 	return storage.Keyed(k, c.IP()), nil
 }
 
-// signIn checks credentials with throttling: after too many failures for the
-// account or from the address within signInWindow, every attempt is 429
-// until the window ends, without even checking the password.
+// Sign-in limits, per window of signInWindow. Every attempt is counted
+// before its password is hashed (Limits.Claim), so a burst is held to the
+// same numbers as a slow series; an attempt with the right password is
+// taken back.
+const (
+	signInWindow = 15 * time.Minute
+	// maxSignInPair is how many passwords one address may try for one
+	// account: past it 429 until the window ends, for that pair only.
+	maxSignInPair = 10
+	// Past freeSignInsAccount attempts for an account (from every address)
+	// or freeSignInsAddress from an address (for every account: a town
+	// hall's NAT), each attempt waits a little longer before its password is
+	// checked, up to maxSignInDelay: slow for an attacker, never a lock.
+	freeSignInsAccount = 20
+	freeSignInsAddress = 100
+	maxSignInDelay     = 5 * time.Second
+	// maxHashesPerAddress is how many attempts from one address may wait
+	// or hash at once, so one address cannot take the queue from others.
+	maxHashesPerAddress = 2
+	// maxHashWaiting and hashWait bound the queue for the hash slots; past
+	// them 429 with Retry-After rather than a wait that ends in 503.
+	maxHashWaiting = 32
+	hashWait       = 3 * time.Second
+)
+
+// retryLater is a 429 that says when to come back.
+type retryLater struct {
+	after time.Duration
+	msg   string
+}
+
+func (e retryLater) Error() string { return e.msg }
+func (e retryLater) Unwrap() error { return survey.ErrTooMany }
+
+// retryAfterSeconds is the Retry-After of a 429 error (60 when it has none).
+func retryAfterSeconds(err error) int {
+	var rl retryLater
+	if errors.As(err, &rl) {
+		return max(1, int((rl.after+time.Second-1)/time.Second))
+	}
+	return 60
+}
+
+// errSignInBusy is a full queue of password checks.
+var errSignInBusy = retryLater{after: 2 * time.Second, msg: "många lösenord kontrolleras just nu"}
+
+// signInDelay is how long an attempt waits, from the number of attempts so
+// far for its account and from its address.
+func signInDelay(account, address int) time.Duration {
+	d := max(time.Duration(account-freeSignInsAccount)*250*time.Millisecond,
+		time.Duration(address-freeSignInsAddress)*50*time.Millisecond)
+	return min(max(d, 0), maxSignInDelay)
+}
+
+// hashQueue admits password checks: a few per address, a bounded queue,
+// maxConcurrentHashes at once.
+type hashQueue struct {
+	mu        sync.Mutex
+	byAddress map[string]int
+	waiting   int
+}
+
+// enterHashQueue admits one check from addr after delay; leaveHashQueue
+// must follow.
+func (s *server) enterHashQueue(cx context.Context, addr string, delay time.Duration) error {
+	q := &s.hashQueue
+	q.mu.Lock()
+	if q.byAddress[addr] >= maxHashesPerAddress || q.waiting >= maxHashWaiting {
+		q.mu.Unlock()
+		return errSignInBusy
+	}
+	if q.byAddress == nil {
+		q.byAddress = map[string]int{}
+	}
+	q.byAddress[addr]++
+	q.waiting++
+	q.mu.Unlock()
+	err := s.waitForHashSlot(cx, delay)
+	q.mu.Lock()
+	q.waiting--
+	if err != nil {
+		s.leaveAddress(addr)
+	}
+	q.mu.Unlock()
+	return err
+}
+
+func (s *server) waitForHashSlot(cx context.Context, delay time.Duration) error {
+	if delay > 0 {
+		t := time.NewTimer(delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-cx.Done():
+			return errSignInBusy
+		}
+	}
+	t := time.NewTimer(hashWait)
+	defer t.Stop()
+	select {
+	case s.hashSlots <- struct{}{}:
+		return nil
+	case <-t.C:
+		return errSignInBusy
+	case <-cx.Done():
+		return errSignInBusy
+	}
+}
+
+// leaveAddress needs q.mu held.
+func (s *server) leaveAddress(addr string) {
+	q := &s.hashQueue
+	if q.byAddress[addr]--; q.byAddress[addr] <= 0 {
+		delete(q.byAddress, addr)
+	}
+}
+
+// leaveHashQueue ends a check admitted by enterHashQueue.
+func (s *server) leaveHashQueue(addr string) {
+	<-s.hashSlots
+	s.hashQueue.mu.Lock()
+	s.leaveAddress(addr)
+	s.hashQueue.mu.Unlock()
+}
+
+// signIn checks credentials under the limits above. Counter keys are HMACs
+// of the email and the address, so neither is stored.
 func (s *server) signIn(cx context.Context, c *fiber.Ctx, email, password string) (survey.User, error) {
 	k, err := s.key(cx, "counters")
 	if err != nil {
 		return survey.User{}, err
 	}
-	acct := "signin-account:" + storage.Keyed(k, survey.NormalizeEmail(email))
-	addr := "signin-address:" + storage.Keyed(k, c.IP())
+	acct := storage.Keyed(k, survey.NormalizeEmail(email))
+	addr := storage.Keyed(k, c.IP())
 	now := s.now()
-	for _, lim := range []struct {
-		key string
-		max int
-	}{{acct, maxSignInFailsAccount}, {addr, maxSignInFailsAddress}} {
-		n, err := s.limits.Count(cx, lim.key, signInWindow, now)
-		if err != nil {
-			return survey.User{}, err
-		}
-		if n >= lim.max {
-			return survey.User{}, fmt.Errorf("för många misslyckade inloggningar: %w", survey.ErrTooMany)
-		}
+	pairKey, acctKey, addrKey := "signin-pair:"+acct+":"+addr, "signin-account:"+acct, "signin-address:"+addr
+	pair, err := s.limits.Claim(cx, pairKey, signInWindow, now, maxSignInPair)
+	if err != nil {
+		return survey.User{}, err
+	}
+	if pair > maxSignInPair {
+		return survey.User{}, retryLater{after: now.UTC().Truncate(signInWindow).Add(signInWindow).Sub(now), msg: "för många misslyckade inloggningar för kontot härifrån"}
+	}
+	nAcct, err := s.limits.Claim(cx, acctKey, signInWindow, now, 0)
+	if err != nil {
+		return survey.User{}, err
+	}
+	nAddr, err := s.limits.Claim(cx, addrKey, signInWindow, now, 0)
+	if err != nil {
+		return survey.User{}, err
 	}
 	u, hash, err := s.users.ByEmail(cx, email)
 	if err != nil && !errors.Is(err, survey.ErrNotFound) {
 		return survey.User{}, err
 	}
-	select {
-	case s.hashSlots <- struct{}{}:
-	case <-cx.Done():
-		return survey.User{}, fmt.Errorf("väntade på lösenordskontroll: %w", survey.ErrUnavailable)
+	if err := s.enterHashQueue(cx, addr, signInDelay(nAcct, nAddr)); err != nil {
+		return survey.User{}, err
 	}
 	matches := survey.PasswordMatches(password, hash)
-	<-s.hashSlots
+	s.leaveHashQueue(addr)
+	if s.cfg.PasswordChecked != nil {
+		s.cfg.PasswordChecked()
+	}
 	if !matches || !u.Active {
-		for _, key := range []string{acct, addr} {
-			if _, err := s.limits.Hit(cx, key, signInWindow, now); err != nil {
-				return survey.User{}, err
-			}
-		}
 		if u.ID != "" {
 			s.audit(cx, &u, survey.AuditSignInFailed, u.ID, "")
 		}
 		return survey.User{}, fmt.Errorf("fel e-post eller lösenord: %w", survey.ErrUnauthorized)
 	}
-	if err := s.limits.Reset(cx, acct, signInWindow, now); err != nil {
-		return survey.User{}, err
+	for _, r := range []struct {
+		key string
+		n   int
+	}{{pairKey, pair}, {acctKey, nAcct}, {addrKey, nAddr}} {
+		if err := s.limits.Release(cx, r.key, signInWindow, now, r.n); err != nil {
+			return survey.User{}, err
+		}
 	}
 	s.audit(cx, &u, survey.AuditSignIn, u.ID, "")
 	return u, nil

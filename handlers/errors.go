@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 
 	"github.com/forankra/forankra/survey"
@@ -83,7 +84,7 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 			log.Warn("database unavailable", "path", c.Path(), "err", err)
 		}
 		if code == fiber.StatusTooManyRequests {
-			c.Set(fiber.HeaderRetryAfter, "60")
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(err)))
 		}
 		if wantsJSON(c) {
 			body := errorBody{Error: msg}

@@ -28,6 +28,7 @@ var fieldNames = map[string]string{
 	"participants": "Deltagare", "comment": "Kommentar", "priority": "Prioritering", "owner": "Vem äger åtgärden",
 	"responsible": "Ansvarig", "department": "Förvaltning", "due": "Klar senast", "cost_sek": "Kostnad",
 	"done_on": "Klar den", "done_by": "Gjord av", "reason": "Varför", "note": "Anteckning",
+	"current_password": "Nuvarande lösenord",
 }
 
 // summaryLine is one line of a form's error summary.
@@ -123,8 +124,12 @@ func (s *server) signInSubmit(c *fiber.Ctx) error {
 	case errors.Is(err, survey.ErrUnauthorized):
 		f.Error = "Fel e-postadress eller lösenord."
 		return s.renderSignIn(c, fiber.StatusUnauthorized, f)
+	case errors.Is(err, errSignInBusy):
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(err)))
+		f.Error = "Många loggar in just nu. Vänta några sekunder och försök igen."
+		return s.renderSignIn(c, fiber.StatusTooManyRequests, f)
 	case errors.Is(err, survey.ErrTooMany):
-		c.Set(fiber.HeaderRetryAfter, "900")
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(err)))
 		f.Error = "För många misslyckade försök. Vänta en kvart och försök sedan igen."
 		return s.renderSignIn(c, fiber.StatusTooManyRequests, f)
 	case err != nil:

@@ -204,6 +204,14 @@ func routeCases() []routeCase {
 			}
 			return r
 		}, allow: everyone},
+		{method: "POST", route: "/api/v1/me/password", build: func(f *routeFixture, role string) routeRequest {
+			r := routeRequest{path: "/api/v1/me/password", json: map[string]string{"current_password": "ett-långt-lösenord", "password": "ett-helt-annat-lösenord"}}
+			if role != anonymous { // a fresh account, so the role's own keeps its password
+				u := f.accounts[role].user
+				r.token = f.ta.account(u.Role, u.Villages...).token
+			}
+			return r
+		}, allow: everyone},
 		{method: "DELETE", route: "/api/v1/tokens/:id", build: func(f *routeFixture, role string) routeRequest {
 			owner := f.accounts[admin].user.ID
 			if role != anonymous {
@@ -268,6 +276,16 @@ func routeCases() []routeCase {
 				a := f.accounts[role]
 				sid, sess, _ := storage.NewSessions(f.ta.db).Create(context.Background(), a.user.ID, f.ta.now, time.Hour)
 				a.session, a.csrf = sid, sess.CSRF
+				r.session = &a
+			}
+			return r
+		}, allow: everyone},
+		{method: "GET", route: "/konto", page: true, build: static("/konto"), allow: everyone},
+		{method: "POST", route: "/konto/losenord", page: true, build: func(f *routeFixture, role string) routeRequest {
+			r := routeRequest{path: "/konto/losenord", form: url.Values{"current_password": {"ett-långt-lösenord"}, "password": {"ett-helt-annat-lösenord"}}}
+			if role != anonymous {
+				u := f.accounts[role].user
+				a := f.ta.account(u.Role, u.Villages...)
 				r.session = &a
 			}
 			return r

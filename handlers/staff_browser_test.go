@@ -44,6 +44,11 @@ func TestStaffPagesInTheBrowser(t *testing.T) {
 	waitFor(t, tab, "the survey list", at("/enkater"), 10*time.Second)
 	scanPage(t, tab, "the survey list")
 
+	scanURL(t, tab, base+"/konto", "the account page")
+	mustDo(t, tab, chromedp.SendKeys(chromedp.ID("current_password"), "ett-långt-lösenord"), chromedp.SendKeys(chromedp.ID("password"), "password12"), submit("/konto/losenord"))
+	waitFor(t, tab, "the account page's errors", `document.getElementById('password-err') && document.readyState === 'complete'`, 10*time.Second)
+	scanPage(t, tab, "the account page with an error")
+
 	scanURL(t, tab, base+"/enkater/ny", "the new survey page")
 	mustDo(t, tab, chromedp.SendKeys(chromedp.ID("title"), "Byns framtid"), chromedp.Click(chromedp.ID("village-aby")), submit("/enkater/ny"))
 	waitFor(t, tab, "the builder", `/^\/enkater\/[0-9a-f]{24}$/.test(location.pathname) && document.readyState === 'complete'`, 10*time.Second)

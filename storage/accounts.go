@@ -74,6 +74,13 @@ func (s *Tokens) RevokeUser(ctx context.Context, userID string) error {
 	return translate(err)
 }
 
+// RevokeUserExcept deletes every token of the user but keep (the one a
+// password change was made with; "" keeps none).
+func (s *Tokens) RevokeUserExcept(ctx context.Context, userID, keep string) error {
+	_, err := s.col.DeleteMany(ctx, bson.M{"user": userID, "_id": bson.M{"$ne": HashSecret(keep)}})
+	return translate(err)
+}
+
 // Sessions stores the signed-in sessions of the pages, shared by every
 // instance of the service. Only a hash of the session id is stored: the
 // cookie is the only place the id itself exists. FerretDB has no TTL index,
@@ -132,6 +139,13 @@ func (s *Sessions) Delete(ctx context.Context, id string) error {
 // DeleteUser ends every session of the user.
 func (s *Sessions) DeleteUser(ctx context.Context, userID string) error {
 	_, err := s.col.DeleteMany(ctx, bson.M{"user": userID})
+	return translate(err)
+}
+
+// DeleteUserExcept ends every session of the user but keep (the browser
+// that changed the password; "" keeps none).
+func (s *Sessions) DeleteUserExcept(ctx context.Context, userID, keep string) error {
+	_, err := s.col.DeleteMany(ctx, bson.M{"user": userID, "_id": bson.M{"$ne": HashSecret(keep)}})
 	return translate(err)
 }
 

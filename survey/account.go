@@ -1,10 +1,8 @@
 package survey
 
 import (
-	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // UserChange is what an administrator sends to change an account; absent
@@ -60,8 +58,8 @@ func (ch UserChange) Apply(u *User, by *User) (string, error) {
 	}
 	hash := ""
 	if ch.Password != nil {
-		if utf8.RuneCountInString(*ch.Password) < MinPasswordLength {
-			v.Add("password", fmt.Sprintf("Lösenordet måste vara minst %d tecken", MinPasswordLength))
+		if msg := PasswordProblem(*ch.Password, u.Email, u.Name); msg != "" {
+			v.Add("password", msg)
 		}
 	}
 	if err := v.Err(); err != nil {

@@ -5,7 +5,6 @@ import (
 	"net/mail"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
 )
@@ -21,9 +20,6 @@ const (
 
 // Roles lists every role, for forms and validation.
 var Roles = []string{RoleAdmin, RoleOfficial, RolePolitician, RoleRepresentative, RoleForum}
-
-// MinPasswordLength is the shortest password accepted.
-const MinPasswordLength = 10
 
 // User is a person with an account. The password hash never leaves storage.
 type User struct {
@@ -57,8 +53,10 @@ func (nu NewUser) User(now time.Time) (User, string, error) {
 			v.Add("email", "Måste vara en giltig e-postadress")
 		}
 	}
-	if nu.Password != "" && utf8.RuneCountInString(nu.Password) < MinPasswordLength {
-		v.Add("password", fmt.Sprintf("Lösenordet måste vara minst %d tecken", MinPasswordLength))
+	if nu.Password != "" && v.For("password") == "" {
+		if msg := PasswordProblem(nu.Password, nu.Email, nu.Name); msg != "" {
+			v.Add("password", msg)
+		}
 	}
 	switch {
 	case nu.Role == RoleRepresentative && len(nu.Villages) == 0:
