@@ -3,6 +3,7 @@ package survey
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // The survey builder of the pages changes a draft one step at a time. Each
@@ -134,4 +135,58 @@ func (s *Survey) ReadyToOpen() error {
 		return v
 	}
 	return nil
+}
+
+// EditQuestion replaces a draft's question in place, keeping its key and its
+// position. Errors name the question's fields, as AddQuestion's do.
+func (s *Survey) EditQuestion(key string, q Question) error {
+	if s.Status != Draft {
+		return fmt.Errorf("bara ett utkast kan ändras: %w", ErrConflict)
+	}
+	i := -1
+	for j := range s.Questions {
+		if s.Questions[j].Key == key {
+			i = j
+		}
+	}
+	if i < 0 {
+		return fmt.Errorf("frågan %q: %w", key, ErrNotFound)
+	}
+	q.Key = key
+	def := s.definition()
+	def.Questions[i] = q
+	if err := checkDraft(&def); err != nil {
+		if verr, ok := err.(*ValidationError); ok {
+			prefix := fmt.Sprintf("questions[%d].", i)
+			out := &ValidationError{}
+			for _, f := range verr.Fields {
+				if strings.HasPrefix(f.Field, prefix) {
+					out.Add(strings.TrimPrefix(f.Field, prefix), f.Message)
+				}
+			}
+			if len(out.Fields) > 0 {
+				return out.Err()
+			}
+		}
+		return err
+	}
+	s.Questions = def.Questions
+	return nil
+}
+
+// Copy returns a new draft with the survey's details, questions and
+// villages, titled as a copy; statuses and dates are not copied.
+func (s *Survey) Copy(createdBy string, now time.Time) *Survey {
+	c := s.definition()
+	return &Survey{Title: copyTitle(s.Title), Description: c.Description, Villages: c.Villages, Access: c.Access,
+		Questions: c.Questions, Status: Draft, CreatedBy: createdBy, Created: now.UTC()}
+}
+
+// copyTitle is "Kopia av <title>", cut to the 200 characters a title may have.
+func copyTitle(title string) string {
+	t := []rune("Kopia av " + title)
+	if len(t) > 200 {
+		t = t[:200]
+	}
+	return string(t)
 }
