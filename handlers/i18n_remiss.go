@@ -130,6 +130,10 @@ func init() {
 		"Sista svarsdag är ändrad.":              "The last day to answer is changed.",
 		"Remissrundan är stängd.":                "The remiss round is closed.",
 		"Byar":                                   "Villages",
+		"Radera förslagsställarens namn?":        "Erase the name of the person who submitted it?",
+		"Namnet raderas för gott och kan inte tas fram igen. Förslaget finns kvar.": "The name is erased for good and cannot be brought back. The proposal is kept.",
+		"Radera namnet": "Erase the name", "Stänga remissrundan?": "Close the remiss round?", "Stäng remissrundan": "Close the remiss round",
+		"Byar som inte har svarat kan inte längre svara. Det går inte att öppna rundan igen.": "Villages that have not answered can no longer answer. The round cannot be opened again.",
 	} {
 		english[k] = v
 	}

@@ -148,7 +148,7 @@ func TestAnOfficialBuildsAndOpensASurveyInThePages(t *testing.T) {
 	}
 	for _, st := range steps {
 		t.Run("POST "+st.path+" gives the order "+st.want, func(t *testing.T) {
-			if code, _, _ := ta.page("POST", "/enkater/"+id+st.path, off, url.Values{}); code != http.StatusSeeOther {
+			if code, _, _ := ta.page("POST", "/enkater/"+id+st.path, off, url.Values{"confirm": {"yes"}}); code != http.StatusSeeOther {
 				t.Fatalf("got %d; want 303", code)
 			}
 			_, b := ta.do("GET", "/api/v1/surveys/"+id, off.token, nil)
@@ -195,7 +195,7 @@ func TestAnOfficialBuildsAndOpensASurveyInThePages(t *testing.T) {
 		}
 	})
 	t.Run("the survey is closed from its page and the audit log says who", func(t *testing.T) {
-		if code, _, _ := ta.page("POST", "/enkater/"+id+"/stang", off, url.Values{}); code != 303 {
+		if code, _, _ := ta.page("POST", "/enkater/"+id+"/stang", off, url.Values{"confirm": {"yes"}}); code != 303 {
 			t.Fatalf("close: got %d; want 303", code)
 		}
 		_, page, _ := ta.page("GET", "/admin/logg", adm, nil)

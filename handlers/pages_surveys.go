@@ -327,6 +327,9 @@ func (s *server) questionDown(c *fiber.Ctx) error { return s.questionMove(c, +1)
 
 // questionRemove is POST /enkater/{id}/fragor/{key}/ta-bort.
 func (s *server) questionRemove(c *fiber.Ctx) error {
+	if !confirmed(c) {
+		return s.questionRemoveConfirm(c)
+	}
 	key := c.Params("key")
 	return s.buildStep(c, "#fragor", func(sv *survey.Survey) error { return sv.RemoveQuestion(key) },
 		func(v *surveyView, fe formErrors) { v.QuestionErr = fe })
@@ -357,8 +360,13 @@ func (s *server) statusStep(c *fiber.Ctx, change func(*survey.Survey, time.Time)
 // surveyOpen is POST /enkater/{id}/oppna.
 func (s *server) surveyOpen(c *fiber.Ctx) error { return s.statusStep(c, (*survey.Survey).Open) }
 
-// surveyClose is POST /enkater/{id}/stang.
-func (s *server) surveyClose(c *fiber.Ctx) error { return s.statusStep(c, (*survey.Survey).Close) }
+// surveyClose is POST /enkater/{id}/stang, once confirmed.
+func (s *server) surveyClose(c *fiber.Ctx) error {
+	if !confirmed(c) {
+		return s.surveyCloseConfirm(c)
+	}
+	return s.statusStep(c, (*survey.Survey).Close)
+}
 
 // codesView is the page that makes codes for a village.
 type codesView struct {

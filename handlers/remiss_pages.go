@@ -309,6 +309,9 @@ func (s *server) eraseSubmitterSubmit(c *fiber.Ctx) error {
 	if err := checkCSRF(c); err != nil {
 		return err
 	}
+	if !confirmed(c) {
+		return s.eraseSubmitterConfirm(c)
+	}
 	cx, cancel := ctx(c)
 	defer cancel()
 	if err := s.eraseSubmitter(cx, currentUser(c), c.Params("id")); err != nil {
@@ -502,6 +505,9 @@ func (s *server) moveDeadlineSubmit(c *fiber.Ctx) error {
 func (s *server) closeRemissSubmit(c *fiber.Ctx) error {
 	if err := checkCSRF(c); err != nil {
 		return err
+	}
+	if !confirmed(c) {
+		return s.closeRemissConfirm(c)
 	}
 	cx, cancel := ctx(c)
 	defer cancel()

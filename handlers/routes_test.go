@@ -295,8 +295,12 @@ func routeCases() []routeCase {
 		{method: "POST", route: "/enkater/:id/fragor", page: true, build: pageDraft("/fragor", url.Values{"prompt": {"Ny fråga"}, "type": {"text"}}), allow: managers},
 		{method: "POST", route: "/enkater/:id/fragor/:key/upp", page: true, build: pageDraft("/fragor/q2/upp", url.Values{}), allow: managers},
 		{method: "POST", route: "/enkater/:id/fragor/:key/ner", page: true, build: pageDraft("/fragor/q1/ner", url.Values{}), allow: managers},
+		{method: "GET", route: "/enkater/:id/fragor/:key/ta-bort", page: true, build: pageDraft("/fragor/q1/ta-bort", nil), allow: managers},
 		{method: "POST", route: "/enkater/:id/fragor/:key/ta-bort", page: true, build: pageDraft("/fragor/q1/ta-bort", url.Values{}), allow: managers},
 		{method: "POST", route: "/enkater/:id/oppna", page: true, build: pageDraft("/oppna", url.Values{}), allow: managers},
+		{method: "GET", route: "/enkater/:id/stang", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/enkater/" + f.survey(survey.Open, survey.AccessLink).ID + "/stang"}
+		}, allow: managers},
 		{method: "POST", route: "/enkater/:id/stang", page: true, build: func(f *routeFixture, _ string) routeRequest {
 			return routeRequest{path: "/enkater/" + f.survey(survey.Open, survey.AccessLink).ID + "/stang", form: url.Values{}}
 		}, allow: managers},
@@ -349,11 +353,13 @@ func routeCases() []routeCase {
 		{method: "GET", route: "/forslag/:id", page: true, build: pageProposal("", nil), allow: everyone},
 		{method: "POST", route: "/forslag/:id/remiss", page: true, build: pageProposal("/remiss", url.Values{"villages": {"aby"}, "deadline": {"2026-03-31"}}), allow: proposers},
 		{method: "POST", route: "/forslag/:id/beslut", page: true, build: pageProposal("/beslut", url.Values{"outcome": {"approved"}}), allow: proposers},
+		{method: "GET", route: "/forslag/:id/radera-namn", page: true, build: pageProposal("/radera-namn", nil), allow: proposers},
 		{method: "POST", route: "/forslag/:id/radera-namn", page: true, build: pageProposal("/radera-namn", url.Values{}), allow: proposers},
 		{method: "GET", route: "/remisser", page: true, build: static("/remisser"), allow: everyone},
 		{method: "GET", route: "/remisser/:id", page: true, build: pageRemiss("", nil), allow: readers},
 		{method: "POST", route: "/remisser/:id/paminn", page: true, build: pageRemiss("/paminn", url.Values{}), allow: proposers},
 		{method: "POST", route: "/remisser/:id/svarstid", page: true, build: pageRemiss("/svarstid", url.Values{"deadline": {"2026-04-15"}}), allow: proposers},
+		{method: "GET", route: "/remisser/:id/stang", page: true, build: pageRemiss("/stang", nil), allow: proposers},
 		{method: "POST", route: "/remisser/:id/stang", page: true, build: pageRemiss("/stang", url.Values{}), allow: proposers},
 		{method: "GET", route: "/remisser/:id/sammanstallning", page: true, build: pageRemiss("/sammanstallning", nil), allow: readers},
 		{method: "GET", route: "/remisser/:id/sammanstallning.csv", page: true, build: pageRemiss("/sammanstallning.csv", nil), allow: readers},
