@@ -214,8 +214,11 @@ func TestASurveyWithoutQuestionsCannotOpen(t *testing.T) {
 	_, _, h := ta.page("POST", "/enkater/ny", adm, url.Values{"title": {"Tom"}, "villages": {"aby"}, "access": {"code"}})
 	id := location.FindStringSubmatch(h.Get("Location"))[1]
 	code, page, _ := ta.page("POST", "/enkater/"+id+"/oppna", adm, url.Values{})
-	if code != http.StatusConflict || !strings.Contains(string(page), "minst en fråga") {
-		t.Errorf("got %d; want 409 with the reason", code)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(string(page), "minst en fråga") {
+		t.Errorf("got %d; want 422 with the reason", code)
+	}
+	if strings.Contains(string(page), `action="/enkater/`+id+`/oppna"`) {
+		t.Error("got the open button on a draft without questions; want it hidden")
 	}
 }
 

@@ -127,7 +127,9 @@ type surveyView struct {
 	Details     detailsView
 	Question    questionForm
 	QuestionErr formErrors
-	StatusErr   string
+	// EditKey names the question the form changes; empty adds a new one.
+	EditKey   string
+	StatusErr string
 }
 
 // villageLink is one village of a survey with its phone link.
@@ -265,29 +267,120 @@ func (s *server) surveyDetails(c *fiber.Ctx) error {
 		})
 }
 
-// questionAdd is POST /enkater/{id}/fragor: every type, options one a line.
-func (s *server) questionAdd(c *fiber.Ctx) error {
-	qf := questionForm{Key: strings.TrimSpace(c.FormValue("key")), Type: c.FormValue("type"), Prompt: c.FormValue("prompt"),
+func postedQuestion(c *fiber.Ctx) questionForm {
+	return questionForm{Key: strings.TrimSpace(c.FormValue("key")), Type: c.FormValue("type"), Prompt: c.FormValue("prompt"),
 		Help: strings.TrimSpace(c.FormValue("help")), Options: c.FormValue("options"), Min: strings.TrimSpace(c.FormValue("min")),
 		Max: strings.TrimSpace(c.FormValue("max")), Required: c.FormValue("required") == "on"}
+}
+
+// question reads the form into a question: options one a line, limits with
+// a decimal comma or point.
+func (qf questionForm) question() (survey.Question, error) {
+	q := survey.Question{Key: qf.Key, Type: qf.Type, Prompt: qf.Prompt, Help: qf.Help, Required: qf.Required}
+	for _, line := range strings.Split(qf.Options, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			q.Options = append(q.Options, line)
+		}
+	}
+	v := &survey.ValidationError{}
+	q.Min = formNumber(v, "min", qf.Min)
+	q.Max = formNumber(v, "max", qf.Max)
+	return q, v.Err()
+}
+
+// questionAdd is POST /enkater/{id}/fragor: every type, options one a line.
+func (s *server) questionAdd(c *fiber.Ctx) error {
+	qf := postedQuestion(c)
 	return s.buildStep(c, "#fragor", func(sv *survey.Survey) error {
-		q := survey.Question{Key: qf.Key, Type: qf.Type, Prompt: qf.Prompt, Help: qf.Help, Required: qf.Required}
+		q, err := qf.question()
+		if err != nil {
+			return err
+		}
 		if q.Key == "" {
 			q.Key = nextKey(sv)
 		}
-		for _, line := range strings.Split(qf.Options, "\n") {
-			if line = strings.TrimSpace(line); line != "" {
-				q.Options = append(q.Options, line)
-			}
-		}
-		v := &survey.ValidationError{}
-		q.Min = formNumber(v, "min", qf.Min)
-		q.Max = formNumber(v, "max", qf.Max)
-		if err := v.Err(); err != nil {
-			return err
-		}
 		return sv.AddQuestion(q)
 	}, func(v *surveyView, fe formErrors) { v.Question, v.QuestionErr = qf, fe })
+}
+
+// questionEditPage is GET /enkater/{id}/fragor/{key}: the survey page with
+// the question's form filled in, to change it in place.
+func (s *server) questionEditPage(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.loadManaged(cx, c)
+	if err != nil {
+		return err
+	}
+	q := sv.Question(c.Params("key"))
+	if q == nil {
+		return fmt.Errorf("frågan %q: %w", c.Params("key"), survey.ErrNotFound)
+	}
+	if sv.Status != survey.Draft {
+		return c.Redirect("/enkater/"+sv.ID, fiber.StatusSeeOther)
+	}
+	qf := questionForm{Key: q.Key, Type: q.Type, Prompt: q.Prompt, Help: q.Help, Options: strings.Join(q.Options, "\n"), Required: q.Required}
+	if q.Min != nil {
+		qf.Min = survey.FormatNumber(*q.Min)
+	}
+	if q.Max != nil {
+		qf.Max = survey.FormatNumber(*q.Max)
+	}
+	return s.renderSurvey(c, fiber.StatusOK, sv, surveyView{Question: qf, EditKey: q.Key})
+}
+
+// questionEdit is POST /enkater/{id}/fragor/{key}: prompt, type, options,
+// required and limits change; the key and the place stay.
+func (s *server) questionEdit(c *fiber.Ctx) error {
+	key := c.Params("key")
+	qf := postedQuestion(c)
+	qf.Key = key
+	return s.buildStep(c, "#q-"+key, func(sv *survey.Survey) error {
+		q, err := qf.question()
+		if err != nil {
+			return err
+		}
+		return sv.EditQuestion(key, q)
+	}, func(v *surveyView, fe formErrors) { v.Question, v.QuestionErr, v.EditKey = qf, fe, key })
+}
+
+// surveyCopy is POST /enkater/{id}/kopiera: a new draft with the same
+// details, questions and villages.
+func (s *server) surveyCopy(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.loadManaged(cx, c)
+	if err != nil {
+		return err
+	}
+	cp := sv.Copy(currentUser(c).ID, s.now())
+	if err := s.surveys.Create(cx, cp); err != nil {
+		return err
+	}
+	s.audit(cx, currentUser(c), survey.AuditSurveyCreated, cp.ID, cp.Title)
+	return c.Redirect("/enkater/"+cp.ID, fiber.StatusSeeOther)
+}
+
+// surveyPreview is GET /enkater/{id}/forhandsvisning/{village}: the phone
+// page as a resident will see it, for staff only: nothing can be sent and
+// nothing is counted.
+func (s *server) surveyPreview(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.loadManaged(cx, c)
+	if err != nil {
+		return err
+	}
+	if !sv.HasVillage(c.Params("village")) {
+		return fmt.Errorf("byn %q ingår inte i enkäten: %w", c.Params("village"), survey.ErrNotFound)
+	}
+	v, err := s.villages.Get(cx, c.Params("village"))
+	if err != nil {
+		return err
+	}
+	f := newPhoneForm(c, sv, v, nil)
+	f.Preview = true
+	return render(c, fiber.StatusOK, "phone", "Förhandsvisning: "+sv.Title, f)
 }
 
 // nextKey is a free key "q1", "q2", ... for a question added without one.
@@ -345,11 +438,11 @@ func (s *server) statusStep(c *fiber.Ctx, change func(*survey.Survey, time.Time)
 		if gerr != nil {
 			return gerr
 		}
-		msg := "Enkäten kunde inte byta läge just nu. Ladda om sidan."
+		msg, status := "Enkäten kunde inte byta läge just nu. Ladda om sidan.", fiber.StatusConflict
 		if verr != nil {
-			msg = verr.Fields[0].Message
+			msg, status = verr.Fields[0].Message, fiber.StatusUnprocessableEntity
 		}
-		return s.renderSurvey(c, fiber.StatusConflict, cur, surveyView{StatusErr: msg})
+		return s.renderSurvey(c, status, cur, surveyView{StatusErr: msg})
 	}
 	if err != nil {
 		return err

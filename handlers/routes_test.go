@@ -293,6 +293,8 @@ func routeCases() []routeCase {
 		{method: "GET", route: "/enkater/:id", page: true, build: pageDraft("", nil), allow: readers},
 		{method: "POST", route: "/enkater/:id/detaljer", page: true, build: pageDraft("/detaljer", url.Values{"title": {"Ändrad"}, "villages": {"aby"}, "access": {"code"}}), allow: managers},
 		{method: "POST", route: "/enkater/:id/fragor", page: true, build: pageDraft("/fragor", url.Values{"prompt": {"Ny fråga"}, "type": {"text"}}), allow: managers},
+		{method: "GET", route: "/enkater/:id/fragor/:key", page: true, build: pageDraft("/fragor/q1", nil), allow: managers},
+		{method: "POST", route: "/enkater/:id/fragor/:key", page: true, build: pageDraft("/fragor/q2", url.Values{"prompt": {"Ändrad"}, "type": {"likert"}}), allow: managers},
 		{method: "POST", route: "/enkater/:id/fragor/:key/upp", page: true, build: pageDraft("/fragor/q2/upp", url.Values{}), allow: managers},
 		{method: "POST", route: "/enkater/:id/fragor/:key/ner", page: true, build: pageDraft("/fragor/q1/ner", url.Values{}), allow: managers},
 		{method: "GET", route: "/enkater/:id/fragor/:key/ta-bort", page: true, build: pageDraft("/fragor/q1/ta-bort", nil), allow: managers},
@@ -304,6 +306,8 @@ func routeCases() []routeCase {
 		{method: "POST", route: "/enkater/:id/stang", page: true, build: func(f *routeFixture, _ string) routeRequest {
 			return routeRequest{path: "/enkater/" + f.survey(survey.Open, survey.AccessLink).ID + "/stang", form: url.Values{}}
 		}, allow: managers},
+		{method: "POST", route: "/enkater/:id/kopiera", page: true, build: pageDraft("/kopiera", url.Values{}), allow: managers},
+		{method: "GET", route: "/enkater/:id/forhandsvisning/:village", page: true, build: pageDraft("/forhandsvisning/aby", nil), allow: managers},
 		{method: "GET", route: "/enkater/:id/koder", page: true, build: func(f *routeFixture, _ string) routeRequest {
 			return routeRequest{path: "/enkater/" + f.survey(survey.Draft, survey.AccessCode).ID + "/koder"}
 		}, allow: managers},
