@@ -38,6 +38,7 @@ const (
 	colLimits    = "limits"
 	colAudit     = "audit"
 	colSecrets   = "secrets"
+	colPassLinks = "password_links"
 	colCodeUses  = "code_uses"
 )
 
