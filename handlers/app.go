@@ -180,6 +180,10 @@ func (s *server) routes(app *fiber.App) {
 
 	app.Get("/logga-in", s.signInPage)
 	app.Post("/logga-in", s.signInSubmit)
+	app.Get("/glomt-losenord", s.forgotPage)
+	app.Post("/glomt-losenord", s.forgotSubmit)
+	app.Get("/losenord/:token", s.passwordPage)
+	app.Post("/losenord/:token", s.passwordSubmit)
 	app.Post("/logga-ut", s.page(survey.ManageOwnAccount), s.signOut)
 	app.Get("/admin/byar", s.page(survey.ManageVillages), s.villagesPage)
 	app.Post("/admin/byar", s.page(survey.ManageVillages), s.villageCreate)

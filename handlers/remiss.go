@@ -673,6 +673,7 @@ func (s *server) apiOutbox(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	hidePasswordLinks(msgs)
 	return c.JSON(msgs)
 }
 

@@ -108,6 +108,16 @@ func (f *routeFixture) survey(status, access string) *survey.Survey {
 	return sv
 }
 
+// passwordLink makes a one-time password link for the forum member.
+func (f *routeFixture) passwordLink() string {
+	f.ta.t.Helper()
+	secret, err := storage.NewPasswordLinks(f.ta.db).Create(context.Background(), f.user(survey.RoleForum).ID, linkReset, f.ta.now, resetTTL)
+	if err != nil {
+		f.ta.t.Fatal(err)
+	}
+	return secret
+}
+
 func (f *routeFixture) user(role string) survey.User {
 	return f.ta.account(role).user
 }
@@ -272,6 +282,16 @@ func routeCases() []routeCase {
 			}
 			return r
 		}, allow: everyone},
+		{method: "GET", route: "/glomt-losenord", page: true, build: static("/glomt-losenord"), public: true},
+		{method: "POST", route: "/glomt-losenord", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/glomt-losenord", form: url.Values{"email": {"ingen@example.se"}}}
+		}, public: true},
+		{method: "GET", route: "/losenord/:token", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/losenord/" + f.passwordLink()}
+		}, public: true},
+		{method: "POST", route: "/losenord/:token", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/losenord/" + f.passwordLink(), form: url.Values{"password": {"ett-långt-lösenord"}, "password2": {"ett-långt-lösenord"}}}
+		}, public: true},
 		{method: "GET", route: "/admin/byar", page: true, build: static("/admin/byar"), allow: []string{admin}},
 		{method: "POST", route: "/admin/byar", page: true, build: func(f *routeFixture, _ string) routeRequest {
 			return routeRequest{path: "/admin/byar", form: url.Values{"name": {fmt.Sprintf("Sida %d", f.uniq())}}}

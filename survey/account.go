@@ -90,6 +90,9 @@ const (
 	AuditCodesMade     = "codes_generated"
 	AuditTokenRevoked  = "token_revoked"
 	AuditPaperEntered  = "paper_response"
+	AuditUserInvited   = "user_invited"
+	AuditPasswordReset = "password_reset_asked"
+	AuditPasswordSet   = "password_set"
 )
 
 // AuditEntry records one administrative action: who did what, when, to what.
