@@ -278,6 +278,7 @@ func sweepExpired(ctx context.Context, db *storage.DB, log *slog.Logger) {
 		case now := <-t.C:
 			for name, sweep := range map[string]func(context.Context, time.Time) (int64, error){
 				"sessions": sessions.Sweep, "tokens": tokens.Sweep, "limits": limits.Sweep,
+				"password links": storage.NewPasswordLinks(db).Sweep,
 			} {
 				if _, err := sweep(ctx, now); err != nil {
 					log.Warn("sweep expired", "what", name, "err", err)
