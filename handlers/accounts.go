@@ -130,10 +130,9 @@ func (s *server) mailBase(c *fiber.Ctx) string {
 
 // passwordForm is the page that sets a password from a link.
 type passwordForm struct {
-	Token   string
-	Invite  bool
-	Errors  formErrors
-	Problem string
+	Token  string
+	Invite bool
+	Errors formErrors
 }
 
 // passwordPage is GET /losenord/{token}. It does not use the link up: mail
@@ -296,6 +295,9 @@ func (s *server) changeUser(c *fiber.Ctx, id string, ch survey.UserChange) (surv
 		return survey.User{}, err
 	}
 	if err := s.users.Update(cx, u, hash); err != nil {
+		if errors.Is(err, survey.ErrConflict) {
+			return survey.User{}, fieldError("email", "Det finns redan ett konto med den e-postadressen")
+		}
 		return survey.User{}, err
 	}
 	if !u.Active || hash != "" {
@@ -326,6 +328,9 @@ func describeChange(a, b survey.User, password bool) string {
 	}
 	if a.Name != b.Name {
 		parts = append(parts, "namn ändrat")
+	}
+	if a.Email != b.Email {
+		parts = append(parts, "e-post "+a.Email+" → "+b.Email)
 	}
 	if password {
 		parts = append(parts, "nytt lösenord")

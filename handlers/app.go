@@ -189,6 +189,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/admin/byar", s.page(survey.ManageVillages), s.villageCreate)
 	app.Get("/admin/anvandare", s.page(survey.ManageUsers), s.usersPage)
 	app.Post("/admin/anvandare", s.page(survey.ManageUsers), s.userCreate)
+	app.Get("/admin/anvandare/:id", s.page(survey.ManageUsers), s.userPage)
 	app.Post("/admin/anvandare/:id", s.page(survey.ManageUsers), s.userChange)
 	app.Get("/admin/logg", s.page(survey.ReadAudit), s.auditPage)
 	app.Get("/enkater", s.page(survey.ReadSurveyResults), s.surveysPage)

@@ -206,17 +206,37 @@ func (s *server) villageCreate(c *fiber.Ctx) error {
 	return c.Redirect("/admin/byar?sparad="+v.Slug, fiber.StatusSeeOther)
 }
 
-// usersView is the administrators' user page.
+// usersView is the administrators' user page: the list, searched and
+// filtered, a page at a time, and the form for a new account.
 type usersView struct {
 	Users    []survey.User
+	Pager    pager
+	Query    string
+	Role     string
 	Villages []survey.Village
+	Names    map[string]string // village slug → name
 	Roles    []string
 	Form     survey.NewUser
 	Errors   formErrors
-	// ChangeErrors are the problems of one user's change form.
-	ChangeID     string
-	ChangeErrors formErrors
-	Saved        string
+	Saved    string
+	Invited  bool
+}
+
+// matchUsers keeps the users whose name or email holds q (case-insensitive)
+// and who have the role, when one is given.
+func matchUsers(users []survey.User, q, role string) []survey.User {
+	q = strings.ToLower(strings.TrimSpace(q))
+	out := make([]survey.User, 0, len(users))
+	for _, u := range users {
+		if role != "" && u.Role != role {
+			continue
+		}
+		if q != "" && !strings.Contains(strings.ToLower(u.Name), q) && !strings.Contains(u.Email, q) {
+			continue
+		}
+		out = append(out, u)
+	}
+	return out
 }
 
 func (s *server) renderUsers(c *fiber.Ctx, status int, v usersView) error {
@@ -230,16 +250,22 @@ func (s *server) renderUsers(c *fiber.Ctx, status int, v usersView) error {
 	if err != nil {
 		return err
 	}
-	v.Users, v.Villages, v.Roles = users, villages, survey.Roles
+	v.Query, v.Role = c.Query("q"), c.Query("roll")
+	v.Users, v.Pager = pageOf(c, matchUsers(users, v.Query, v.Role))
+	v.Villages, v.Roles, v.Names = villages, survey.Roles, map[string]string{}
+	for _, vl := range villages {
+		v.Names[vl.Slug] = vl.Name
+	}
 	if v.Form.Role == "" {
 		v.Form.Role = survey.RoleOfficial
 	}
 	return render(c, status, "admin_users", "Användare", v)
 }
 
-// usersPage is GET /admin/anvandare.
+// usersPage is GET /admin/anvandare: ?q= searches names and addresses,
+// ?roll= keeps one role, ?sida= pages.
 func (s *server) usersPage(c *fiber.Ctx) error {
-	return s.renderUsers(c, fiber.StatusOK, usersView{Saved: c.Query("sparad")})
+	return s.renderUsers(c, fiber.StatusOK, usersView{Saved: c.Query("sparad"), Invited: c.Query("inbjuden") != ""})
 }
 
 // formList returns every value of a repeated form field.
@@ -251,7 +277,8 @@ func formList(c *fiber.Ctx, name string) []string {
 	return out
 }
 
-// userCreate is POST /admin/anvandare.
+// userCreate is POST /admin/anvandare; without a password the account is
+// invited by mail.
 func (s *server) userCreate(c *fiber.Ctx) error {
 	in := survey.NewUser{Email: c.FormValue("email"), Name: c.FormValue("name"), Password: c.FormValue("password"),
 		Role: c.FormValue("role"), Villages: formList(c, "villages")}
@@ -266,11 +293,46 @@ func (s *server) userCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/admin/anvandare?sparad="+u.ID, fiber.StatusSeeOther)
+	if in.Password == "" {
+		return c.Redirect("/admin/anvandare/"+u.ID+"?inbjuden=1", fiber.StatusSeeOther)
+	}
+	return c.Redirect("/admin/anvandare/"+u.ID+"?sparad=1", fiber.StatusSeeOther)
 }
 
-// userChange is POST /admin/anvandare/{id}: role, villages, active, and a
-// new password when one is typed.
+// userView is one account's edit page.
+type userView struct {
+	Account  *survey.User
+	Villages []survey.Village
+	Roles    []string
+	Errors   formErrors
+	Saved    bool
+	Invited  bool
+}
+
+func (s *server) renderUser(c *fiber.Ctx, status int, u survey.User, v userView) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	villages, err := s.villages.List(cx)
+	if err != nil {
+		return err
+	}
+	v.Account, v.Villages, v.Roles = &u, villages, survey.Roles
+	return render(c, status, "admin_user", u.Name, v)
+}
+
+// userPage is GET /admin/anvandare/{id}.
+func (s *server) userPage(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	u, err := s.users.Get(cx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return s.renderUser(c, fiber.StatusOK, u, userView{Saved: c.Query("sparad") != "", Invited: c.Query("inbjuden") != ""})
+}
+
+// userChange is POST /admin/anvandare/{id}: name, email, role, villages,
+// active, and a new password when one is typed.
 func (s *server) userChange(c *fiber.Ctx) error {
 	role := c.FormValue("role")
 	villages := formList(c, "villages")
@@ -279,17 +341,41 @@ func (s *server) userChange(c *fiber.Ctx) error {
 	}
 	active := c.FormValue("active") == "on"
 	ch := survey.UserChange{Role: &role, Villages: &villages, Active: &active}
+	// Name and email change when the form carries them; an older form
+	// without them leaves them as they are.
+	if c.Request().PostArgs().Has("name") {
+		name := c.FormValue("name")
+		ch.Name = &name
+	}
+	if c.Request().PostArgs().Has("email") {
+		email := c.FormValue("email")
+		ch.Email = &email
+	}
 	if p := c.FormValue("password"); p != "" {
 		ch.Password = &p
 	}
 	_, err := s.changeUser(c, c.Params("id"), ch)
 	if fe, ok := newFormErrors(err); ok {
-		return s.renderUsers(c, fiber.StatusUnprocessableEntity, usersView{ChangeID: c.Params("id"), ChangeErrors: fe})
+		cx, cancel := ctx(c)
+		defer cancel()
+		u, gerr := s.users.Get(cx, c.Params("id"))
+		if gerr != nil {
+			return gerr
+		}
+		// Show what was typed, not what is stored.
+		u.Role, u.Villages, u.Active = role, villages, active
+		if ch.Name != nil {
+			u.Name = *ch.Name
+		}
+		if ch.Email != nil {
+			u.Email = *ch.Email
+		}
+		return s.renderUser(c, fiber.StatusUnprocessableEntity, u, userView{Errors: fe})
 	}
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/admin/anvandare?sparad="+c.Params("id")+"#u-"+c.Params("id"), fiber.StatusSeeOther)
+	return c.Redirect("/admin/anvandare/"+c.Params("id")+"?sparad=1", fiber.StatusSeeOther)
 }
 
 // auditPage is GET /admin/logg.

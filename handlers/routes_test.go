@@ -301,6 +301,9 @@ func routeCases() []routeCase {
 			return routeRequest{path: "/admin/anvandare", form: url.Values{"email": {fmt.Sprintf("sida%d@example.se", f.uniq())},
 				"name": {"Ny"}, "password": {"ett-långt-lösenord"}, "role": {"official"}}}
 		}, allow: []string{admin}},
+		{method: "GET", route: "/admin/anvandare/:id", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/admin/anvandare/" + f.user(survey.RoleForum).ID}
+		}, allow: []string{admin}},
 		{method: "POST", route: "/admin/anvandare/:id", page: true, build: func(f *routeFixture, _ string) routeRequest {
 			return routeRequest{path: "/admin/anvandare/" + f.user(survey.RoleForum).ID, form: url.Values{"role": {"politician"}, "active": {"on"}}}
 		}, allow: []string{admin}},

@@ -12,13 +12,19 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
-// Update stores a changed user; passwordHash "" keeps the password.
+// Update stores a changed user; passwordHash "" keeps the password. An email
+// another account has is ErrConflict (the unique index decides).
 func (s *Users) Update(ctx context.Context, u survey.User, passwordHash string) error {
-	set := bson.M{"name": u.Name, "role": u.Role, "villages": u.Villages, "active": u.Active}
+	set := bson.M{"name": u.Name, "email": survey.NormalizeEmail(u.Email), "role": u.Role, "villages": u.Villages, "active": u.Active}
 	if passwordHash != "" {
 		set["password_hash"] = passwordHash
 	}
 	res, err := s.col.UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$set": set})
+	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") {
+		// FerretDB v1.24 reports a unique index broken by an update as an
+		// InternalError carrying SQLite's message, not as a duplicate key.
+		return fmt.Errorf("spara användare: %v: %w", err, survey.ErrConflict)
+	}
 	if err != nil {
 		return fmt.Errorf("spara användare: %w", translate(err))
 	}

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -11,6 +12,7 @@ import (
 // fields stay as they are.
 type UserChange struct {
 	Name     *string   `json:"name" validate:"omitempty,max=200"`
+	Email    *string   `json:"email" validate:"omitempty,max=200"`
 	Role     *string   `json:"role" validate:"omitempty,oneof=admin official politician representative forum"`
 	Villages *[]string `json:"villages" validate:"omitempty,max=200"`
 	Active   *bool     `json:"active"`
@@ -33,6 +35,13 @@ func (ch UserChange) Apply(u *User, by *User) (string, error) {
 			v.Add("name", "Måste fyllas i")
 		}
 		u.Name = name
+	}
+	if ch.Email != nil {
+		email := NormalizeEmail(*ch.Email)
+		if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+			v.Add("email", "Måste vara en giltig e-postadress")
+		}
+		u.Email = email
 	}
 	if ch.Role != nil {
 		if by != nil && by.ID == u.ID && *ch.Role != RoleAdmin {
