@@ -31,7 +31,8 @@ func init() {
 		"byrepresentant": "village representative", "forumledamot": "forum member",
 		"Händelselogg": "Audit log",
 		"Vem som gjort vad och när: konton, roller, enkäter som öppnats och stängts, koder som gjorts (bara antalet) och inloggningar.": "Who did what and when: accounts, roles, surveys opened and closed, codes made (the count only) and sign-ins.",
-		"När (UTC)": "When (UTC)", "Vem": "Who", "Vad": "What", "Gäller": "Concerns", "Detaljer": "Details", "Inget loggat ännu.": "Nothing logged yet.",
+		"När": "When", "Tiderna är svensk tid.": "Times are Swedish time.", "Nyaste": "Newest", "Äldre händelser": "Older events", "Sidan i loggen finns inte": "That page of the log does not exist",
+		"Vem": "Who", "Vad": "What", "Gäller": "Concerns", "Detaljer": "Details", "Inget loggat ännu.": "Nothing logged yet.",
 		"Ny enkät": "New survey", "Enkät": "Survey", "Läge": "Status", "Tillgång": "Access", "Inga enkäter ännu.": "No surveys yet.",
 		"utkast": "draft", "öppen": "open", "stängd": "closed", "alla med länken": "anyone with the link", "engångskoder": "one-time codes",
 		"Börja med namn, byar och hur de boende kommer åt enkäten. Frågorna lägger du till på nästa sida.": "Start with the name, villages and how residents get in. You add the questions on the next page.",
@@ -112,6 +113,10 @@ var labels = map[string]string{
 	survey.AuditUserChanged: "konto ändrat", survey.AuditVillageAdded: "by skapad", survey.AuditSurveyCreated: "enkät skapad",
 	survey.AuditSurveyOpened: "enkät öppnad", survey.AuditSurveyClosed: "enkät stängd", survey.AuditCodesMade: "koder gjorda",
 	survey.AuditTokenRevoked: "nyckel återkallad", survey.AuditPaperEntered: "pappersvar inskrivet",
+	survey.AuditUserInvited: "inbjudan skickad", survey.AuditPasswordReset: "nytt lösenord begärt", survey.AuditPasswordSet: "lösenord valt",
+	auditProposalRegistered: "förslag registrerat", auditSubmitterErased: "förslagsställarens namn raderat",
+	auditDecisionRecorded: "beslut registrerat", auditRemissSent: "skickat på remiss", auditDeadlineMoved: "sista svarsdag ändrad",
+	auditRemissClosed: "remissrunda stängd", auditRemindersQueued: "påminnelser lagda i utkorgen",
 }
 
 // label shows a code word in the page's language.

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"strings"
@@ -378,13 +379,99 @@ func (s *server) userChange(c *fiber.Ctx) error {
 	return c.Redirect("/admin/anvandare/"+c.Params("id")+"?sparad=1", fiber.StatusSeeOther)
 }
 
-// auditPage is GET /admin/logg.
+// auditPageSize is how many entries a page of the audit log shows.
+const auditPageSize = 50
+
+// auditRow is one entry as the page shows it: Swedish time, the actor's
+// name and what the entry concerns by name, not by id.
+type auditRow struct {
+	survey.AuditEntry
+	When, Who, What string
+}
+
+// auditView is a page of the audit log; Older continues after its last entry.
+type auditView struct {
+	Rows   []auditRow
+	Older  string
+	Newest bool
+}
+
+// auditPage is GET /admin/logg, newest first; ?fore={id} shows the entries
+// written before that one.
 func (s *server) auditPage(c *fiber.Ctx) error {
 	cx, cancel := ctx(c)
 	defer cancel()
-	list, err := s.auditLog.List(cx, auditLimit)
+	before := c.Query("fore")
+	if len(before) > 24 {
+		return renderError(c, fiber.StatusBadRequest, "Sidan i loggen finns inte")
+	}
+	list, err := s.auditLog.Before(cx, before, auditPageSize+1)
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, "audit", "Händelselogg", list)
+	v := auditView{Newest: before == ""}
+	if len(list) > auditPageSize {
+		list = list[:auditPageSize]
+		v.Older = "/admin/logg?fore=" + list[len(list)-1].ID
+	}
+	names, err := s.auditNames(cx)
+	if err != nil {
+		return err
+	}
+	for _, e := range list {
+		r := auditRow{AuditEntry: e, When: stockholmTime(e.At), Who: e.Email, What: e.Target}
+		if n, ok := names[e.Actor]; ok {
+			r.Who = n
+		}
+		if n, ok := names[e.Target]; ok {
+			r.What = n
+		}
+		v.Rows = append(v.Rows, r)
+	}
+	return render(c, fiber.StatusOK, "audit", "Händelselogg", v)
+}
+
+// auditNames names what audit entries point at: users, villages, surveys,
+// proposals and remiss rounds (by their proposal), id → name. These are the
+// small staff collections, each read once a page.
+func (s *server) auditNames(cx context.Context) (map[string]string, error) {
+	names := map[string]string{}
+	users, err := s.users.List(cx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		names[u.ID] = u.Name + " (" + u.Email + ")"
+	}
+	villages, err := s.villages.List(cx)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range villages {
+		names[v.Slug] = v.Name
+	}
+	surveys, err := s.surveys.List(cx, storage.SurveyFilter{})
+	if err != nil {
+		return nil, err
+	}
+	for _, sv := range surveys {
+		names[sv.ID] = sv.Title
+	}
+	proposals, err := s.remiss.proposals.List(cx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range proposals {
+		names[p.ID] = p.Title
+	}
+	rounds, err := s.remiss.remisses.List(cx, storage.RemissFilter{})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rounds {
+		if t, ok := names[r.Proposal]; ok {
+			names[r.ID] = "remiss: " + t
+		}
+	}
+	return names, nil
 }

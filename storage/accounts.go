@@ -177,7 +177,19 @@ func (s *Audit) Add(ctx context.Context, e survey.AuditEntry) error {
 
 // List returns the newest entries, at most limit.
 func (s *Audit) List(ctx context.Context, limit int) ([]survey.AuditEntry, error) {
-	cur, err := s.col.Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+	return s.Before(ctx, "", limit)
+}
+
+// Before returns at most limit entries older than the entry with id before
+// (the newest when before is ""), newest first. The log only grows, so it is
+// paged by _id cursor: ids are ObjectIDs, in the order they were written,
+// and a page never skips over the ones before it.
+func (s *Audit) Before(ctx context.Context, before string, limit int) ([]survey.AuditEntry, error) {
+	q := bson.M{}
+	if before != "" {
+		q["_id"] = bson.M{"$lt": before}
+	}
+	cur, err := s.col.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit)))
 	if err != nil {
 		return nil, fmt.Errorf("läsa logg: %w", translate(err))
 	}
