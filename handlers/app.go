@@ -208,6 +208,8 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/enkater/:id/stang", s.page(survey.ManageSurvey), s.surveyCloseConfirm)
 	app.Post("/enkater/:id/stang", s.page(survey.ManageSurvey), s.surveyClose)
 	app.Post("/enkater/:id/kopiera", s.page(survey.ManageSurvey), s.surveyCopy)
+	app.Post("/enkater/:id/schema", s.page(survey.ManageSurvey), s.surveySchedule)
+	app.Post("/enkater/:id/ateroppna", s.page(survey.ManageSurvey), s.surveyReopen)
 	app.Get("/enkater/:id/forhandsvisning/:village", s.page(survey.ManageSurvey), s.surveyPreview)
 	app.Get("/enkater/:id/koder", s.page(survey.ManageSurvey), s.codesPage)
 	app.Post("/enkater/:id/koder", s.page(survey.ManageSurvey), s.codesSubmit)

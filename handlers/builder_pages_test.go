@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/forankra/forankra/survey"
 )
@@ -157,5 +158,70 @@ func TestThePreviewShowsThePhonePageAndSendsNothing(t *testing.T) {
 	}
 	if n := ta.surveyOf(off, id).Responses; n != nil && *n != 0 {
 		t.Errorf("got %d responses; want none counted", *n)
+	}
+}
+
+func TestOpeningAndClosingTimesAreSetInStockholmTime(t *testing.T) {
+	ta := newTestApp(t) // 2026-03-10 09:00 UTC
+	off := ta.account(survey.RoleOfficial)
+	id := ta.builderDraft(off)
+	path := "/enkater/" + id + "/schema"
+	cases := []struct {
+		name         string
+		form         url.Values
+		want         int
+		wantField    string
+		wantOpensUTC string
+	}{
+		{"a closing time before the opening time is refused", url.Values{"opens_at": {"2026-03-20T08:00"}, "closes_at": {"2026-03-19T08:00"}}, 422, `id="closes_at-err"`, ""},
+		{"a time that is not one is refused", url.Values{"opens_at": {"i morgon"}}, 422, `id="opens_at-err"`, ""},
+		{"winter time: 08:00 in Stockholm is 07:00 UTC", url.Values{"opens_at": {"2026-03-20T08:00"}, "closes_at": {"2026-04-20T20:00"}}, 303, "", "2026-03-20T07:00:00Z"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, page, _ := ta.page("POST", path, off, tc.form)
+			if code != tc.want || (tc.wantField != "" && !strings.Contains(string(page), tc.wantField)) {
+				t.Errorf("got %d; want %d %s", code, tc.want, tc.wantField)
+			}
+			sv := ta.surveyOf(off, id)
+			got := ""
+			if sv.OpensAt != nil {
+				got = sv.OpensAt.UTC().Format(time.RFC3339)
+			}
+			if got != tc.wantOpensUTC {
+				t.Errorf("got opens_at %q; want %q", got, tc.wantOpensUTC)
+			}
+		})
+	}
+	t.Run("summer time: the closing time 20:00 is 18:00 UTC and the form shows it as typed", func(t *testing.T) {
+		sv := ta.surveyOf(off, id)
+		if sv.ClosesAt == nil || sv.ClosesAt.UTC().Format(time.RFC3339) != "2026-04-20T18:00:00Z" {
+			t.Errorf("got closes_at %v; want 2026-04-20T18:00:00Z", sv.ClosesAt)
+		}
+		_, page, _ := ta.page("GET", "/enkater/"+id, off, nil)
+		if !strings.Contains(string(page), `value="2026-04-20T20:00"`) {
+			t.Error("got the form without the closing time in Stockholm time")
+		}
+	})
+}
+
+func TestAClosedSurveyIsReopenedAndTheLogSaysWho(t *testing.T) {
+	ta := newTestApp(t)
+	off := ta.account(survey.RoleOfficial)
+	id := ta.builderDraft(off)
+	if code, _, _ := ta.page("POST", "/enkater/"+id+"/ateroppna", off, nil); code != http.StatusConflict {
+		t.Errorf("reopening a draft: got %d; want 409", code)
+	}
+	ta.page("POST", "/enkater/"+id+"/oppna", off, nil)
+	ta.page("POST", "/enkater/"+id+"/stang", off, url.Values{"confirm": {"yes"}})
+	if code, _, _ := ta.page("POST", "/enkater/"+id+"/ateroppna", off, nil); code != http.StatusSeeOther {
+		t.Fatalf("reopen: got %d; want 303", code)
+	}
+	if sv := ta.surveyOf(off, id); sv.Status != survey.Open || sv.Closed != nil {
+		t.Errorf("got %s closed at %v; want open", sv.Status, sv.Closed)
+	}
+	_, page, _ := ta.page("GET", "/admin/logg", ta.account(survey.RoleAdmin), nil)
+	if !strings.Contains(string(page), "enkät öppnad igen") || !strings.Contains(string(page), off.user.Email) {
+		t.Error("got a log without the reopening and who did it")
 	}
 }

@@ -128,8 +128,12 @@ type surveyView struct {
 	Question    questionForm
 	QuestionErr formErrors
 	// EditKey names the question the form changes; empty adds a new one.
-	EditKey   string
-	StatusErr string
+	EditKey string
+	// Schedule is the form of the set opening and closing times, in
+	// Stockholm civil time as typed ("2026-05-01T08:00").
+	Schedule    struct{ OpensAt, ClosesAt string }
+	ScheduleErr formErrors
+	StatusErr   string
 }
 
 // villageLink is one village of a survey with its phone link.
@@ -206,6 +210,9 @@ func (s *server) renderSurvey(c *fiber.Ctx, status int, sv *survey.Survey, v sur
 	}
 	if v.Question.Type == "" {
 		v.Question.Type = survey.Single
+	}
+	if v.ScheduleErr.By == nil {
+		v.Schedule.OpensAt, v.Schedule.ClosesAt = civilInput(sv.OpensAt), civilInput(sv.ClosesAt)
 	}
 	return render(c, status, "survey", sv.Title, v)
 }
@@ -615,4 +622,81 @@ func (s *server) paperSubmit(c *fiber.Ctx) error {
 	}
 	s.audit(cx, currentUser(c), survey.AuditPaperEntered, sv.ID, v.Slug)
 	return c.Redirect(fmt.Sprintf("/enkater/%s/papper/%s?sparat=1", sv.ID, v.Slug), fiber.StatusSeeOther)
+}
+
+// civilLayout is how a datetime-local field writes a time.
+const civilLayout = "2006-01-02T15:04"
+
+// civilInput is an instant as a datetime-local value in Stockholm.
+func civilInput(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(survey.Stockholm).Format(civilLayout)
+}
+
+// civilTime reads a datetime-local value as Stockholm civil time; "" is nil.
+func civilTime(v *survey.ValidationError, field, s string) *time.Time {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	t, err := time.ParseInLocation(civilLayout, s, survey.Stockholm)
+	if err != nil {
+		if t, err = time.ParseInLocation("2006-01-02 15:04", s, survey.Stockholm); err != nil {
+			v.Add(field, "Skriv datum och tid, till exempel 2026-05-01 08:00")
+			return nil
+		}
+	}
+	return &t
+}
+
+// surveySchedule is POST /enkater/{id}/schema: when the service opens and
+// closes the survey by itself (Stockholm time; empty fields clear them).
+func (s *server) surveySchedule(c *fiber.Ctx) error {
+	opensIn, closesIn := c.FormValue("opens_at"), c.FormValue("closes_at")
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.loadManaged(cx, c)
+	if err != nil {
+		return err
+	}
+	before := sv.Status
+	v := &survey.ValidationError{}
+	opens, closes := civilTime(v, "opens_at", opensIn), civilTime(v, "closes_at", closesIn)
+	err = v.Err()
+	if err == nil {
+		err = sv.SetSchedule(opens, closes, s.now())
+	}
+	if fe, ok := newFormErrors(err); ok {
+		cur, gerr := s.surveys.Get(cx, sv.ID)
+		if gerr != nil {
+			return gerr
+		}
+		view := surveyView{ScheduleErr: fe}
+		view.Schedule.OpensAt, view.Schedule.ClosesAt = opensIn, closesIn
+		return s.renderSurvey(c, fiber.StatusUnprocessableEntity, cur, view)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.surveys.Replace(cx, sv, before); err != nil {
+		return err
+	}
+	s.cache.forget(sv.ID)
+	s.audit(cx, currentUser(c), survey.AuditSurveyScheduled, sv.ID, "öppnas "+orDash(civilInput(sv.OpensAt))+", stängs "+orDash(civilInput(sv.ClosesAt)))
+	return c.Redirect("/enkater/"+sv.ID+"#schema", fiber.StatusSeeOther)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return strings.Replace(s, "T", " ", 1)
+}
+
+// surveyReopen is POST /enkater/{id}/ateroppna: a closed survey takes
+// responses again; the audit log says who reopened it.
+func (s *server) surveyReopen(c *fiber.Ctx) error {
+	return s.statusStep(c, func(sv *survey.Survey, _ time.Time) error { return sv.Reopen() })
 }

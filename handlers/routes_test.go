@@ -329,6 +329,10 @@ func routeCases() []routeCase {
 		{method: "POST", route: "/enkater/:id/stang", page: true, build: func(f *routeFixture, _ string) routeRequest {
 			return routeRequest{path: "/enkater/" + f.survey(survey.Open, survey.AccessLink).ID + "/stang", form: url.Values{}}
 		}, allow: managers},
+		{method: "POST", route: "/enkater/:id/schema", page: true, build: pageDraft("/schema", url.Values{"closes_at": {"2026-04-01T12:00"}}), allow: managers},
+		{method: "POST", route: "/enkater/:id/ateroppna", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/enkater/" + f.survey(survey.Closed, survey.AccessLink).ID + "/ateroppna", form: url.Values{}}
+		}, allow: managers},
 		{method: "POST", route: "/enkater/:id/kopiera", page: true, build: pageDraft("/kopiera", url.Values{}), allow: managers},
 		{method: "GET", route: "/enkater/:id/forhandsvisning/:village", page: true, build: pageDraft("/forhandsvisning/aby", nil), allow: managers},
 		{method: "GET", route: "/enkater/:id/koder", page: true, build: func(f *routeFixture, _ string) routeRequest {

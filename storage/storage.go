@@ -39,6 +39,7 @@ const (
 	colAudit     = "audit"
 	colSecrets   = "secrets"
 	colPassLinks = "password_links"
+	colScheduled = "scheduled_changes"
 	colCodeUses  = "code_uses"
 )
 

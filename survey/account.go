@@ -88,20 +88,22 @@ func (ch UserChange) Apply(u *User, by *User) (string, error) {
 
 // Audit actions.
 const (
-	AuditSignIn        = "sign_in"
-	AuditSignInFailed  = "sign_in_failed"
-	AuditUserCreated   = "user_created"
-	AuditUserChanged   = "user_changed"
-	AuditVillageAdded  = "village_created"
-	AuditSurveyCreated = "survey_created"
-	AuditSurveyOpened  = "survey_opened"
-	AuditSurveyClosed  = "survey_closed"
-	AuditCodesMade     = "codes_generated"
-	AuditTokenRevoked  = "token_revoked"
-	AuditPaperEntered  = "paper_response"
-	AuditUserInvited   = "user_invited"
-	AuditPasswordReset = "password_reset_asked"
-	AuditPasswordSet   = "password_set"
+	AuditSignIn          = "sign_in"
+	AuditSignInFailed    = "sign_in_failed"
+	AuditUserCreated     = "user_created"
+	AuditUserChanged     = "user_changed"
+	AuditVillageAdded    = "village_created"
+	AuditSurveyCreated   = "survey_created"
+	AuditSurveyOpened    = "survey_opened"
+	AuditSurveyClosed    = "survey_closed"
+	AuditCodesMade       = "codes_generated"
+	AuditTokenRevoked    = "token_revoked"
+	AuditPaperEntered    = "paper_response"
+	AuditUserInvited     = "user_invited"
+	AuditPasswordReset   = "password_reset_asked"
+	AuditPasswordSet     = "password_set"
+	AuditSurveyScheduled = "survey_scheduled"
+	AuditSurveyReopened  = "survey_reopened"
 )
 
 // AuditEntry records one administrative action: who did what, when, to what.

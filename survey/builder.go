@@ -190,3 +190,66 @@ func copyTitle(title string) string {
 	}
 	return string(t)
 }
+
+// SetSchedule sets when the service opens and closes the survey by itself;
+// nil clears a time. Opening is only for a draft; the closing time must come
+// after the opening time and after now.
+func (s *Survey) SetSchedule(opens, closes *time.Time, now time.Time) error {
+	v := &ValidationError{}
+	if s.Status == Closed {
+		return fmt.Errorf("en stängd enkät har inget schema: %w", ErrConflict)
+	}
+	if opens != nil && s.Status != Draft {
+		v.Add("opens_at", "Enkäten är redan öppen")
+	}
+	if opens != nil && len(s.Questions) == 0 {
+		v.Add("opens_at", "Lägg till minst en fråga innan enkäten öppnas")
+	}
+	if closes != nil && !closes.After(now) {
+		v.Add("closes_at", "Stängningstiden har redan passerat")
+	}
+	if opens != nil && closes != nil && !closes.After(*opens) {
+		v.Add("closes_at", "Enkäten måste stängas efter att den har öppnats")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	s.OpensAt, s.ClosesAt = utcOrNil(opens), utcOrNil(closes)
+	return nil
+}
+
+func utcOrNil(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// ApplySchedule opens a draft whose opening time has come and closes an open
+// survey whose closing time has, as of now, dated as scheduled. It reports
+// whether the status changed. A draft without questions is not opened.
+func (s *Survey) ApplySchedule(now time.Time) bool {
+	changed := false
+	if s.Status == Draft && s.OpensAt != nil && !now.Before(*s.OpensAt) && len(s.Questions) > 0 {
+		at := *s.OpensAt
+		s.Status, s.Opened, s.OpensAt = Open, &at, nil
+		changed = true
+	}
+	if s.Status == Open && s.ClosesAt != nil && !now.Before(*s.ClosesAt) {
+		at := *s.ClosesAt
+		s.Status, s.Closed, s.ClosesAt = Closed, &at, nil
+		changed = true
+	}
+	return changed
+}
+
+// Reopen takes a closed survey back to open, to take more responses; its
+// closing time is forgotten, so it stays open until closed again.
+func (s *Survey) Reopen() error {
+	if s.Status != Closed {
+		return fmt.Errorf("bara en stängd enkät kan öppnas igen (status %s): %w", s.Status, ErrConflict)
+	}
+	s.Status, s.Closed, s.ClosesAt = Open, nil, nil
+	return nil
+}

@@ -98,3 +98,63 @@ func TestCopyMakesADraftWithTheSameQuestionsAndVillages(t *testing.T) {
 		t.Error("got the original changed through its copy; want them apart")
 	}
 }
+
+func TestTheScheduleOpensAndClosesASurveyAtItsTimes(t *testing.T) {
+	now := time.Date(2026, 5, 1, 6, 0, 0, 0, time.UTC)
+	at := func(h int) *time.Time { x := now.Add(time.Duration(h) * time.Hour); return &x }
+	withQ := func() *Survey {
+		sv, _ := NewDraft(Details{Title: "T", Villages: []string{"aby"}})
+		_ = sv.AddQuestion(Question{Key: "a", Type: Likert, Prompt: "A"})
+		return sv
+	}
+	cases := []struct {
+		name          string
+		survey        func() *Survey
+		opens, closes *time.Time
+		wantField     string
+		applyAt       time.Time
+		wantStatus    string
+	}{
+		{name: "a draft opens at its time", survey: withQ, opens: at(1), applyAt: *at(1), wantStatus: Open},
+		{name: "a draft stays a draft before its time", survey: withQ, opens: at(1), applyAt: *at(0), wantStatus: Draft},
+		{name: "a draft whose both times passed opens and closes", survey: withQ, opens: at(1), closes: at(2), applyAt: *at(3), wantStatus: Closed},
+		{name: "closing before opening is refused", survey: withQ, opens: at(2), closes: at(1), wantField: "closes_at"},
+		{name: "a closing time in the past is refused", survey: withQ, closes: at(-1), wantField: "closes_at"},
+		{name: "a draft without questions cannot be set to open", survey: func() *Survey { sv, _ := NewDraft(Details{Title: "T", Villages: []string{"aby"}}); return sv }, opens: at(1), wantField: "opens_at"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sv := tc.survey()
+			err := sv.SetSchedule(tc.opens, tc.closes, now)
+			if tc.wantField != "" {
+				var verr *ValidationError
+				if !errors.As(err, &verr) || verr.For(tc.wantField) == "" {
+					t.Errorf("got %v; want an error on %s", err, tc.wantField)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			sv.ApplySchedule(tc.applyAt)
+			if sv.Status != tc.wantStatus {
+				t.Errorf("got %s; want %s", sv.Status, tc.wantStatus)
+			}
+			if tc.wantStatus == Open && !sv.Opened.Equal(*tc.opens) {
+				t.Errorf("got opened at %v; want the set time %v", sv.Opened, tc.opens)
+			}
+		})
+	}
+	t.Run("a closed survey reopens and forgets its closing time", func(t *testing.T) {
+		sv := withQ()
+		_ = sv.Open(now)
+		_ = sv.SetSchedule(nil, at(1), now)
+		sv.ApplySchedule(*at(2))
+		if err := sv.Reopen(); err != nil || sv.Status != Open || sv.ClosesAt != nil || sv.Closed != nil {
+			t.Errorf("got %v, %s; want open without a closing time", err, sv.Status)
+		}
+		if err := sv.Reopen(); !errors.Is(err, ErrConflict) {
+			t.Errorf("reopening an open survey: got %v; want ErrConflict", err)
+		}
+	})
+}
