@@ -14,12 +14,20 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// surveysPage is GET /enkater: the surveys the user may see, newest first.
+// surveysPage is GET /enkater: the surveys the user may see, newest first;
+// ?q= searches titles, ?lage= keeps one status, ?sida= pages.
 func (s *server) surveysPage(c *fiber.Ctx) error {
 	u := currentUser(c)
 	f := storage.SurveyFilter{}
 	if u.Role == survey.RoleRepresentative {
 		f.Villages = u.Villages
+	}
+	status := c.Query("lage")
+	switch status {
+	case survey.Draft, survey.Open, survey.Closed:
+		f.Status = status
+	default:
+		status = ""
 	}
 	cx, cancel := ctx(c)
 	defer cancel()
@@ -27,7 +35,33 @@ func (s *server) surveysPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, "surveys", "Enkäter", fiber.Map{"Surveys": list, "CanCreate": survey.Can(u, survey.ManageSurvey)})
+	names, err := s.villageNames(cx)
+	if err != nil {
+		return err
+	}
+	q := strings.ToLower(strings.TrimSpace(c.Query("q")))
+	found := make([]*survey.Survey, 0, len(list))
+	for _, sv := range list {
+		if q == "" || strings.Contains(strings.ToLower(sv.Title), q) {
+			found = append(found, sv)
+		}
+	}
+	page, p := pageOf(c, found)
+	return render(c, fiber.StatusOK, "surveys", "Enkäter", fiber.Map{"Surveys": page, "Pager": p, "Query": c.Query("q"), "Status": status,
+		"Statuses": []string{survey.Draft, survey.Open, survey.Closed}, "Names": names, "CanCreate": survey.Can(u, survey.ManageSurvey)})
+}
+
+// villageNames maps each village's slug to its name.
+func (s *server) villageNames(cx context.Context) (map[string]string, error) {
+	all, err := s.villages.List(cx)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(all))
+	for _, v := range all {
+		names[v.Slug] = v.Name
+	}
+	return names, nil
 }
 
 // detailsView is the form of a survey's details, new or changed.
