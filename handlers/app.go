@@ -187,6 +187,8 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/logga-ut", s.page(survey.ManageOwnAccount), s.signOut)
 	app.Get("/admin/byar", s.page(survey.ManageVillages), s.villagesPage)
 	app.Post("/admin/byar", s.page(survey.ManageVillages), s.villageCreate)
+	app.Get("/admin/byar/:slug", s.page(survey.ManageVillages), s.villagePage)
+	app.Post("/admin/byar/:slug", s.page(survey.ManageVillages), s.villageChange)
 	app.Get("/admin/anvandare", s.page(survey.ManageUsers), s.usersPage)
 	app.Post("/admin/anvandare", s.page(survey.ManageUsers), s.userCreate)
 	app.Get("/admin/anvandare/:id", s.page(survey.ManageUsers), s.userPage)

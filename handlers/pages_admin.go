@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -205,6 +206,59 @@ func (s *server) villageCreate(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/admin/byar?sparad="+v.Slug, fiber.StatusSeeOther)
+}
+
+// villageView is one village's edit page.
+type villageView struct {
+	Village survey.Village
+	Form    survey.VillageChange
+	Errors  formErrors
+	Saved   bool
+}
+
+// villagePage is GET /admin/byar/{slug}.
+func (s *server) villagePage(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	v, err := s.villages.Get(cx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, "admin_village", v.Name, villageView{Village: v, Form: survey.VillageChange{Name: v.Name, Population: v.Population}, Saved: c.Query("sparad") != ""})
+}
+
+// villageChange is POST /admin/byar/{slug}: name and population; the slug
+// stays.
+func (s *server) villageChange(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	v, err := s.villages.Get(cx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	ch := survey.VillageChange{Name: c.FormValue("name")}
+	view := villageView{Village: v, Form: ch}
+	if p := strings.TrimSpace(c.FormValue("population")); p != "" {
+		if ch.Population, err = strconv.Atoi(p); err != nil {
+			view.Errors, _ = newFormErrors(fieldError("population", "Skriv antalet invånare som ett heltal"))
+			return render(c, fiber.StatusUnprocessableEntity, "admin_village", v.Name, view)
+		}
+	}
+	view.Form = ch
+	before := v
+	err = ch.Apply(&v)
+	if fe, ok := newFormErrors(err); ok {
+		view.Errors = fe
+		return render(c, fiber.StatusUnprocessableEntity, "admin_village", before.Name, view)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.villages.Update(cx, v); err != nil {
+		return err
+	}
+	s.audit(cx, currentUser(c), survey.AuditVillageChanged, v.Slug, fmt.Sprintf("%s → %s, invånare %d → %d", before.Name, v.Name, before.Population, v.Population))
+	return c.Redirect("/admin/byar/"+v.Slug+"?sparad=1", fiber.StatusSeeOther)
 }
 
 // usersView is the administrators' user page: the list, searched and

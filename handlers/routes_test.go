@@ -296,6 +296,10 @@ func routeCases() []routeCase {
 		{method: "POST", route: "/admin/byar", page: true, build: func(f *routeFixture, _ string) routeRequest {
 			return routeRequest{path: "/admin/byar", form: url.Values{"name": {fmt.Sprintf("Sida %d", f.uniq())}}}
 		}, allow: []string{admin}},
+		{method: "GET", route: "/admin/byar/:slug", page: true, build: static("/admin/byar/aby"), allow: []string{admin}},
+		{method: "POST", route: "/admin/byar/:slug", page: true, build: func(*routeFixture, string) routeRequest {
+			return routeRequest{path: "/admin/byar/backby", form: url.Values{"name": {"Bäckby"}, "population": {"50"}}}
+		}, allow: []string{admin}},
 		{method: "GET", route: "/admin/anvandare", page: true, build: static("/admin/anvandare"), allow: []string{admin}},
 		{method: "POST", route: "/admin/anvandare", page: true, build: func(f *routeFixture, _ string) routeRequest {
 			return routeRequest{path: "/admin/anvandare", form: url.Values{"email": {fmt.Sprintf("sida%d@example.se", f.uniq())},

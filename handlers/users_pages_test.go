@@ -119,3 +119,37 @@ func TestAnAdministratorEditsAnAccountOnItsPage(t *testing.T) {
 		}
 	})
 }
+
+func TestAVillageChangesNameAndPopulationButKeepsItsSlug(t *testing.T) {
+	ta := newTestApp(t)
+	adm := ta.account(survey.RoleAdmin)
+	ta.page("POST", "/admin/byar", adm, url.Values{"name": {"Åby"}, "population": {"120"}})
+	cases := []struct {
+		name      string
+		form      url.Values
+		want      int
+		wantField string
+		wantName  string
+		wantPop   int
+	}{
+		{"a population that is not a number is refused", url.Values{"name": {"Åby"}, "population": {"många"}}, 422, `id="population-err"`, "Åby", 120},
+		{"a negative population is refused", url.Values{"name": {"Åby"}, "population": {"-3"}}, 422, `id="population-err"`, "Åby", 120},
+		{"an empty name is refused", url.Values{"name": {"  "}, "population": {"130"}}, 422, `id="name-err"`, "Åby", 120},
+		{"name and population change", url.Values{"name": {"Åby by"}, "population": {"134"}}, 303, "", "Åby by", 134},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, page, _ := ta.page("POST", "/admin/byar/aby", adm, tc.form)
+			if code != tc.want || (tc.wantField != "" && !strings.Contains(string(page), tc.wantField)) {
+				t.Errorf("got %d; want %d %s", code, tc.want, tc.wantField)
+			}
+			v, err := storage.NewVillages(ta.db).Get(context.Background(), "aby")
+			if err != nil || v.Name != tc.wantName || v.Population != tc.wantPop {
+				t.Errorf("got %q %d (%v); want %q %d under the slug aby", v.Name, v.Population, err, tc.wantName, tc.wantPop)
+			}
+		})
+	}
+	if code, _, _ := ta.page("GET", "/admin/byar/finnsinte", adm, nil); code != 404 {
+		t.Errorf("an unknown village: got %d; want 404", code)
+	}
+}

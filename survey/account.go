@@ -103,6 +103,7 @@ const (
 	AuditPasswordReset   = "password_reset_asked"
 	AuditPasswordSet     = "password_set"
 	AuditSurveyScheduled = "survey_scheduled"
+	AuditVillageChanged  = "village_changed"
 	AuditSurveyReopened  = "survey_reopened"
 )
 
