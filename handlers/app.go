@@ -241,6 +241,8 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/forslag/ny", s.page(survey.ManageProposals), s.newProposalPage)
 	app.Post("/forslag/ny", s.page(survey.ManageProposals), s.newProposalSubmit)
 	app.Get("/forslag/:id", s.page(survey.ReadRemiss), s.proposalPage)
+	app.Get("/forslag/:id/andra", s.page(survey.ManageProposals), s.proposalEditPage)
+	app.Post("/forslag/:id/andra", s.page(survey.ManageProposals), s.proposalEdit)
 	app.Post("/forslag/:id/remiss", s.page(survey.ManageProposals), s.sendRemissSubmit)
 	app.Post("/forslag/:id/beslut", s.page(survey.ManageProposals), s.decisionSubmit)
 	app.Get("/forslag/:id/radera-namn", s.page(survey.ManageProposals), s.eraseSubmitterConfirm)

@@ -39,6 +39,7 @@ func newRemissDeps(cfg Config) *remissDeps {
 // Audit actions of the remiss feature.
 const (
 	auditProposalRegistered = "proposal.registered"
+	auditProposalEdited     = "proposal.edited"
 	auditSubmitterErased    = "proposal.submitter_erased"
 	auditDecisionRecorded   = "proposal.decided"
 	auditRemissSent         = "remiss.sent"

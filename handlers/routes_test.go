@@ -386,6 +386,8 @@ func routeCases() []routeCase {
 			return routeRequest{path: "/forslag/ny", form: url.Values{"title": {"Ny"}, "body": {"Text"}}}
 		}, allow: proposers},
 		{method: "GET", route: "/forslag/:id", page: true, build: pageProposal("", nil), allow: everyone},
+		{method: "GET", route: "/forslag/:id/andra", page: true, build: pageProposal("/andra", nil), allow: proposers},
+		{method: "POST", route: "/forslag/:id/andra", page: true, build: pageProposal("/andra", url.Values{"title": {"Ny rubrik"}, "body": {"Ny text."}}), allow: proposers},
 		{method: "POST", route: "/forslag/:id/remiss", page: true, build: pageProposal("/remiss", url.Values{"villages": {"aby"}, "deadline": {"2026-03-31"}}), allow: proposers},
 		{method: "POST", route: "/forslag/:id/beslut", page: true, build: pageProposal("/beslut", url.Values{"outcome": {"approved"}}), allow: proposers},
 		{method: "GET", route: "/forslag/:id/radera-namn", page: true, build: pageProposal("/radera-namn", nil), allow: proposers},

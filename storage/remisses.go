@@ -173,6 +173,19 @@ func (s *Proposals) Decide(ctx context.Context, p *survey.Proposal) error {
 	return nil
 }
 
+// Update stores a proposal's changed title, text, submitter and received date.
+func (s *Proposals) Update(ctx context.Context, p *survey.Proposal) error {
+	d := toProposalDoc(p)
+	res, err := s.col.UpdateOne(ctx, bson.M{"_id": p.ID}, bson.M{"$set": bson.M{"title": d.Title, "body": d.Body, "submitted_by": d.SubmittedBy, "received": d.Received}})
+	if err != nil {
+		return fmt.Errorf("spara förslag: %w", translate(err))
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("förslag %q: %w", p.ID, survey.ErrNotFound)
+	}
+	return nil
+}
+
 // EraseSubmitter removes the name of the citizen who submitted the proposal.
 func (s *Proposals) EraseSubmitter(ctx context.Context, id string) error {
 	res, err := s.col.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"submitted_by": ""}})

@@ -122,6 +122,21 @@ func (np NewProposal) Proposal(now time.Time, by string) (*Proposal, error) {
 		Status: ProposalReceived, CreatedBy: by, Created: now.UTC()}, nil
 }
 
+// Edit changes a proposal's title, text, submitter and received date. It may
+// change until it is sent on remiss or decided: after that, villages have
+// answered what it said.
+func (p *Proposal) Edit(in NewProposal, rounds []*Remiss, now time.Time) error {
+	if len(rounds) > 0 || p.Decision != nil {
+		return fmt.Errorf("förslaget har skickats på remiss eller beslutats och kan inte längre ändras: %w", ErrConflict)
+	}
+	np, err := in.Proposal(now, p.CreatedBy)
+	if err != nil {
+		return err
+	}
+	p.Title, p.Body, p.SubmittedBy, p.Received = np.Title, np.Body, np.SubmittedBy, np.Received
+	return nil
+}
+
 // pastDate reads an optional calendar date that may not lie after today
 // (Stockholm): empty is today; a problem is recorded in v under field.
 func pastDate(v *ValidationError, field, raw string, now time.Time, future string) Date {

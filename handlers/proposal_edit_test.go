@@ -1,0 +1,52 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/forankra/forankra/survey"
+)
+
+func TestAProposalIsEditedUntilItIsSentOnRemiss(t *testing.T) {
+	ta := newTestApp(t)
+	_, proposal := ta.remissSetup()
+	off := ta.account(survey.RoleOfficial)
+	path := "/forslag/" + proposal + "/andra"
+	if code, page, _ := ta.page("GET", path, off, nil); code != 200 || !strings.Contains(string(page), `value="Brygga vid badplatsen"`) || !strings.Contains(string(page), `action="`+path+`"`) {
+		t.Errorf("edit page: got %d; want 200 with the form filled in", code)
+	}
+	cases := []struct {
+		name      string
+		form      url.Values
+		want      int
+		wantTitle string
+	}{
+		{"an empty title is refused", url.Values{"title": {" "}, "body": {"Text"}, "received": {"2026-02-01"}}, 422, "Brygga vid badplatsen"},
+		{"a received date in the future is refused", url.Values{"title": {"Brygga"}, "body": {"Text"}, "received": {"2027-01-01"}}, 422, "Brygga vid badplatsen"},
+		{"title and text change", url.Values{"title": {"Brygga och badstege"}, "body": {"Bygg en brygga med stege."}, "received": {"2026-02-01"}}, 303, "Brygga och badstege"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if code, _, _ := ta.page("POST", path, off, tc.form); code != tc.want {
+				t.Errorf("got %d; want %d", code, tc.want)
+			}
+			_, b := ta.do("GET", "/api/v1/proposals/"+proposal, off.token, nil)
+			if got := decode[map[string]any](t, b)["title"]; got != tc.wantTitle {
+				t.Errorf("got title %v; want %q", got, tc.wantTitle)
+			}
+		})
+	}
+	t.Run("once sent on remiss it cannot change", func(t *testing.T) {
+		if code, b := ta.do("POST", "/api/v1/proposals/"+proposal+"/remiss", off.token, map[string]any{"villages": []string{"aby"}, "deadline": "2026-03-31"}); code != http.StatusCreated {
+			t.Fatalf("remiss: got %d %s", code, b)
+		}
+		if code, _, _ := ta.page("POST", path, off, url.Values{"title": {"Sent ändrad"}, "body": {"X"}}); code != http.StatusConflict {
+			t.Errorf("got %d; want 409", code)
+		}
+		if _, page, _ := ta.page("GET", "/forslag/"+proposal, off, nil); strings.Contains(string(page), path) {
+			t.Error("got an edit link on a proposal on remiss; want none")
+		}
+	})
+}
