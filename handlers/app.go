@@ -245,6 +245,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/forslag/:id/andra", s.page(survey.ManageProposals), s.proposalEdit)
 	app.Post("/forslag/:id/remiss", s.page(survey.ManageProposals), s.sendRemissSubmit)
 	app.Post("/forslag/:id/beslut", s.page(survey.ManageProposals), s.decisionSubmit)
+	app.Post("/forslag/:id/beslut/andra", s.page(survey.ManageProposals), s.decisionCorrect)
 	app.Get("/forslag/:id/radera-namn", s.page(survey.ManageProposals), s.eraseSubmitterConfirm)
 	app.Post("/forslag/:id/radera-namn", s.page(survey.ManageProposals), s.eraseSubmitterSubmit)
 	app.Get("/remisser", s.page(survey.ReadRemiss), s.remissInboxPage)

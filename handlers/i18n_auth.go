@@ -122,7 +122,7 @@ var labels = map[string]string{
 	survey.AuditTokenRevoked: "nyckel återkallad", survey.AuditPaperEntered: "pappersvar inskrivet",
 	survey.AuditSurveyScheduled: "enkätens tider satta", survey.AuditVillageChanged: "by ändrad", survey.AuditSurveyReopened: "enkät öppnad igen",
 	survey.AuditUserInvited: "inbjudan skickad", survey.AuditPasswordReset: "nytt lösenord begärt", survey.AuditPasswordSet: "lösenord valt",
-	auditProposalRegistered: "förslag registrerat", auditProposalEdited: "förslag ändrat", auditSubmitterErased: "förslagsställarens namn raderat",
+	auditProposalRegistered: "förslag registrerat", auditProposalEdited: "förslag ändrat", auditDecisionCorrected: "beslut rättat", auditSubmitterErased: "förslagsställarens namn raderat",
 	auditDecisionRecorded: "beslut registrerat", auditRemissSent: "skickat på remiss", auditDeadlineMoved: "sista svarsdag ändrad",
 	auditRemissClosed: "remissrunda stängd", auditRemindersQueued: "påminnelser lagda i utkorgen",
 }

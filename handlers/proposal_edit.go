@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/url"
 
 	"github.com/forankra/forankra/survey"
@@ -61,4 +62,33 @@ func (s *server) proposalEdit(c *fiber.Ctx) error {
 	}
 	s.record(cx, u, auditProposalEdited, p.ID, before+" → "+p.Title)
 	return c.Redirect("/forslag/"+p.ID, fiber.StatusSeeOther)
+}
+
+// decisionCorrect is POST /forslag/{id}/beslut/andra: a recorded decision
+// is corrected; the audit log keeps the one it replaced.
+func (s *server) decisionCorrect(c *fiber.Ctx) error {
+	if err := checkCSRF(c); err != nil {
+		return err
+	}
+	in := survey.DecisionInput{Outcome: c.FormValue("outcome"), Text: c.FormValue("text"), Date: c.FormValue("date")}
+	cx, cancel := ctx(c)
+	defer cancel()
+	u := currentUser(c)
+	p, _, err := s.loadProposal(cx, u, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	old, err := p.CorrectDecision(in, s.now(), u.ID)
+	if _, ok := newFormErrors(err); ok {
+		return s.proposalFormFailed(c, cx, err, true)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.remiss.proposals.CorrectDecision(cx, p); err != nil {
+		return err
+	}
+	s.record(cx, u, auditDecisionCorrected, p.ID, fmt.Sprintf("före: %s den %s: %s; nu: %s den %s: %s",
+		old.Outcome, old.Date, old.Text, p.Decision.Outcome, p.Decision.Date, p.Decision.Text))
+	return c.Redirect("/forslag/"+p.ID+"?klart=beslut", fiber.StatusSeeOther)
 }

@@ -50,3 +50,45 @@ func TestAProposalIsEditedUntilItIsSentOnRemiss(t *testing.T) {
 		}
 	})
 }
+
+func TestADecisionIsCorrectedAndTheOldOneKeptInTheLog(t *testing.T) {
+	ta := newTestApp(t)
+	_, proposal := ta.remissSetup()
+	off := ta.account(survey.RoleOfficial)
+	path := "/forslag/" + proposal + "/beslut/andra"
+	if code, _, _ := ta.page("POST", path, off, url.Values{"outcome": {"approved"}, "date": {"2026-03-09"}}); code != http.StatusConflict {
+		t.Errorf("correcting before any decision: got %d; want 409", code)
+	}
+	if code, _, _ := ta.page("POST", "/forslag/"+proposal+"/beslut", off, url.Values{"outcome": {"rejected"}, "text": {"Avslag."}, "date": {"2026-03-09"}}); code != http.StatusSeeOther {
+		t.Fatalf("decide: got %d; want 303", code)
+	}
+	if _, page, _ := ta.page("GET", "/forslag/"+proposal, off, nil); !strings.Contains(string(page), `action="`+path+`"`) || !strings.Contains(string(page), "Avslag.") {
+		t.Error("got no correction form filled with the decision on a decided proposal")
+	}
+	cases := []struct {
+		name        string
+		form        url.Values
+		want        int
+		wantOutcome string
+	}{
+		{"a date before the proposal came in is refused", url.Values{"outcome": {"approved"}, "date": {"2025-01-01"}}, 422, "rejected"},
+		{"an unknown outcome is refused", url.Values{"outcome": {"maybe"}, "date": {"2026-03-09"}}, 422, "rejected"},
+		{"the outcome and text are corrected", url.Values{"outcome": {"partly_approved"}, "text": {"Bifall i del."}, "date": {"2026-03-09"}}, 303, "partly_approved"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if code, _, _ := ta.page("POST", path, off, tc.form); code != tc.want {
+				t.Errorf("got %d; want %d", code, tc.want)
+			}
+			_, b := ta.do("GET", "/api/v1/proposals/"+proposal, off.token, nil)
+			d, _ := decode[map[string]any](t, b)["decision"].(map[string]any)
+			if d["outcome"] != tc.wantOutcome {
+				t.Errorf("got outcome %v; want %s", d["outcome"], tc.wantOutcome)
+			}
+		})
+	}
+	_, page, _ := ta.page("GET", "/admin/logg", ta.account(survey.RoleAdmin), nil)
+	if p := string(page); !strings.Contains(p, "beslut rättat") || !strings.Contains(p, "före: rejected den 2026-03-09: Avslag.") {
+		t.Error("got a log without the correction and the old decision")
+	}
+}

@@ -40,6 +40,7 @@ func newRemissDeps(cfg Config) *remissDeps {
 const (
 	auditProposalRegistered = "proposal.registered"
 	auditProposalEdited     = "proposal.edited"
+	auditDecisionCorrected  = "proposal.decision_corrected"
 	auditSubmitterErased    = "proposal.submitter_erased"
 	auditDecisionRecorded   = "proposal.decided"
 	auditRemissSent         = "remiss.sent"

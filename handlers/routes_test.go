@@ -388,6 +388,13 @@ func routeCases() []routeCase {
 		{method: "GET", route: "/forslag/:id", page: true, build: pageProposal("", nil), allow: everyone},
 		{method: "GET", route: "/forslag/:id/andra", page: true, build: pageProposal("/andra", nil), allow: proposers},
 		{method: "POST", route: "/forslag/:id/andra", page: true, build: pageProposal("/andra", url.Values{"title": {"Ny rubrik"}, "body": {"Ny text."}}), allow: proposers},
+		{method: "POST", route: "/forslag/:id/beslut/andra", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			id := f.proposal()
+			if code, b := f.ta.do("POST", "/api/v1/proposals/"+id+"/decision", f.accounts[admin].token, map[string]any{"outcome": "answered", "text": "Svar"}); code != http.StatusOK {
+				f.ta.t.Fatalf("decide: got %d %s", code, b)
+			}
+			return routeRequest{path: "/forslag/" + id + "/beslut/andra", form: url.Values{"outcome": {"rejected"}, "text": {"Rättat"}}}
+		}, allow: proposers},
 		{method: "POST", route: "/forslag/:id/remiss", page: true, build: pageProposal("/remiss", url.Values{"villages": {"aby"}, "deadline": {"2026-03-31"}}), allow: proposers},
 		{method: "POST", route: "/forslag/:id/beslut", page: true, build: pageProposal("/beslut", url.Values{"outcome": {"approved"}}), allow: proposers},
 		{method: "GET", route: "/forslag/:id/radera-namn", page: true, build: pageProposal("/radera-namn", nil), allow: proposers},
