@@ -132,7 +132,8 @@ func init() {
 		"Byar":                                   "Villages",
 		"Radera förslagsställarens namn?":        "Erase the name of the person who submitted it?",
 		"Namnet raderas för gott och kan inte tas fram igen. Förslaget finns kvar.": "The name is erased for good and cannot be brought back. The proposal is kept.",
-		"Radera namnet": "Erase the name", "Ändra förslaget": "Edit the proposal", "Rätta beslutet": "Correct the decision",
+		"Radera namnet": "Erase the name", "Ändra förslaget": "Edit the proposal", "Sök i förslagen": "Search the proposals", "förslag": "proposals",
+		"Inga förslag matchar sökningen.": "No proposals match the search.", "Rätta beslutet": "Correct the decision",
 		"Det tidigare beslutet sparas i händelseloggen.": "The earlier decision is kept in the audit log.", "Spara det rättade beslutet": "Save the corrected decision", "Spara ändringarna": "Save the changes", "Stänga remissrundan?": "Close the remiss round?", "Stäng remissrundan": "Close the remiss round",
 		"Byar som inte har svarat kan inte längre svara. Det går inte att öppna rundan igen.": "Villages that have not answered can no longer answer. The round cannot be opened again.",
 	} {

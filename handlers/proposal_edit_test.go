@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -90,5 +91,49 @@ func TestADecisionIsCorrectedAndTheOldOneKeptInTheLog(t *testing.T) {
 	_, page, _ := ta.page("GET", "/admin/logg", ta.account(survey.RoleAdmin), nil)
 	if p := string(page); !strings.Contains(p, "beslut rättat") || !strings.Contains(p, "före: rejected den 2026-03-09: Avslag.") {
 		t.Error("got a log without the correction and the old decision")
+	}
+}
+
+func TestTheProposalListSearchesAndPages(t *testing.T) {
+	ta := newTestApp(t)
+	off := ta.account(survey.RoleOfficial)
+	for i := 1; i <= 27; i++ {
+		title, body := fmt.Sprintf("Förslag %02d", i), "Text."
+		if i == 9 {
+			title, body = "Gatubelysning", "Lampor längs byvägen."
+		}
+		if code, b := ta.do("POST", "/api/v1/proposals", off.token, map[string]any{"title": title, "body": body}); code != http.StatusCreated {
+			t.Fatalf("register: got %d %s", code, b)
+		}
+	}
+	cases := []struct {
+		name, query   string
+		want, notWant []string
+	}{
+		{"the first page shows 25 of 27", "", []string{"Sida 1 av 2", "sida=2"}, nil},
+		{"a word of the text is found", "?q=BYV%C3%84GEN", []string{"Gatubelysning", "1 förslag"}, []string{"Förslag 01"}},
+		{"a search that finds nothing says so", "?q=finnsinte", []string{"Inga förslag matchar sökningen."}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, page, _ := ta.page("GET", "/forslag"+tc.query, off, nil)
+			p := string(page)
+			if code != 200 {
+				t.Fatalf("got %d; want 200", code)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(p, w) {
+					t.Errorf("got a page without %q", w)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(p, w) {
+					t.Errorf("got a page with %q", w)
+				}
+			}
+			if n := strings.Count(p, `<td><a href="/forslag/`); n > pageSize {
+				t.Errorf("got %d rows; want at most %d", n, pageSize)
+			}
+		})
 	}
 }
