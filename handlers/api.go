@@ -262,8 +262,11 @@ func (s *server) changeStatus(cx context.Context, c *fiber.Ctx, id string, chang
 	}
 	s.cache.forget(sv.ID)
 	action := survey.AuditSurveyOpened
-	if sv.Status == survey.Closed {
+	switch {
+	case sv.Status == survey.Closed:
 		action = survey.AuditSurveyClosed
+	case before == survey.Closed:
+		action = survey.AuditSurveyReopened
 	}
 	s.audit(cx, currentUser(c), action, sv.ID, sv.Title)
 	return sv, nil

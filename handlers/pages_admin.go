@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -215,17 +217,90 @@ func (s *server) villageCreate(c *fiber.Ctx) error {
 	return c.Redirect("/admin/byar?sparad="+v.Slug, fiber.StatusSeeOther)
 }
 
-// usersView is the administrators' user page.
+// villageView is one village's edit page.
+type villageView struct {
+	Village survey.Village
+	Form    survey.VillageChange
+	Errors  formErrors
+	Saved   bool
+}
+
+// villagePage is GET /admin/byar/{slug}.
+func (s *server) villagePage(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	v, err := s.villages.Get(cx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, "admin_village", v.Name, villageView{Village: v, Form: survey.VillageChange{Name: v.Name, Population: v.Population}, Saved: c.Query("sparad") != ""})
+}
+
+// villageChange is POST /admin/byar/{slug}: name and population; the slug
+// stays.
+func (s *server) villageChange(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	v, err := s.villages.Get(cx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	ch := survey.VillageChange{Name: c.FormValue("name")}
+	view := villageView{Village: v, Form: ch}
+	if p := strings.TrimSpace(c.FormValue("population")); p != "" {
+		if ch.Population, err = strconv.Atoi(p); err != nil {
+			view.Errors, _ = newFormErrors(fieldError("population", "Skriv antalet invånare som ett heltal"))
+			return render(c, fiber.StatusUnprocessableEntity, "admin_village", v.Name, view)
+		}
+	}
+	view.Form = ch
+	before := v
+	err = ch.Apply(&v)
+	if fe, ok := newFormErrors(err); ok {
+		view.Errors = fe
+		return render(c, fiber.StatusUnprocessableEntity, "admin_village", before.Name, view)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.villages.Update(cx, v); err != nil {
+		return err
+	}
+	s.audit(cx, currentUser(c), survey.AuditVillageChanged, v.Slug, fmt.Sprintf("%s → %s, invånare %d → %d", before.Name, v.Name, before.Population, v.Population))
+	return c.Redirect("/admin/byar/"+v.Slug+"?sparad=1", fiber.StatusSeeOther)
+}
+
+// usersView is the administrators' user page: the list, searched and
+// filtered, a page at a time, and the form for a new account.
 type usersView struct {
 	Users    []survey.User
+	Pager    pager
+	Query    string
+	Role     string
 	Villages []survey.Village
+	Names    map[string]string // village slug → name
 	Roles    []string
 	Form     survey.NewUser
 	Errors   formErrors
-	// ChangeErrors are the problems of one user's change form.
-	ChangeID     string
-	ChangeErrors formErrors
-	Saved        string
+	Saved    string
+	Invited  bool
+}
+
+// matchUsers keeps the users whose name or email holds q (case-insensitive)
+// and who have the role, when one is given.
+func matchUsers(users []survey.User, q, role string) []survey.User {
+	q = strings.ToLower(strings.TrimSpace(q))
+	out := make([]survey.User, 0, len(users))
+	for _, u := range users {
+		if role != "" && u.Role != role {
+			continue
+		}
+		if q != "" && !strings.Contains(strings.ToLower(u.Name), q) && !strings.Contains(u.Email, q) {
+			continue
+		}
+		out = append(out, u)
+	}
+	return out
 }
 
 func (s *server) renderUsers(c *fiber.Ctx, status int, v usersView) error {
@@ -239,16 +314,22 @@ func (s *server) renderUsers(c *fiber.Ctx, status int, v usersView) error {
 	if err != nil {
 		return err
 	}
-	v.Users, v.Villages, v.Roles = users, villages, survey.Roles
+	v.Query, v.Role = c.Query("q"), c.Query("roll")
+	v.Users, v.Pager = pageOf(c, matchUsers(users, v.Query, v.Role))
+	v.Villages, v.Roles, v.Names = villages, survey.Roles, map[string]string{}
+	for _, vl := range villages {
+		v.Names[vl.Slug] = vl.Name
+	}
 	if v.Form.Role == "" {
 		v.Form.Role = survey.RoleOfficial
 	}
 	return render(c, status, "admin_users", "Användare", v)
 }
 
-// usersPage is GET /admin/anvandare.
+// usersPage is GET /admin/anvandare: ?q= searches names and addresses,
+// ?roll= keeps one role, ?sida= pages.
 func (s *server) usersPage(c *fiber.Ctx) error {
-	return s.renderUsers(c, fiber.StatusOK, usersView{Saved: c.Query("sparad")})
+	return s.renderUsers(c, fiber.StatusOK, usersView{Saved: c.Query("sparad"), Invited: c.Query("inbjuden") != ""})
 }
 
 // formList returns every value of a repeated form field.
@@ -260,7 +341,8 @@ func formList(c *fiber.Ctx, name string) []string {
 	return out
 }
 
-// userCreate is POST /admin/anvandare.
+// userCreate is POST /admin/anvandare; without a password the account is
+// invited by mail.
 func (s *server) userCreate(c *fiber.Ctx) error {
 	in := survey.NewUser{Email: c.FormValue("email"), Name: c.FormValue("name"), Password: c.FormValue("password"),
 		Role: c.FormValue("role"), Villages: formList(c, "villages")}
@@ -275,11 +357,46 @@ func (s *server) userCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/admin/anvandare?sparad="+u.ID, fiber.StatusSeeOther)
+	if in.Password == "" {
+		return c.Redirect("/admin/anvandare/"+u.ID+"?inbjuden=1", fiber.StatusSeeOther)
+	}
+	return c.Redirect("/admin/anvandare/"+u.ID+"?sparad=1", fiber.StatusSeeOther)
 }
 
-// userChange is POST /admin/anvandare/{id}: role, villages, active, and a
-// new password when one is typed.
+// userView is one account's edit page.
+type userView struct {
+	Account  *survey.User
+	Villages []survey.Village
+	Roles    []string
+	Errors   formErrors
+	Saved    bool
+	Invited  bool
+}
+
+func (s *server) renderUser(c *fiber.Ctx, status int, u survey.User, v userView) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	villages, err := s.villages.List(cx)
+	if err != nil {
+		return err
+	}
+	v.Account, v.Villages, v.Roles = &u, villages, survey.Roles
+	return render(c, status, "admin_user", u.Name, v)
+}
+
+// userPage is GET /admin/anvandare/{id}.
+func (s *server) userPage(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	u, err := s.users.Get(cx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return s.renderUser(c, fiber.StatusOK, u, userView{Saved: c.Query("sparad") != "", Invited: c.Query("inbjuden") != ""})
+}
+
+// userChange is POST /admin/anvandare/{id}: name, email, role, villages,
+// active, and a new password when one is typed.
 func (s *server) userChange(c *fiber.Ctx) error {
 	role := c.FormValue("role")
 	villages := formList(c, "villages")
@@ -288,26 +405,136 @@ func (s *server) userChange(c *fiber.Ctx) error {
 	}
 	active := c.FormValue("active") == "on"
 	ch := survey.UserChange{Role: &role, Villages: &villages, Active: &active}
+	// Name and email change when the form carries them; an older form
+	// without them leaves them as they are.
+	if c.Request().PostArgs().Has("name") {
+		name := c.FormValue("name")
+		ch.Name = &name
+	}
+	if c.Request().PostArgs().Has("email") {
+		email := c.FormValue("email")
+		ch.Email = &email
+	}
 	if p := c.FormValue("password"); p != "" {
 		ch.Password = &p
 	}
 	_, err := s.changeUser(c, c.Params("id"), ch)
 	if fe, ok := newFormErrors(err); ok {
-		return s.renderUsers(c, fiber.StatusUnprocessableEntity, usersView{ChangeID: c.Params("id"), ChangeErrors: fe})
+		cx, cancel := ctx(c)
+		defer cancel()
+		u, gerr := s.users.Get(cx, c.Params("id"))
+		if gerr != nil {
+			return gerr
+		}
+		// Show what was typed, not what is stored.
+		u.Role, u.Villages, u.Active = role, villages, active
+		if ch.Name != nil {
+			u.Name = *ch.Name
+		}
+		if ch.Email != nil {
+			u.Email = *ch.Email
+		}
+		return s.renderUser(c, fiber.StatusUnprocessableEntity, u, userView{Errors: fe})
 	}
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/admin/anvandare?sparad="+c.Params("id")+"#u-"+c.Params("id"), fiber.StatusSeeOther)
+	return c.Redirect("/admin/anvandare/"+c.Params("id")+"?sparad=1", fiber.StatusSeeOther)
 }
 
-// auditPage is GET /admin/logg.
+// auditPageSize is how many entries a page of the audit log shows.
+const auditPageSize = 50
+
+// auditRow is one entry as the page shows it: Swedish time, the actor's
+// name and what the entry concerns by name, not by id.
+type auditRow struct {
+	survey.AuditEntry
+	When, Who, What string
+}
+
+// auditView is a page of the audit log; Older continues after its last entry.
+type auditView struct {
+	Rows   []auditRow
+	Older  string
+	Newest bool
+}
+
+// auditPage is GET /admin/logg, newest first; ?fore={id} shows the entries
+// written before that one.
 func (s *server) auditPage(c *fiber.Ctx) error {
 	cx, cancel := ctx(c)
 	defer cancel()
-	list, err := s.auditLog.List(cx, auditLimit)
+	before := c.Query("fore")
+	if len(before) > 24 {
+		return renderError(c, fiber.StatusBadRequest, "Sidan i loggen finns inte")
+	}
+	list, err := s.auditLog.Before(cx, before, auditPageSize+1)
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, "audit", "Händelselogg", list)
+	v := auditView{Newest: before == ""}
+	if len(list) > auditPageSize {
+		list = list[:auditPageSize]
+		v.Older = "/admin/logg?fore=" + list[len(list)-1].ID
+	}
+	names, err := s.auditNames(cx)
+	if err != nil {
+		return err
+	}
+	for _, e := range list {
+		r := auditRow{AuditEntry: e, When: stockholmTime(e.At), Who: e.Email, What: e.Target}
+		if n, ok := names[e.Actor]; ok {
+			r.Who = n
+		}
+		if n, ok := names[e.Target]; ok {
+			r.What = n
+		}
+		v.Rows = append(v.Rows, r)
+	}
+	return render(c, fiber.StatusOK, "audit", "Händelselogg", v)
+}
+
+// auditNames names what audit entries point at: users, villages, surveys,
+// proposals and remiss rounds (by their proposal), id → name. These are the
+// small staff collections, each read once a page.
+func (s *server) auditNames(cx context.Context) (map[string]string, error) {
+	names := map[string]string{}
+	users, err := s.users.List(cx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		names[u.ID] = u.Name + " (" + u.Email + ")"
+	}
+	villages, err := s.villages.List(cx)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range villages {
+		names[v.Slug] = v.Name
+	}
+	surveys, err := s.surveys.List(cx, storage.SurveyFilter{})
+	if err != nil {
+		return nil, err
+	}
+	for _, sv := range surveys {
+		names[sv.ID] = sv.Title
+	}
+	proposals, err := s.remiss.proposals.List(cx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range proposals {
+		names[p.ID] = p.Title
+	}
+	rounds, err := s.remiss.remisses.List(cx, storage.RemissFilter{})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rounds {
+		if t, ok := names[r.Proposal]; ok {
+			names[r.ID] = "remiss: " + t
+		}
+	}
+	return names, nil
 }

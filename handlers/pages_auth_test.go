@@ -148,7 +148,7 @@ func TestAnOfficialBuildsAndOpensASurveyInThePages(t *testing.T) {
 	}
 	for _, st := range steps {
 		t.Run("POST "+st.path+" gives the order "+st.want, func(t *testing.T) {
-			if code, _, _ := ta.page("POST", "/enkater/"+id+st.path, off, url.Values{}); code != http.StatusSeeOther {
+			if code, _, _ := ta.page("POST", "/enkater/"+id+st.path, off, url.Values{"confirm": {"yes"}}); code != http.StatusSeeOther {
 				t.Fatalf("got %d; want 303", code)
 			}
 			_, b := ta.do("GET", "/api/v1/surveys/"+id, off.token, nil)
@@ -195,7 +195,7 @@ func TestAnOfficialBuildsAndOpensASurveyInThePages(t *testing.T) {
 		}
 	})
 	t.Run("the survey is closed from its page and the audit log says who", func(t *testing.T) {
-		if code, _, _ := ta.page("POST", "/enkater/"+id+"/stang", off, url.Values{}); code != 303 {
+		if code, _, _ := ta.page("POST", "/enkater/"+id+"/stang", off, url.Values{"confirm": {"yes"}}); code != 303 {
 			t.Fatalf("close: got %d; want 303", code)
 		}
 		_, page, _ := ta.page("GET", "/admin/logg", adm, nil)
@@ -214,8 +214,11 @@ func TestASurveyWithoutQuestionsCannotOpen(t *testing.T) {
 	_, _, h := ta.page("POST", "/enkater/ny", adm, url.Values{"title": {"Tom"}, "villages": {"aby"}, "access": {"code"}})
 	id := location.FindStringSubmatch(h.Get("Location"))[1]
 	code, page, _ := ta.page("POST", "/enkater/"+id+"/oppna", adm, url.Values{})
-	if code != http.StatusConflict || !strings.Contains(string(page), "minst en fråga") {
-		t.Errorf("got %d; want 409 with the reason", code)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(string(page), "minst en fråga") {
+		t.Errorf("got %d; want 422 with the reason", code)
+	}
+	if strings.Contains(string(page), `action="/enkater/`+id+`/oppna"`) {
+		t.Error("got the open button on a draft without questions; want it hidden")
 	}
 }
 

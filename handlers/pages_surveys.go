@@ -14,12 +14,20 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// surveysPage is GET /enkater: the surveys the user may see, newest first.
+// surveysPage is GET /enkater: the surveys the user may see, newest first;
+// ?q= searches titles, ?lage= keeps one status, ?sida= pages.
 func (s *server) surveysPage(c *fiber.Ctx) error {
 	u := currentUser(c)
 	f := storage.SurveyFilter{}
 	if u.Role == survey.RoleRepresentative {
 		f.Villages = u.Villages
+	}
+	status := c.Query("lage")
+	switch status {
+	case survey.Draft, survey.Open, survey.Closed:
+		f.Status = status
+	default:
+		status = ""
 	}
 	cx, cancel := ctx(c)
 	defer cancel()
@@ -27,7 +35,33 @@ func (s *server) surveysPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, "surveys", "Enkäter", fiber.Map{"Surveys": list, "CanCreate": survey.Can(u, survey.ManageSurvey)})
+	names, err := s.villageNames(cx)
+	if err != nil {
+		return err
+	}
+	q := strings.ToLower(strings.TrimSpace(c.Query("q")))
+	found := make([]*survey.Survey, 0, len(list))
+	for _, sv := range list {
+		if q == "" || strings.Contains(strings.ToLower(sv.Title), q) {
+			found = append(found, sv)
+		}
+	}
+	page, p := pageOf(c, found)
+	return render(c, fiber.StatusOK, "surveys", "Enkäter", fiber.Map{"Surveys": page, "Pager": p, "Query": c.Query("q"), "Status": status,
+		"Statuses": []string{survey.Draft, survey.Open, survey.Closed}, "Names": names, "CanCreate": survey.Can(u, survey.ManageSurvey)})
+}
+
+// villageNames maps each village's slug to its name.
+func (s *server) villageNames(cx context.Context) (map[string]string, error) {
+	all, err := s.villages.List(cx)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(all))
+	for _, v := range all {
+		names[v.Slug] = v.Name
+	}
+	return names, nil
 }
 
 // detailsView is the form of a survey's details, new or changed.
@@ -127,6 +161,12 @@ type surveyView struct {
 	Details     detailsView
 	Question    questionForm
 	QuestionErr formErrors
+	// EditKey names the question the form changes; empty adds a new one.
+	EditKey string
+	// Schedule is the form of the set opening and closing times, in
+	// Stockholm civil time as typed ("2026-05-01T08:00").
+	Schedule    struct{ OpensAt, ClosesAt string }
+	ScheduleErr formErrors
 	StatusErr   string
 }
 
@@ -205,6 +245,9 @@ func (s *server) renderSurvey(c *fiber.Ctx, status int, sv *survey.Survey, v sur
 	if v.Question.Type == "" {
 		v.Question.Type = survey.Single
 	}
+	if v.ScheduleErr.By == nil {
+		v.Schedule.OpensAt, v.Schedule.ClosesAt = civilInput(sv.OpensAt), civilInput(sv.ClosesAt)
+	}
 	return render(c, status, "survey", sv.Title, v)
 }
 
@@ -265,29 +308,120 @@ func (s *server) surveyDetails(c *fiber.Ctx) error {
 		})
 }
 
-// questionAdd is POST /enkater/{id}/fragor: every type, options one a line.
-func (s *server) questionAdd(c *fiber.Ctx) error {
-	qf := questionForm{Key: strings.TrimSpace(c.FormValue("key")), Type: c.FormValue("type"), Prompt: c.FormValue("prompt"),
+func postedQuestion(c *fiber.Ctx) questionForm {
+	return questionForm{Key: strings.TrimSpace(c.FormValue("key")), Type: c.FormValue("type"), Prompt: c.FormValue("prompt"),
 		Help: strings.TrimSpace(c.FormValue("help")), Options: c.FormValue("options"), Min: strings.TrimSpace(c.FormValue("min")),
 		Max: strings.TrimSpace(c.FormValue("max")), Required: c.FormValue("required") == "on"}
+}
+
+// question reads the form into a question: options one a line, limits with
+// a decimal comma or point.
+func (qf questionForm) question() (survey.Question, error) {
+	q := survey.Question{Key: qf.Key, Type: qf.Type, Prompt: qf.Prompt, Help: qf.Help, Required: qf.Required}
+	for _, line := range strings.Split(qf.Options, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			q.Options = append(q.Options, line)
+		}
+	}
+	v := &survey.ValidationError{}
+	q.Min = formNumber(v, "min", qf.Min)
+	q.Max = formNumber(v, "max", qf.Max)
+	return q, v.Err()
+}
+
+// questionAdd is POST /enkater/{id}/fragor: every type, options one a line.
+func (s *server) questionAdd(c *fiber.Ctx) error {
+	qf := postedQuestion(c)
 	return s.buildStep(c, "#fragor", func(sv *survey.Survey) error {
-		q := survey.Question{Key: qf.Key, Type: qf.Type, Prompt: qf.Prompt, Help: qf.Help, Required: qf.Required}
+		q, err := qf.question()
+		if err != nil {
+			return err
+		}
 		if q.Key == "" {
 			q.Key = nextKey(sv)
 		}
-		for _, line := range strings.Split(qf.Options, "\n") {
-			if line = strings.TrimSpace(line); line != "" {
-				q.Options = append(q.Options, line)
-			}
-		}
-		v := &survey.ValidationError{}
-		q.Min = formNumber(v, "min", qf.Min)
-		q.Max = formNumber(v, "max", qf.Max)
-		if err := v.Err(); err != nil {
-			return err
-		}
 		return sv.AddQuestion(q)
 	}, func(v *surveyView, fe formErrors) { v.Question, v.QuestionErr = qf, fe })
+}
+
+// questionEditPage is GET /enkater/{id}/fragor/{key}: the survey page with
+// the question's form filled in, to change it in place.
+func (s *server) questionEditPage(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.loadManaged(cx, c)
+	if err != nil {
+		return err
+	}
+	q := sv.Question(c.Params("key"))
+	if q == nil {
+		return fmt.Errorf("frågan %q: %w", c.Params("key"), survey.ErrNotFound)
+	}
+	if sv.Status != survey.Draft {
+		return c.Redirect("/enkater/"+sv.ID, fiber.StatusSeeOther)
+	}
+	qf := questionForm{Key: q.Key, Type: q.Type, Prompt: q.Prompt, Help: q.Help, Options: strings.Join(q.Options, "\n"), Required: q.Required}
+	if q.Min != nil {
+		qf.Min = survey.FormatNumber(*q.Min)
+	}
+	if q.Max != nil {
+		qf.Max = survey.FormatNumber(*q.Max)
+	}
+	return s.renderSurvey(c, fiber.StatusOK, sv, surveyView{Question: qf, EditKey: q.Key})
+}
+
+// questionEdit is POST /enkater/{id}/fragor/{key}: prompt, type, options,
+// required and limits change; the key and the place stay.
+func (s *server) questionEdit(c *fiber.Ctx) error {
+	key := c.Params("key")
+	qf := postedQuestion(c)
+	qf.Key = key
+	return s.buildStep(c, "#q-"+key, func(sv *survey.Survey) error {
+		q, err := qf.question()
+		if err != nil {
+			return err
+		}
+		return sv.EditQuestion(key, q)
+	}, func(v *surveyView, fe formErrors) { v.Question, v.QuestionErr, v.EditKey = qf, fe, key })
+}
+
+// surveyCopy is POST /enkater/{id}/kopiera: a new draft with the same
+// details, questions and villages.
+func (s *server) surveyCopy(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.loadManaged(cx, c)
+	if err != nil {
+		return err
+	}
+	cp := sv.Copy(currentUser(c).ID, s.now())
+	if err := s.surveys.Create(cx, cp); err != nil {
+		return err
+	}
+	s.audit(cx, currentUser(c), survey.AuditSurveyCreated, cp.ID, cp.Title)
+	return c.Redirect("/enkater/"+cp.ID, fiber.StatusSeeOther)
+}
+
+// surveyPreview is GET /enkater/{id}/forhandsvisning/{village}: the phone
+// page as a resident will see it, for staff only: nothing can be sent and
+// nothing is counted.
+func (s *server) surveyPreview(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.loadManaged(cx, c)
+	if err != nil {
+		return err
+	}
+	if !sv.HasVillage(c.Params("village")) {
+		return fmt.Errorf("byn %q ingår inte i enkäten: %w", c.Params("village"), survey.ErrNotFound)
+	}
+	v, err := s.villages.Get(cx, c.Params("village"))
+	if err != nil {
+		return err
+	}
+	f := newPhoneForm(c, sv, v, nil)
+	f.Preview = true
+	return render(c, fiber.StatusOK, "phone", "Förhandsvisning: "+sv.Title, f)
 }
 
 // nextKey is a free key "q1", "q2", ... for a question added without one.
@@ -327,6 +461,9 @@ func (s *server) questionDown(c *fiber.Ctx) error { return s.questionMove(c, +1)
 
 // questionRemove is POST /enkater/{id}/fragor/{key}/ta-bort.
 func (s *server) questionRemove(c *fiber.Ctx) error {
+	if !confirmed(c) {
+		return s.questionRemoveConfirm(c)
+	}
 	key := c.Params("key")
 	return s.buildStep(c, "#fragor", func(sv *survey.Survey) error { return sv.RemoveQuestion(key) },
 		func(v *surveyView, fe formErrors) { v.QuestionErr = fe })
@@ -342,11 +479,11 @@ func (s *server) statusStep(c *fiber.Ctx, change func(*survey.Survey, time.Time)
 		if gerr != nil {
 			return gerr
 		}
-		msg := "Enkäten kunde inte byta läge just nu. Ladda om sidan."
+		msg, status := "Enkäten kunde inte byta läge just nu. Ladda om sidan.", fiber.StatusConflict
 		if verr != nil {
-			msg = verr.Fields[0].Message
+			msg, status = verr.Fields[0].Message, fiber.StatusUnprocessableEntity
 		}
-		return s.renderSurvey(c, fiber.StatusConflict, cur, surveyView{StatusErr: msg})
+		return s.renderSurvey(c, status, cur, surveyView{StatusErr: msg})
 	}
 	if err != nil {
 		return err
@@ -357,8 +494,13 @@ func (s *server) statusStep(c *fiber.Ctx, change func(*survey.Survey, time.Time)
 // surveyOpen is POST /enkater/{id}/oppna.
 func (s *server) surveyOpen(c *fiber.Ctx) error { return s.statusStep(c, (*survey.Survey).Open) }
 
-// surveyClose is POST /enkater/{id}/stang.
-func (s *server) surveyClose(c *fiber.Ctx) error { return s.statusStep(c, (*survey.Survey).Close) }
+// surveyClose is POST /enkater/{id}/stang, once confirmed.
+func (s *server) surveyClose(c *fiber.Ctx) error {
+	if !confirmed(c) {
+		return s.surveyCloseConfirm(c)
+	}
+	return s.statusStep(c, (*survey.Survey).Close)
+}
 
 // codesView is the page that makes codes for a village.
 type codesView struct {
@@ -514,4 +656,81 @@ func (s *server) paperSubmit(c *fiber.Ctx) error {
 	}
 	s.audit(cx, currentUser(c), survey.AuditPaperEntered, sv.ID, v.Slug)
 	return c.Redirect(fmt.Sprintf("/enkater/%s/papper/%s?sparat=1", sv.ID, v.Slug), fiber.StatusSeeOther)
+}
+
+// civilLayout is how a datetime-local field writes a time.
+const civilLayout = "2006-01-02T15:04"
+
+// civilInput is an instant as a datetime-local value in Stockholm.
+func civilInput(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(survey.Stockholm).Format(civilLayout)
+}
+
+// civilTime reads a datetime-local value as Stockholm civil time; "" is nil.
+func civilTime(v *survey.ValidationError, field, s string) *time.Time {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	t, err := time.ParseInLocation(civilLayout, s, survey.Stockholm)
+	if err != nil {
+		if t, err = time.ParseInLocation("2006-01-02 15:04", s, survey.Stockholm); err != nil {
+			v.Add(field, "Skriv datum och tid, till exempel 2026-05-01 08:00")
+			return nil
+		}
+	}
+	return &t
+}
+
+// surveySchedule is POST /enkater/{id}/schema: when the service opens and
+// closes the survey by itself (Stockholm time; empty fields clear them).
+func (s *server) surveySchedule(c *fiber.Ctx) error {
+	opensIn, closesIn := c.FormValue("opens_at"), c.FormValue("closes_at")
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.loadManaged(cx, c)
+	if err != nil {
+		return err
+	}
+	before := sv.Status
+	v := &survey.ValidationError{}
+	opens, closes := civilTime(v, "opens_at", opensIn), civilTime(v, "closes_at", closesIn)
+	err = v.Err()
+	if err == nil {
+		err = sv.SetSchedule(opens, closes, s.now())
+	}
+	if fe, ok := newFormErrors(err); ok {
+		cur, gerr := s.surveys.Get(cx, sv.ID)
+		if gerr != nil {
+			return gerr
+		}
+		view := surveyView{ScheduleErr: fe}
+		view.Schedule.OpensAt, view.Schedule.ClosesAt = opensIn, closesIn
+		return s.renderSurvey(c, fiber.StatusUnprocessableEntity, cur, view)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.surveys.Replace(cx, sv, before); err != nil {
+		return err
+	}
+	s.cache.forget(sv.ID)
+	s.audit(cx, currentUser(c), survey.AuditSurveyScheduled, sv.ID, "öppnas "+orDash(civilInput(sv.OpensAt))+", stängs "+orDash(civilInput(sv.ClosesAt)))
+	return c.Redirect("/enkater/"+sv.ID+"#schema", fiber.StatusSeeOther)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return strings.Replace(s, "T", " ", 1)
+}
+
+// surveyReopen is POST /enkater/{id}/ateroppna: a closed survey takes
+// responses again; the audit log says who reopened it.
+func (s *server) surveyReopen(c *fiber.Ctx) error {
+	return s.statusStep(c, func(sv *survey.Survey, _ time.Time) error { return sv.Reopen() })
 }

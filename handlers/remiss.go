@@ -39,6 +39,8 @@ func newRemissDeps(cfg Config) *remissDeps {
 // Audit actions of the remiss feature.
 const (
 	auditProposalRegistered = "proposal.registered"
+	auditProposalEdited     = "proposal.edited"
+	auditDecisionCorrected  = "proposal.decision_corrected"
 	auditSubmitterErased    = "proposal.submitter_erased"
 	auditDecisionRecorded   = "proposal.decided"
 	auditRemissSent         = "remiss.sent"
@@ -673,6 +675,7 @@ func (s *server) apiOutbox(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	hidePasswordLinks(msgs)
 	return c.JSON(msgs)
 }
 

@@ -134,12 +134,17 @@ func (s *server) proposalsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows := make([]proposalRow, len(ps))
-	for i, p := range ps {
-		rows[i] = proposalRow{Proposal: p, Flag: yearRuleText(p.YearRule)}
+	// ?q= searches titles and texts; ?sida= pages (see pageOf).
+	q := strings.ToLower(strings.TrimSpace(c.Query("q")))
+	rows := make([]proposalRow, 0, len(ps))
+	for _, p := range ps {
+		if q == "" || strings.Contains(strings.ToLower(p.Title), q) || strings.Contains(strings.ToLower(p.Body), q) {
+			rows = append(rows, proposalRow{Proposal: p, Flag: yearRuleText(p.YearRule)})
+		}
 	}
+	page, pg := pageOf(c, rows)
 	return render(c, fiber.StatusOK, "proposals", "Medborgarförslag", fiber.Map{
-		"Rows": rows, "Names": proposalStatusNames, "CanManage": survey.Can(currentUser(c), survey.ManageProposals),
+		"Rows": page, "Pager": pg, "Query": c.Query("q"), "Names": proposalStatusNames, "CanManage": survey.Can(currentUser(c), survey.ManageProposals),
 	})
 }
 
@@ -308,6 +313,9 @@ func (s *server) decisionSubmit(c *fiber.Ctx) error {
 func (s *server) eraseSubmitterSubmit(c *fiber.Ctx) error {
 	if err := checkCSRF(c); err != nil {
 		return err
+	}
+	if !confirmed(c) {
+		return s.eraseSubmitterConfirm(c)
 	}
 	cx, cancel := ctx(c)
 	defer cancel()
@@ -502,6 +510,9 @@ func (s *server) moveDeadlineSubmit(c *fiber.Ctx) error {
 func (s *server) closeRemissSubmit(c *fiber.Ctx) error {
 	if err := checkCSRF(c); err != nil {
 		return err
+	}
+	if !confirmed(c) {
+		return s.closeRemissConfirm(c)
 	}
 	cx, cancel := ctx(c)
 	defer cancel()

@@ -522,7 +522,7 @@ func TestRemissPagesWalkTheSameFlow(t *testing.T) {
 	if code, _ := ta.pageBearer("POST", "/remisser/"+remiss+"/stang", rep, url.Values{}); code != http.StatusForbidden {
 		t.Errorf("a representative closing: got %d; want 403", code)
 	}
-	if code, _ := ta.pageBearer("POST", "/remisser/"+remiss+"/stang", official, url.Values{}); code != http.StatusSeeOther {
+	if code, _ := ta.pageBearer("POST", "/remisser/"+remiss+"/stang", official, url.Values{"confirm": {"yes"}}); code != http.StatusSeeOther {
 		t.Errorf("close: got %d; want 303", code)
 	}
 	code, _ = ta.pageBearer("POST", "/forslag/"+id+"/beslut", official, url.Values{"outcome": {"answered"}, "text": {"Besvarat."}, "date": {"2026-03-10"}})

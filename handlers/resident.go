@@ -60,6 +60,9 @@ type phoneForm struct {
 	// Saved says the previous one was stored.
 	Paper bool
 	Saved bool
+	// Preview is staff's look at the page before it opens: no form token,
+	// no autosave, and the send button disabled.
+	Preview bool
 	// Notice is a message above the form, e.g. when the database is away.
 	Notice string
 }

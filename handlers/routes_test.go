@@ -108,6 +108,16 @@ func (f *routeFixture) survey(status, access string) *survey.Survey {
 	return sv
 }
 
+// passwordLink makes a one-time password link for the forum member.
+func (f *routeFixture) passwordLink() string {
+	f.ta.t.Helper()
+	secret, err := storage.NewPasswordLinks(f.ta.db).Create(context.Background(), f.user(survey.RoleForum).ID, linkReset, f.ta.now, resetTTL)
+	if err != nil {
+		f.ta.t.Fatal(err)
+	}
+	return secret
+}
+
 func (f *routeFixture) user(role string) survey.User {
 	return f.ta.account(role).user
 }
@@ -290,14 +300,31 @@ func routeCases() []routeCase {
 			}
 			return r
 		}, allow: everyone},
+		{method: "GET", route: "/glomt-losenord", page: true, build: static("/glomt-losenord"), public: true},
+		{method: "POST", route: "/glomt-losenord", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/glomt-losenord", form: url.Values{"email": {"ingen@example.se"}}}
+		}, public: true},
+		{method: "GET", route: "/losenord/:token", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/losenord/" + f.passwordLink()}
+		}, public: true},
+		{method: "POST", route: "/losenord/:token", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/losenord/" + f.passwordLink(), form: url.Values{"password": {"ett-långt-lösenord"}, "password2": {"ett-långt-lösenord"}}}
+		}, public: true},
 		{method: "GET", route: "/admin/byar", page: true, build: static("/admin/byar"), allow: []string{admin}},
 		{method: "POST", route: "/admin/byar", page: true, build: func(f *routeFixture, _ string) routeRequest {
 			return routeRequest{path: "/admin/byar", form: url.Values{"name": {fmt.Sprintf("Sida %d", f.uniq())}}}
+		}, allow: []string{admin}},
+		{method: "GET", route: "/admin/byar/:slug", page: true, build: static("/admin/byar/aby"), allow: []string{admin}},
+		{method: "POST", route: "/admin/byar/:slug", page: true, build: func(*routeFixture, string) routeRequest {
+			return routeRequest{path: "/admin/byar/backby", form: url.Values{"name": {"Bäckby"}, "population": {"50"}}}
 		}, allow: []string{admin}},
 		{method: "GET", route: "/admin/anvandare", page: true, build: static("/admin/anvandare"), allow: []string{admin}},
 		{method: "POST", route: "/admin/anvandare", page: true, build: func(f *routeFixture, _ string) routeRequest {
 			return routeRequest{path: "/admin/anvandare", form: url.Values{"email": {fmt.Sprintf("sida%d@example.se", f.uniq())},
 				"name": {"Ny"}, "password": {"ett-långt-lösenord"}, "role": {"official"}}}
+		}, allow: []string{admin}},
+		{method: "GET", route: "/admin/anvandare/:id", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/admin/anvandare/" + f.user(survey.RoleForum).ID}
 		}, allow: []string{admin}},
 		{method: "POST", route: "/admin/anvandare/:id", page: true, build: func(f *routeFixture, _ string) routeRequest {
 			return routeRequest{path: "/admin/anvandare/" + f.user(survey.RoleForum).ID, form: url.Values{"role": {"politician"}, "active": {"on"}}}
@@ -311,13 +338,25 @@ func routeCases() []routeCase {
 		{method: "GET", route: "/enkater/:id", page: true, build: pageDraft("", nil), allow: readers},
 		{method: "POST", route: "/enkater/:id/detaljer", page: true, build: pageDraft("/detaljer", url.Values{"title": {"Ändrad"}, "villages": {"aby"}, "access": {"code"}}), allow: managers},
 		{method: "POST", route: "/enkater/:id/fragor", page: true, build: pageDraft("/fragor", url.Values{"prompt": {"Ny fråga"}, "type": {"text"}}), allow: managers},
+		{method: "GET", route: "/enkater/:id/fragor/:key", page: true, build: pageDraft("/fragor/q1", nil), allow: managers},
+		{method: "POST", route: "/enkater/:id/fragor/:key", page: true, build: pageDraft("/fragor/q2", url.Values{"prompt": {"Ändrad"}, "type": {"likert"}}), allow: managers},
 		{method: "POST", route: "/enkater/:id/fragor/:key/upp", page: true, build: pageDraft("/fragor/q2/upp", url.Values{}), allow: managers},
 		{method: "POST", route: "/enkater/:id/fragor/:key/ner", page: true, build: pageDraft("/fragor/q1/ner", url.Values{}), allow: managers},
+		{method: "GET", route: "/enkater/:id/fragor/:key/ta-bort", page: true, build: pageDraft("/fragor/q1/ta-bort", nil), allow: managers},
 		{method: "POST", route: "/enkater/:id/fragor/:key/ta-bort", page: true, build: pageDraft("/fragor/q1/ta-bort", url.Values{}), allow: managers},
 		{method: "POST", route: "/enkater/:id/oppna", page: true, build: pageDraft("/oppna", url.Values{}), allow: managers},
+		{method: "GET", route: "/enkater/:id/stang", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/enkater/" + f.survey(survey.Open, survey.AccessLink).ID + "/stang"}
+		}, allow: managers},
 		{method: "POST", route: "/enkater/:id/stang", page: true, build: func(f *routeFixture, _ string) routeRequest {
 			return routeRequest{path: "/enkater/" + f.survey(survey.Open, survey.AccessLink).ID + "/stang", form: url.Values{}}
 		}, allow: managers},
+		{method: "POST", route: "/enkater/:id/schema", page: true, build: pageDraft("/schema", url.Values{"closes_at": {"2026-04-01T12:00"}}), allow: managers},
+		{method: "POST", route: "/enkater/:id/ateroppna", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/enkater/" + f.survey(survey.Closed, survey.AccessLink).ID + "/ateroppna", form: url.Values{}}
+		}, allow: managers},
+		{method: "POST", route: "/enkater/:id/kopiera", page: true, build: pageDraft("/kopiera", url.Values{}), allow: managers},
+		{method: "GET", route: "/enkater/:id/forhandsvisning/:village", page: true, build: pageDraft("/forhandsvisning/aby", nil), allow: managers},
 		{method: "GET", route: "/enkater/:id/koder", page: true, build: func(f *routeFixture, _ string) routeRequest {
 			return routeRequest{path: "/enkater/" + f.survey(survey.Draft, survey.AccessCode).ID + "/koder"}
 		}, allow: managers},
@@ -365,13 +404,24 @@ func routeCases() []routeCase {
 			return routeRequest{path: "/forslag/ny", form: url.Values{"title": {"Ny"}, "body": {"Text"}}}
 		}, allow: proposers},
 		{method: "GET", route: "/forslag/:id", page: true, build: pageProposal("", nil), allow: everyone},
+		{method: "GET", route: "/forslag/:id/andra", page: true, build: pageProposal("/andra", nil), allow: proposers},
+		{method: "POST", route: "/forslag/:id/andra", page: true, build: pageProposal("/andra", url.Values{"title": {"Ny rubrik"}, "body": {"Ny text."}}), allow: proposers},
+		{method: "POST", route: "/forslag/:id/beslut/andra", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			id := f.proposal()
+			if code, b := f.ta.do("POST", "/api/v1/proposals/"+id+"/decision", f.accounts[admin].token, map[string]any{"outcome": "answered", "text": "Svar"}); code != http.StatusOK {
+				f.ta.t.Fatalf("decide: got %d %s", code, b)
+			}
+			return routeRequest{path: "/forslag/" + id + "/beslut/andra", form: url.Values{"outcome": {"rejected"}, "text": {"Rättat"}}}
+		}, allow: proposers},
 		{method: "POST", route: "/forslag/:id/remiss", page: true, build: pageProposal("/remiss", url.Values{"villages": {"aby"}, "deadline": {"2026-03-31"}}), allow: proposers},
 		{method: "POST", route: "/forslag/:id/beslut", page: true, build: pageProposal("/beslut", url.Values{"outcome": {"approved"}}), allow: proposers},
+		{method: "GET", route: "/forslag/:id/radera-namn", page: true, build: pageProposal("/radera-namn", nil), allow: proposers},
 		{method: "POST", route: "/forslag/:id/radera-namn", page: true, build: pageProposal("/radera-namn", url.Values{}), allow: proposers},
 		{method: "GET", route: "/remisser", page: true, build: static("/remisser"), allow: everyone},
 		{method: "GET", route: "/remisser/:id", page: true, build: pageRemiss("", nil), allow: readers},
 		{method: "POST", route: "/remisser/:id/paminn", page: true, build: pageRemiss("/paminn", url.Values{}), allow: proposers},
 		{method: "POST", route: "/remisser/:id/svarstid", page: true, build: pageRemiss("/svarstid", url.Values{"deadline": {"2026-04-15"}}), allow: proposers},
+		{method: "GET", route: "/remisser/:id/stang", page: true, build: pageRemiss("/stang", nil), allow: proposers},
 		{method: "POST", route: "/remisser/:id/stang", page: true, build: pageRemiss("/stang", url.Values{}), allow: proposers},
 		{method: "GET", route: "/remisser/:id/sammanstallning", page: true, build: pageRemiss("/sammanstallning", nil), allow: readers},
 		{method: "GET", route: "/remisser/:id/sammanstallning.csv", page: true, build: pageRemiss("/sammanstallning.csv", nil), allow: readers},

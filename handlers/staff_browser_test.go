@@ -60,7 +60,7 @@ func TestStaffPagesInTheBrowser(t *testing.T) {
 	waitFor(t, tab, "the question form's errors", `document.getElementById('prompt-err') && document.readyState === 'complete'`, 10*time.Second)
 	scanPage(t, tab, "the builder with errors")
 	mustDo(t, tab, submit("/oppna"))
-	waitFor(t, tab, "the open survey", `document.querySelector('form[action$="/stang"]') && document.readyState === 'complete'`, 10*time.Second)
+	waitFor(t, tab, "the open survey", `document.querySelector('a[href$="/stang"]') && document.readyState === 'complete'`, 10*time.Second)
 	if w := eval[int](t, tab, "document.querySelector('img.qr').naturalWidth"); w != 200 {
 		t.Errorf("got a QR image %d px wide; want it drawn at 200 (allowed by the CSP)", w)
 	}

@@ -91,9 +91,9 @@ type villagePageData struct {
 	MinN       int
 }
 
-// villagePage is the village's public page: what the group works on, what is
+// publicVillagePage is the village's public page: what the group works on, what is
 // done by whom and when, how to take part. No account, no JavaScript.
-func (s *server) villagePage(c *fiber.Ctx) error {
+func (s *server) publicVillagePage(c *fiber.Ctx) error {
 	cx, cancel := ctx(c)
 	defer cancel()
 	v, err := s.villages.Get(cx, c.Params("slug"))

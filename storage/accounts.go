@@ -12,13 +12,19 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
-// Update stores a changed user; passwordHash "" keeps the password.
+// Update stores a changed user; passwordHash "" keeps the password. An email
+// another account has is ErrConflict (the unique index decides).
 func (s *Users) Update(ctx context.Context, u survey.User, passwordHash string) error {
-	set := bson.M{"name": u.Name, "role": u.Role, "villages": u.Villages, "active": u.Active}
+	set := bson.M{"name": u.Name, "email": survey.NormalizeEmail(u.Email), "role": u.Role, "villages": u.Villages, "active": u.Active}
 	if passwordHash != "" {
 		set["password_hash"] = passwordHash
 	}
 	res, err := s.col.UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$set": set})
+	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") {
+		// FerretDB v1.24 reports a unique index broken by an update as an
+		// InternalError carrying SQLite's message, not as a duplicate key.
+		return fmt.Errorf("spara användare: %v: %w", err, survey.ErrConflict)
+	}
 	if err != nil {
 		return fmt.Errorf("spara användare: %w", translate(err))
 	}
@@ -185,7 +191,19 @@ func (s *Audit) Add(ctx context.Context, e survey.AuditEntry) error {
 
 // List returns the newest entries, at most limit.
 func (s *Audit) List(ctx context.Context, limit int) ([]survey.AuditEntry, error) {
-	cur, err := s.col.Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+	return s.Before(ctx, "", limit)
+}
+
+// Before returns at most limit entries older than the entry with id before
+// (the newest when before is ""), newest first. The log only grows, so it is
+// paged by _id cursor: ids are ObjectIDs, in the order they were written,
+// and a page never skips over the ones before it.
+func (s *Audit) Before(ctx context.Context, before string, limit int) ([]survey.AuditEntry, error) {
+	q := bson.M{}
+	if before != "" {
+		q["_id"] = bson.M{"$lt": before}
+	}
+	cur, err := s.col.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit)))
 	if err != nil {
 		return nil, fmt.Errorf("läsa logg: %w", translate(err))
 	}

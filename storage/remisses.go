@@ -173,6 +173,36 @@ func (s *Proposals) Decide(ctx context.Context, p *survey.Proposal) error {
 	return nil
 }
 
+// CorrectDecision stores a corrected decision over the recorded one, in the
+// claim and on the proposal.
+func (s *Proposals) CorrectDecision(ctx context.Context, p *survey.Proposal) error {
+	d := toProposalDoc(p)
+	if _, err := s.decisions.UpdateOne(ctx, bson.M{"_id": p.ID}, bson.M{"$set": bson.M{"decision": d.Decision}}); err != nil {
+		return fmt.Errorf("rätta beslut: %w", translate(err))
+	}
+	res, err := s.col.UpdateOne(ctx, bson.M{"_id": p.ID}, bson.M{"$set": bson.M{"decision": d.Decision}})
+	if err != nil {
+		return fmt.Errorf("rätta beslut: %w", translate(err))
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("förslag %q: %w", p.ID, survey.ErrNotFound)
+	}
+	return nil
+}
+
+// Update stores a proposal's changed title, text, submitter and received date.
+func (s *Proposals) Update(ctx context.Context, p *survey.Proposal) error {
+	d := toProposalDoc(p)
+	res, err := s.col.UpdateOne(ctx, bson.M{"_id": p.ID}, bson.M{"$set": bson.M{"title": d.Title, "body": d.Body, "submitted_by": d.SubmittedBy, "received": d.Received}})
+	if err != nil {
+		return fmt.Errorf("spara förslag: %w", translate(err))
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("förslag %q: %w", p.ID, survey.ErrNotFound)
+	}
+	return nil
+}
+
 // EraseSubmitter removes the name of the citizen who submitted the proposal.
 func (s *Proposals) EraseSubmitter(ctx context.Context, id string) error {
 	res, err := s.col.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"submitted_by": ""}})

@@ -55,6 +55,8 @@ const (
 	colLimits    = "limits"
 	colAudit     = "audit"
 	colSecrets   = "secrets"
+	colPassLinks = "password_links"
+	colScheduled = "scheduled_changes"
 	colCodeUses  = "code_uses"
 	colRequests  = "response_requests"
 )

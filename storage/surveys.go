@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -41,6 +42,8 @@ type surveyDoc struct {
 	Created     time.Time     `bson:"created"`
 	Opened      *time.Time    `bson:"opened,omitempty"`
 	Closed      *time.Time    `bson:"closed,omitempty"`
+	OpensAt     *time.Time    `bson:"opens_at,omitempty"`
+	ClosesAt    *time.Time    `bson:"closes_at,omitempty"`
 }
 
 func toSurveyDoc(s *survey.Survey) surveyDoc {
@@ -50,7 +53,7 @@ func toSurveyDoc(s *survey.Survey) surveyDoc {
 	}
 	return surveyDoc{ID: s.ID, Title: s.Title, Description: s.Description, Villages: s.Villages,
 		Access: s.Access, Questions: qs, Status: s.Status, CreatedBy: s.CreatedBy,
-		Created: s.Created, Opened: s.Opened, Closed: s.Closed}
+		Created: s.Created, Opened: s.Opened, Closed: s.Closed, OpensAt: s.OpensAt, ClosesAt: s.ClosesAt}
 }
 
 func (d surveyDoc) survey() *survey.Survey {
@@ -64,7 +67,7 @@ func (d surveyDoc) survey() *survey.Survey {
 	}
 	return &survey.Survey{ID: d.ID, Title: d.Title, Description: d.Description, Villages: villages,
 		Access: d.Access, Questions: qs, Status: d.Status, CreatedBy: d.CreatedBy,
-		Created: d.Created, Opened: d.Opened, Closed: d.Closed}
+		Created: d.Created, Opened: d.Opened, Closed: d.Closed, OpensAt: d.OpensAt, ClosesAt: d.ClosesAt}
 }
 
 // NewID returns a fresh id for a stored entity.
@@ -137,4 +140,54 @@ func (s *Surveys) List(ctx context.Context, f SurveyFilter) ([]*survey.Survey, e
 		out[i] = d.survey()
 	}
 	return out, nil
+}
+
+// ApplySchedules opens and closes the surveys whose set time has come and
+// returns those it changed. Every instance may run it at once: a change is
+// first claimed by inserting its key (survey, new status, set time) as an
+// _id, and only the instance whose insert succeeds stores it; FerretDB's
+// replace with a status filter alone let two through.
+func (s *Surveys) ApplySchedules(ctx context.Context, now time.Time) ([]*survey.Survey, error) {
+	q := bson.M{"$or": bson.A{
+		bson.M{"status": survey.Draft, "opens_at": bson.M{"$lte": now.UTC()}},
+		bson.M{"status": survey.Open, "closes_at": bson.M{"$lte": now.UTC()}},
+	}}
+	cur, err := s.col.Find(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("schemalagda enkäter: %w", translate(err))
+	}
+	docs := make([]surveyDoc, 0)
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("schemalagda enkäter: %w", translate(err))
+	}
+	var changed []*survey.Survey
+	for _, d := range docs {
+		sv := d.survey()
+		before, key := sv.Status, sv.ID
+		if d.OpensAt != nil && before == survey.Draft {
+			key += ":open:" + d.OpensAt.UTC().Format(time.RFC3339Nano)
+		}
+		if d.ClosesAt != nil {
+			key += ":close:" + d.ClosesAt.UTC().Format(time.RFC3339Nano)
+		}
+		if !sv.ApplySchedule(now) {
+			continue
+		}
+		_, err := s.col.Database().Collection(colScheduled).InsertOne(ctx, bson.M{"_id": key, "at": now.UTC()})
+		if err = translate(err); errors.Is(err, survey.ErrConflict) {
+			continue // another instance claimed it
+		}
+		if err != nil {
+			return changed, fmt.Errorf("schemalagd ändring: %w", err)
+		}
+		err = s.Replace(ctx, sv, before)
+		if errors.Is(err, survey.ErrConflict) {
+			continue // another instance, or an official, changed it first
+		}
+		if err != nil {
+			return changed, err
+		}
+		changed = append(changed, sv)
+	}
+	return changed, nil
 }

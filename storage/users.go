@@ -162,3 +162,86 @@ func (s *Tokens) Sweep(ctx context.Context, now time.Time) (int64, error) {
 	}
 	return res.DeletedCount, nil
 }
+
+// PasswordLinks stores the one-time links that let a user set a password:
+// an invitation to a new account, or a forgotten password. Only the SHA-256
+// hash of the secret is stored, as the _id, so a lookup uses the one index
+// FerretDB has and a stolen database yields no usable link.
+type PasswordLinks struct{ col *mongo.Collection }
+
+// NewPasswordLinks returns the password link store of db.
+func NewPasswordLinks(db *DB) *PasswordLinks { return &PasswordLinks{col: db.col(colPassLinks)} }
+
+type passwordLinkDoc struct {
+	Hash    string    `bson:"_id"`
+	User    string    `bson:"user"`
+	Purpose string    `bson:"purpose"`
+	Created time.Time `bson:"created"`
+	Expires time.Time `bson:"expires"`
+}
+
+// PasswordLink is a stored link without its secret.
+type PasswordLink struct {
+	User    string
+	Purpose string
+	Expires time.Time
+}
+
+// Create issues a link for the user, valid until now+ttl; the secret is
+// returned once and never stored.
+func (s *PasswordLinks) Create(ctx context.Context, userID, purpose string, now time.Time, ttl time.Duration) (string, error) {
+	secret := RandomSecret(32)
+	d := passwordLinkDoc{Hash: HashSecret(secret), User: userID, Purpose: purpose, Created: now.UTC(), Expires: now.Add(ttl).UTC()}
+	if _, err := s.col.InsertOne(ctx, d); err != nil {
+		return "", fmt.Errorf("spara länk: %w", translate(err))
+	}
+	return secret, nil
+}
+
+// Peek returns a valid link without using it up (the page that asks for the
+// new password); an unknown or expired link is ErrNotFound.
+func (s *PasswordLinks) Peek(ctx context.Context, secret string, now time.Time) (PasswordLink, error) {
+	var d passwordLinkDoc
+	if err := s.col.FindOne(ctx, bson.M{"_id": HashSecret(secret)}).Decode(&d); err != nil {
+		return PasswordLink{}, fmt.Errorf("länk: %w", translate(err))
+	}
+	if !now.Before(d.Expires) {
+		_, _ = s.col.DeleteOne(ctx, bson.M{"_id": d.Hash})
+		return PasswordLink{}, fmt.Errorf("länken har gått ut: %w", survey.ErrNotFound)
+	}
+	return PasswordLink{User: d.User, Purpose: d.Purpose, Expires: d.Expires}, nil
+}
+
+// Consume uses a link up and returns it. Of two uses at once only one wins:
+// the delete by _id is the decision (one deletes the document, the other
+// deletes nothing), not the read before it. An unknown, expired or already
+// used link is ErrNotFound.
+func (s *PasswordLinks) Consume(ctx context.Context, secret string, now time.Time) (PasswordLink, error) {
+	l, err := s.Peek(ctx, secret, now)
+	if err != nil {
+		return PasswordLink{}, err
+	}
+	res, err := s.col.DeleteOne(ctx, bson.M{"_id": HashSecret(secret)})
+	if err != nil {
+		return PasswordLink{}, fmt.Errorf("använda länk: %w", translate(err))
+	}
+	if res.DeletedCount != 1 {
+		return PasswordLink{}, fmt.Errorf("länken har redan använts: %w", survey.ErrNotFound)
+	}
+	return l, nil
+}
+
+// RevokeUser deletes every link of a user (a new link replaces older ones).
+func (s *PasswordLinks) RevokeUser(ctx context.Context, userID string) error {
+	_, err := s.col.DeleteMany(ctx, bson.M{"user": userID})
+	return translate(err)
+}
+
+// Sweep deletes expired links.
+func (s *PasswordLinks) Sweep(ctx context.Context, now time.Time) (int64, error) {
+	res, err := s.col.DeleteMany(ctx, bson.M{"expires": bson.M{"$lte": now.UTC()}})
+	if err != nil {
+		return 0, translate(err)
+	}
+	return res.DeletedCount, nil
+}

@@ -83,3 +83,15 @@ func (s *Villages) Missing(ctx context.Context, slugs []string) ([]string, error
 	}
 	return missing, nil
 }
+
+// Update stores a village's changed name and population (its slug stays).
+func (s *Villages) Update(ctx context.Context, v survey.Village) error {
+	res, err := s.col.UpdateOne(ctx, bson.M{"_id": v.Slug}, bson.M{"$set": bson.M{"name": v.Name, "population": v.Population}})
+	if err != nil {
+		return fmt.Errorf("spara by %q: %w", v.Slug, translate(err))
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("by %q: %w", v.Slug, survey.ErrNotFound)
+	}
+	return nil
+}

@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"net/mail"
 	"strings"
 	"time"
 )
@@ -9,6 +10,7 @@ import (
 // fields stay as they are.
 type UserChange struct {
 	Name     *string   `json:"name" validate:"omitempty,max=200"`
+	Email    *string   `json:"email" validate:"omitempty,max=200"`
 	Role     *string   `json:"role" validate:"omitempty,oneof=admin official politician representative forum"`
 	Villages *[]string `json:"villages" validate:"omitempty,max=200"`
 	Active   *bool     `json:"active"`
@@ -31,6 +33,13 @@ func (ch UserChange) Apply(u *User, by *User) (string, error) {
 			v.Add("name", "Måste fyllas i")
 		}
 		u.Name = name
+	}
+	if ch.Email != nil {
+		email := NormalizeEmail(*ch.Email)
+		if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+			v.Add("email", "Måste vara en giltig e-postadress")
+		}
+		u.Email = email
 	}
 	if ch.Role != nil {
 		if by != nil && by.ID == u.ID && *ch.Role != RoleAdmin {
@@ -77,17 +86,23 @@ func (ch UserChange) Apply(u *User, by *User) (string, error) {
 
 // Audit actions.
 const (
-	AuditSignIn        = "sign_in"
-	AuditSignInFailed  = "sign_in_failed"
-	AuditUserCreated   = "user_created"
-	AuditUserChanged   = "user_changed"
-	AuditVillageAdded  = "village_created"
-	AuditSurveyCreated = "survey_created"
-	AuditSurveyOpened  = "survey_opened"
-	AuditSurveyClosed  = "survey_closed"
-	AuditCodesMade     = "codes_generated"
-	AuditTokenRevoked  = "token_revoked"
-	AuditPaperEntered  = "paper_response"
+	AuditSignIn          = "sign_in"
+	AuditSignInFailed    = "sign_in_failed"
+	AuditUserCreated     = "user_created"
+	AuditUserChanged     = "user_changed"
+	AuditVillageAdded    = "village_created"
+	AuditSurveyCreated   = "survey_created"
+	AuditSurveyOpened    = "survey_opened"
+	AuditSurveyClosed    = "survey_closed"
+	AuditCodesMade       = "codes_generated"
+	AuditTokenRevoked    = "token_revoked"
+	AuditPaperEntered    = "paper_response"
+	AuditUserInvited     = "user_invited"
+	AuditPasswordReset   = "password_reset_asked"
+	AuditPasswordSet     = "password_set"
+	AuditSurveyScheduled = "survey_scheduled"
+	AuditVillageChanged  = "village_changed"
+	AuditSurveyReopened  = "survey_reopened"
 )
 
 // AuditEntry records one administrative action: who did what, when, to what.

@@ -122,6 +122,21 @@ func (np NewProposal) Proposal(now time.Time, by string) (*Proposal, error) {
 		Status: ProposalReceived, CreatedBy: by, Created: now.UTC()}, nil
 }
 
+// Edit changes a proposal's title, text, submitter and received date. It may
+// change until it is sent on remiss or decided: after that, villages have
+// answered what it said.
+func (p *Proposal) Edit(in NewProposal, rounds []*Remiss, now time.Time) error {
+	if len(rounds) > 0 || p.Decision != nil {
+		return fmt.Errorf("förslaget har skickats på remiss eller beslutats och kan inte längre ändras: %w", ErrConflict)
+	}
+	np, err := in.Proposal(now, p.CreatedBy)
+	if err != nil {
+		return err
+	}
+	p.Title, p.Body, p.SubmittedBy, p.Received = np.Title, np.Body, np.SubmittedBy, np.Received
+	return nil
+}
+
 // pastDate reads an optional calendar date that may not lie after today
 // (Stockholm): empty is today; a problem is recorded in v under field.
 func pastDate(v *ValidationError, field, raw string, now time.Time, future string) Date {
@@ -200,14 +215,8 @@ type DecisionInput struct {
 // answers, dated between the day it was received and today (today when no
 // date is given).
 func (p *Proposal) Decide(in DecisionInput, rounds []*Remiss, now time.Time, by string) error {
-	in.Text = strings.TrimSpace(in.Text)
-	v := &ValidationError{}
-	Check(v, in)
-	date := pastDate(v, "date", in.Date, now, "Beslutsdatumet får inte ligga i framtiden")
-	if v.For("date") == "" && date.Before(p.Received) {
-		v.Add("date", "Beslutsdatumet får inte ligga före dagen förslaget kom in")
-	}
-	if err := v.Err(); err != nil {
+	d, err := p.decision(in, now, by)
+	if err != nil {
 		return err
 	}
 	if p.Decision != nil {
@@ -218,9 +227,38 @@ func (p *Proposal) Decide(in DecisionInput, rounds []*Remiss, now time.Time, by 
 			return fmt.Errorf("en remissrunda tar fortfarande emot svar; stäng den först: %w", ErrConflict)
 		}
 	}
-	p.Decision = &Decision{Outcome: in.Outcome, Text: in.Text, Date: date, RecordedBy: by, Recorded: now.UTC()}
-	p.Status = ProposalDecided
+	p.Decision, p.Status = d, ProposalDecided
 	return nil
+}
+
+// decision checks the input as a decision on p.
+func (p *Proposal) decision(in DecisionInput, now time.Time, by string) (*Decision, error) {
+	in.Text = strings.TrimSpace(in.Text)
+	v := &ValidationError{}
+	Check(v, in)
+	date := pastDate(v, "date", in.Date, now, "Beslutsdatumet får inte ligga i framtiden")
+	if v.For("date") == "" && date.Before(p.Received) {
+		v.Add("date", "Beslutsdatumet får inte ligga före dagen förslaget kom in")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return &Decision{Outcome: in.Outcome, Text: in.Text, Date: date, RecordedBy: by, Recorded: now.UTC()}, nil
+}
+
+// CorrectDecision replaces a recorded decision (a typing error, a wrong
+// date) and returns the one it replaced, for the audit log to keep.
+func (p *Proposal) CorrectDecision(in DecisionInput, now time.Time, by string) (Decision, error) {
+	if p.Decision == nil {
+		return Decision{}, fmt.Errorf("förslaget har inget beslut att rätta: %w", ErrConflict)
+	}
+	d, err := p.decision(in, now, by)
+	if err != nil {
+		return Decision{}, err
+	}
+	old := *p.Decision
+	p.Decision = d
+	return old, nil
 }
 
 // Remiss is one consultation round: a proposal sent to village groups for

@@ -66,6 +66,10 @@ type Survey struct {
 	Created     time.Time  `json:"created"`
 	Opened      *time.Time `json:"opened,omitempty"`
 	Closed      *time.Time `json:"closed,omitempty"`
+	// OpensAt and ClosesAt are the instants the service opens or closes
+	// the survey by itself (see ApplySchedule).
+	OpensAt  *time.Time `json:"opens_at,omitempty"`
+	ClosesAt *time.Time `json:"closes_at,omitempty"`
 	// Responses is the number of stored responses; filled in for signed-in readers.
 	Responses *int `json:"responses,omitempty"`
 }

@@ -34,9 +34,11 @@ type User struct {
 
 // NewUser is what an administrator sends to create an account.
 type NewUser struct {
-	Email    string   `json:"email" validate:"required,max=200"`
-	Name     string   `json:"name" validate:"required,max=200"`
-	Password string   `json:"password" validate:"required,max=200"`
+	Email string `json:"email" validate:"required,max=200"`
+	Name  string `json:"name" validate:"required,max=200"`
+	// Password may be left out: the account is then invited by e-mail to
+	// set one (Invite).
+	Password string   `json:"password" validate:"max=200"`
 	Role     string   `json:"role" validate:"required,oneof=admin official politician representative forum"`
 	Villages []string `json:"villages" validate:"max=200"`
 }
@@ -44,6 +46,26 @@ type NewUser struct {
 // User validates the request and returns the user to store with the hash of
 // the password (argon2id).
 func (nu NewUser) User(now time.Time) (User, string, error) {
+	u, err := nu.check(now, true)
+	if err != nil {
+		return User{}, "", err
+	}
+	hash, err := HashPassword(nu.Password)
+	if err != nil {
+		return User{}, "", err
+	}
+	return u, hash, nil
+}
+
+// Invite validates a request without a password and returns the user to
+// store without one: it signs in after setting a password through the link
+// of its invitation.
+func (nu NewUser) Invite(now time.Time) (User, error) {
+	nu.Password = ""
+	return nu.check(now, false)
+}
+
+func (nu NewUser) check(now time.Time, withPassword bool) (User, error) {
 	nu.Email = NormalizeEmail(nu.Email)
 	nu.Name = strings.TrimSpace(nu.Name)
 	v := &ValidationError{}
@@ -52,6 +74,9 @@ func (nu NewUser) User(now time.Time) (User, string, error) {
 		if a, err := mail.ParseAddress(nu.Email); err != nil || a.Address != nu.Email {
 			v.Add("email", "Måste vara en giltig e-postadress")
 		}
+	}
+	if withPassword && nu.Password == "" {
+		v.Add("password", "Måste fyllas i")
 	}
 	if nu.Password != "" && v.For("password") == "" {
 		if msg := PasswordProblem(nu.Password, nu.Email, nu.Name); msg != "" {
@@ -65,17 +90,13 @@ func (nu NewUser) User(now time.Time) (User, string, error) {
 		v.Add("villages", "Bara byrepresentanter knyts till byar")
 	}
 	if err := v.Err(); err != nil {
-		return User{}, "", err
-	}
-	hash, err := HashPassword(nu.Password)
-	if err != nil {
-		return User{}, "", err
+		return User{}, err
 	}
 	villages := nu.Villages
 	if villages == nil {
 		villages = []string{}
 	}
-	return User{Email: nu.Email, Name: nu.Name, Role: nu.Role, Villages: villages, Active: true, Created: now.UTC()}, hash, nil
+	return User{Email: nu.Email, Name: nu.Name, Role: nu.Role, Villages: villages, Active: true, Created: now.UTC()}, nil
 }
 
 // NormalizeEmail trims and lowercases an address: sign-in is case-insensitive.

@@ -90,3 +90,23 @@ func ValidSlug(s string) bool {
 	}
 	return true
 }
+
+// VillageChange is what an administrator sends to change a village: its
+// name as written and its population. The slug never changes: links, codes
+// and records use it.
+type VillageChange struct {
+	Name       string `json:"name" validate:"required,max=100"`
+	Population int    `json:"population" validate:"min=0,max=10000000"`
+}
+
+// Apply checks the change and makes it to v.
+func (ch VillageChange) Apply(v *Village) error {
+	ch.Name = strings.TrimSpace(ch.Name)
+	verr := &ValidationError{}
+	Check(verr, ch)
+	if err := verr.Err(); err != nil {
+		return err
+	}
+	v.Name, v.Population = ch.Name, ch.Population
+	return nil
+}

@@ -185,6 +185,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		sweep(ctx, responses, log)
 	}()
 	go sweepExpired(ctx, db, log)
+	go applySchedules(ctx, db, log)
 
 	select {
 	case err := <-serveErr:
@@ -297,6 +298,32 @@ func repairAll(ctx context.Context, db *storage.DB, out io.Writer) error {
 	return nil
 }
 
+// applySchedules opens and closes surveys at their set times, at start and
+// every schedulePeriod; every instance runs it, and storage lets one win.
+func applySchedules(ctx context.Context, db *storage.DB, log *slog.Logger) {
+	surveys := storage.NewSurveys(db)
+	t := time.NewTicker(schedulePeriod)
+	defer t.Stop()
+	for {
+		changed, err := surveys.ApplySchedules(ctx, time.Now())
+		if err != nil && ctx.Err() == nil {
+			log.Warn("scheduled survey opening and closing", "err", err)
+		}
+		for _, sv := range changed {
+			log.Info("survey status changed as scheduled", "survey", sv.ID, "status", sv.Status)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// schedulePeriod is how often surveys with a set opening or closing time are
+// looked at: a survey opens or closes at most this long after its time.
+const schedulePeriod = 20 * time.Second
+
 // sweepExpired deletes expired sessions, tokens and rate-limit counters and
 // frees one-time codes whose response was never stored, every few minutes
 // (FerretDB has no TTL indexes; reads also refuse what has expired).
@@ -311,6 +338,7 @@ func sweepExpired(ctx context.Context, db *storage.DB, log *slog.Logger) {
 		case now := <-t.C:
 			for name, sweep := range map[string]func(context.Context, time.Time) (int64, error){
 				"sessions": sessions.Sweep, "tokens": tokens.Sweep, "limits": limits.Sweep,
+				"password links": storage.NewPasswordLinks(db).Sweep,
 			} {
 				if _, err := sweep(ctx, now); err != nil {
 					log.Warn("sweep expired", "what", name, "err", err)
