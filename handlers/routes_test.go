@@ -526,3 +526,166 @@ func newToken(before, after []storage.TokenInfo) string {
 	}
 	return ""
 }
+
+// routeActions is what every route requires: the survey.Action its check
+// allows, or publicRoute. A route the app serves without a row here, a row
+// without a route, or a route registered with another action fails
+// TestEveryRouteNamesItsAction.
+var routeActions = []struct {
+	method, path string
+	action       survey.Action
+}{
+	{"GET", "/healthz", publicRoute},
+	{"GET", "/readyz", publicRoute},
+	{"GET", "/api/openapi.json", publicRoute},
+	{"GET", "/static/*", publicRoute},
+	{"GET", "/lang/:code", publicRoute},
+	{"GET", "/", publicRoute},
+	{"GET", "/s/:survey/:village", publicRoute},
+	{"POST", "/s/:survey/:village", publicRoute},
+	{"GET", "/s/:survey/:village/tack", publicRoute},
+	{"POST", "/api/v1/tokens", publicRoute},
+	{"GET", "/api/v1/tokens", survey.ManageOwnAccount},
+	{"DELETE", "/api/v1/tokens", survey.ManageOwnAccount},
+	{"DELETE", "/api/v1/tokens/:id", survey.ManageOwnAccount},
+	{"GET", "/api/v1/villages", survey.ReadVillages},
+	{"POST", "/api/v1/villages", survey.ManageVillages},
+	{"GET", "/api/v1/surveys", survey.ReadSurveyResults},
+	{"POST", "/api/v1/surveys", survey.ManageSurvey},
+	{"GET", "/api/v1/surveys/:id", publicRoute},
+	{"PUT", "/api/v1/surveys/:id", survey.ManageSurvey},
+	{"POST", "/api/v1/surveys/:id/open", survey.ManageSurvey},
+	{"POST", "/api/v1/surveys/:id/close", survey.ManageSurvey},
+	{"POST", "/api/v1/surveys/:id/responses", publicRoute},
+	{"GET", "/api/v1/surveys/:id/responses.csv", survey.ReadSurveyResults},
+	{"GET", "/api/v1/users", survey.ManageUsers},
+	{"POST", "/api/v1/users", survey.ManageUsers},
+	{"PATCH", "/api/v1/users/:id", survey.ManageUsers},
+	{"POST", "/api/v1/surveys/:id/codes", survey.ManageSurvey},
+	{"GET", "/api/v1/audit", survey.ReadAudit},
+	{"GET", "/logga-in", publicRoute},
+	{"POST", "/logga-in", publicRoute},
+	{"POST", "/logga-ut", survey.ManageOwnAccount},
+	{"GET", "/admin/byar", survey.ManageVillages},
+	{"POST", "/admin/byar", survey.ManageVillages},
+	{"GET", "/admin/anvandare", survey.ManageUsers},
+	{"POST", "/admin/anvandare", survey.ManageUsers},
+	{"POST", "/admin/anvandare/:id", survey.ManageUsers},
+	{"GET", "/admin/logg", survey.ReadAudit},
+	{"GET", "/enkater", survey.ReadSurveyResults},
+	{"GET", "/enkater/ny", survey.ManageSurvey},
+	{"POST", "/enkater/ny", survey.ManageSurvey},
+	{"GET", "/enkater/:id", survey.ReadSurveyResults},
+	{"POST", "/enkater/:id/detaljer", survey.ManageSurvey},
+	{"POST", "/enkater/:id/fragor", survey.ManageSurvey},
+	{"POST", "/enkater/:id/fragor/:key/upp", survey.ManageSurvey},
+	{"POST", "/enkater/:id/fragor/:key/ner", survey.ManageSurvey},
+	{"POST", "/enkater/:id/fragor/:key/ta-bort", survey.ManageSurvey},
+	{"POST", "/enkater/:id/oppna", survey.ManageSurvey},
+	{"POST", "/enkater/:id/stang", survey.ManageSurvey},
+	{"GET", "/enkater/:id/koder", survey.ManageSurvey},
+	{"POST", "/enkater/:id/koder", survey.ManageSurvey},
+	{"GET", "/enkater/:id/papper/:village", survey.EnterPaperResponse},
+	{"POST", "/enkater/:id/papper/:village", survey.EnterPaperResponse},
+	{"GET", "/api/v1/proposals", survey.ReadRemiss},
+	{"POST", "/api/v1/proposals", survey.ManageProposals},
+	{"GET", "/api/v1/proposals/:id", survey.ReadRemiss},
+	{"DELETE", "/api/v1/proposals/:id/submitted_by", survey.ManageProposals},
+	{"POST", "/api/v1/proposals/:id/remiss", survey.ManageProposals},
+	{"POST", "/api/v1/proposals/:id/decision", survey.ManageProposals},
+	{"GET", "/api/v1/remisses", survey.ReadRemiss},
+	{"GET", "/api/v1/remisses/:id", survey.ReadRemiss},
+	{"PATCH", "/api/v1/remisses/:id", survey.ManageProposals},
+	{"POST", "/api/v1/remisses/:id/close", survey.ManageProposals},
+	{"GET", "/api/v1/remisses/:id/answers", survey.ReadRemiss},
+	{"POST", "/api/v1/remisses/:id/answers", survey.AnswerRemiss},
+	{"GET", "/api/v1/remisses/:id/summary", survey.ReadRemiss},
+	{"GET", "/api/v1/remisses/:id/summary.csv", survey.ReadRemiss},
+	{"GET", "/api/v1/remisses/:id/chart.:format", survey.ReadRemiss},
+	{"POST", "/api/v1/remisses/:id/reminders", survey.ManageProposals},
+	{"GET", "/api/v1/outbox", survey.ManageProposals},
+	{"GET", "/forslag", survey.ReadRemiss},
+	{"GET", "/forslag/ny", survey.ManageProposals},
+	{"POST", "/forslag/ny", survey.ManageProposals},
+	{"GET", "/forslag/:id", survey.ReadRemiss},
+	{"POST", "/forslag/:id/remiss", survey.ManageProposals},
+	{"POST", "/forslag/:id/beslut", survey.ManageProposals},
+	{"POST", "/forslag/:id/radera-namn", survey.ManageProposals},
+	{"GET", "/remisser", survey.ReadRemiss},
+	{"GET", "/remisser/:id", survey.ReadRemiss},
+	{"POST", "/remisser/:id/paminn", survey.ManageProposals},
+	{"POST", "/remisser/:id/svarstid", survey.ManageProposals},
+	{"POST", "/remisser/:id/stang", survey.ManageProposals},
+	{"GET", "/remisser/:id/sammanstallning", survey.ReadRemiss},
+	{"GET", "/remisser/:id/sammanstallning.csv", survey.ReadRemiss},
+	{"GET", "/remisser/:id/diagram.:format", survey.ReadRemiss},
+	{"GET", "/remisser/:id/svara/:village", survey.AnswerRemiss},
+	{"POST", "/remisser/:id/svara/:village", survey.AnswerRemiss},
+	{"GET", "/api/v1/surveys/:id/comparison", survey.ReadSurveyResults},
+	{"GET", "/api/v1/surveys/:id/comparison.json", survey.ReadSurveyResults},
+	{"GET", "/api/v1/surveys/:id/comparison.csv", survey.ReadSurveyResults},
+	{"GET", "/api/v1/surveys/:id/comparison.xlsx", survey.ReadSurveyResults},
+	{"GET", "/api/v1/surveys/:id/charts/:file", survey.ReadSurveyResults},
+	{"GET", "/forum", survey.ReadComparison},
+	{"GET", "/forum/surveys/:id", survey.ReadComparison},
+	{"GET", "/forum/surveys/:id/charts/:file", survey.ReadComparison},
+	{"GET", "/forum/surveys/:id/comparison.csv", survey.ReadComparison},
+	{"GET", "/forum/surveys/:id/comparison.xlsx", survey.ReadComparison},
+	{"GET", "/forum/surveys/:id/comparison.json", survey.ReadComparison},
+}
+
+func TestEveryRouteNamesItsAction(t *testing.T) {
+	ta := newTestApp(t)
+	want := map[string]survey.Action{}
+	for _, r := range routeActions {
+		want[r.method+" "+r.path] = r.action
+	}
+	served := map[string]bool{}
+	for _, r := range ta.app.GetRoutes(true) {
+		switch r.Method {
+		case "GET", "POST", "PUT", "PATCH", "DELETE":
+		default:
+			continue
+		}
+		key := r.Method + " " + r.Path
+		served[key] = true
+		a, listed := want[key]
+		switch {
+		case !listed:
+			t.Errorf("%s: got a route without a row in routeActions; want a row naming its action", key)
+		case r.Name != string(a):
+			t.Errorf("%s: got action %q; want %q", key, r.Name, a)
+		}
+	}
+	for key := range want {
+		if !served[key] {
+			t.Errorf("%s: got no such route; want the row removed", key)
+		}
+	}
+}
+
+func TestUnknownAPIPathAnswers404InJSON(t *testing.T) {
+	ta := newTestApp(t)
+	for _, tc := range []struct{ method, path string }{
+		{"GET", "/api/v1/nope"},
+		{"POST", "/api/v1/nope"},
+		{"GET", "/api/v1/remisses/x/nope"},
+		{"GET", "/api/v2/surveys"},
+	} {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			resp, err := ta.app.Test(httptest.NewRequest(tc.method, tc.path, nil), -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body errorBody
+			decodeErr := json.NewDecoder(resp.Body).Decode(&body)
+			if resp.StatusCode != http.StatusNotFound {
+				t.Errorf("got %d; want 404", resp.StatusCode)
+			}
+			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") || decodeErr != nil || body.Error == "" {
+				t.Errorf("got Content-Type %q, body error %q (%v); want the JSON error shape", ct, body.Error, decodeErr)
+			}
+		})
+	}
+}
