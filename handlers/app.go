@@ -3,6 +3,7 @@
 package handlers
 
 import (
+	"crypto/x509"
 	"log/slog"
 	"sync"
 	"time"
@@ -41,6 +42,9 @@ type Config struct {
 	// SMTPAddr (host:port) and SMTPFrom configure outgoing e-mail (remiss
 	// reminders); without them messages stay in the outbox.
 	SMTPAddr, SMTPFrom string
+	// SMTPRootCAs verifies the relay's certificate for STARTTLS; nil uses the
+	// system's roots (tests trust their own).
+	SMTPRootCAs *x509.CertPool
 	// BaseURL is the service's public address (https://…), for links in e-mail.
 	BaseURL string
 	// Committer writes submissions in batches. Nil starts one that is never

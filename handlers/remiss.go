@@ -32,7 +32,7 @@ func newRemissDeps(cfg Config) *remissDeps {
 		remisses:  storage.NewRemisses(cfg.DB),
 		outbox:    storage.NewOutbox(cfg.DB),
 		audit:     storage.NewAudit(cfg.DB),
-		mailer:    newMailer(cfg.SMTPAddr, cfg.SMTPFrom),
+		mailer:    newMailer(cfg.SMTPAddr, cfg.SMTPFrom, cfg.SMTPRootCAs),
 	}
 }
 
