@@ -131,6 +131,12 @@ func New(cfg Config) *fiber.App {
 		DisableStartupMessage: true,
 		Immutable:             true,
 		ProxyHeader:           cfg.ProxyHeader,
+		// X-Forwarded-Host and -Proto (links, QR codes, the same-site check)
+		// count only behind a configured proxy: without ProxyHeader no
+		// address is trusted, with it every address is (the proxy is the
+		// only way in).
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          trustedProxies(cfg.ProxyHeader),
 	})
 	app.Use(recover.New(), securityHeaders, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	s.routes(app)
@@ -161,6 +167,15 @@ func (r routeTable) page(method, path string, a survey.Action, h ...fiber.Handle
 // public registers a route anyone may call, on purpose.
 func (r routeTable) public(method, path string, h ...fiber.Handler) {
 	r.app.Add(method, path, h...).Name(publicRoute)
+}
+
+// trustedProxies is every address when the service runs behind a proxy
+// (proxyHeader set), else none.
+func trustedProxies(proxyHeader string) []string {
+	if proxyHeader == "" {
+		return nil
+	}
+	return []string{"0.0.0.0/0", "::/0"}
 }
 
 // routes lists every route of the service in one place, one per line,
