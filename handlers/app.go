@@ -136,7 +136,11 @@ func New(cfg Config) *fiber.App {
 		// address is trusted, with it every address is (the proxy is the
 		// only way in).
 		EnableTrustedProxyCheck: true,
-		TrustedProxies:          trustedProxies(cfg.ProxyHeader),
+		// A multipart body is read when a handler asks for it, so that a
+		// malformed one is refused by the error handler (JSON under /api)
+		// rather than by fasthttp before any route runs.
+		DisablePreParseMultipartForm: true,
+		TrustedProxies:               trustedProxies(cfg.ProxyHeader),
 	})
 	app.Use(recover.New(), securityHeaders, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	s.routes(app)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,8 +17,8 @@ import (
 func TestForwardedHostCountsOnlyBehindAConfiguredProxy(t *testing.T) {
 	for _, tc := range []struct {
 		name, proxyHeader string
-		wantLink         string
-		refused          string
+		wantLink          string
+		refused           string
 	}{
 		{"no proxy configured", "", "http://example.com/s/", "evil.example"},
 		{"behind a proxy", "X-Forwarded-For", "https://forankra.kommun.se/s/", "http://example.com/s/"},
@@ -91,4 +92,35 @@ func sendJSON(t *testing.T, ta *testApp, req *http.Request) (int, errorBody) {
 		t.Errorf("got Content-Type %q, body %.200s; want JSON", ct, b)
 	}
 	return resp.StatusCode, body
+}
+
+func TestMalformedMultipartBodyGetsTheJSONErrorInTheAPI(t *testing.T) {
+	ta := newTestApp(t)
+	adm := ta.account(survey.RoleAdmin)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = ta.app.Listener(ln) }()
+	t.Cleanup(func() { _ = ta.app.Shutdown() })
+	for _, path := range []string{"/api/v1/villages", "/api/v1/tokens", "/api/v1/proposals"} {
+		t.Run(path, func(t *testing.T) {
+			req, _ := http.NewRequest("POST", "http://"+ln.Addr().String()+path, strings.NewReader("--x\r\ngarbage\r\n\r\n--x--\r\n"))
+			req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+			req.Header.Set("Authorization", "Bearer "+adm.token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			var body errorBody
+			if resp.StatusCode < 400 || resp.StatusCode >= 500 {
+				t.Errorf("got %d; want a 4xx", resp.StatusCode)
+			}
+			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") || json.Unmarshal(b, &body) != nil || body.Error == "" {
+				t.Errorf("got %d, Content-Type %q, body %.200s; want the JSON error shape", resp.StatusCode, ct, b)
+			}
+		})
+	}
 }
