@@ -3,6 +3,7 @@
 package handlers
 
 import (
+	"crypto/x509"
 	"log/slog"
 	"sync"
 	"time"
@@ -41,6 +42,9 @@ type Config struct {
 	// SMTPAddr (host:port) and SMTPFrom configure outgoing e-mail (remiss
 	// reminders); without them messages stay in the outbox.
 	SMTPAddr, SMTPFrom string
+	// SMTPRootCAs verifies the relay's certificate for STARTTLS; nil uses the
+	// system's roots (tests trust their own).
+	SMTPRootCAs *x509.CertPool
 	// BaseURL is the service's public address (https://…), for links in e-mail.
 	BaseURL string
 	// Committer writes submissions in batches. Nil starts one that is never
@@ -135,200 +139,236 @@ func New(cfg Config) *fiber.App {
 		DisableStartupMessage: true,
 		Immutable:             true,
 		ProxyHeader:           cfg.ProxyHeader,
+		// X-Forwarded-Host and -Proto (links, QR codes, the same-site check)
+		// count only behind a configured proxy: without ProxyHeader no
+		// address is trusted, with it every address is (the proxy is the
+		// only way in).
+		EnableTrustedProxyCheck: true,
+		// A multipart body is read when a handler asks for it, so that a
+		// malformed one is refused by the error handler (JSON under /api)
+		// rather than by fasthttp before any route runs.
+		DisablePreParseMultipartForm: true,
+		TrustedProxies:               trustedProxies(cfg.ProxyHeader),
 	})
 	app.Use(recover.New(), securityHeaders, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	s.routes(app)
 	return app
 }
 
-// routes lists every route of the service in one place.
+// Route names: every route is named after the survey.Action it requires,
+// or publicRoute, so that the route table test can read what each needs.
+const publicRoute = "public"
+
+// routeTable registers routes, each with the check its action needs; no
+// group middleware, so no check leaks onto routes registered later.
+type routeTable struct {
+	s   *server
+	app *fiber.App
+}
+
+// api registers an API route for callers with a bearer token that may take a.
+func (r routeTable) api(method, path string, a survey.Action, h ...fiber.Handler) {
+	r.app.Add(method, path, append([]fiber.Handler{r.s.api(a)}, h...)...).Name(string(a))
+}
+
+// page registers a page for signed-in users that may take a.
+func (r routeTable) page(method, path string, a survey.Action, h ...fiber.Handler) {
+	r.app.Add(method, path, append([]fiber.Handler{r.s.page(a)}, h...)...).Name(string(a))
+}
+
+// public registers a route anyone may call, on purpose.
+func (r routeTable) public(method, path string, h ...fiber.Handler) {
+	r.app.Add(method, path, h...).Name(publicRoute)
+}
+
+// trustedProxies is every address when the service runs behind a proxy
+// (proxyHeader set), else none.
+func trustedProxies(proxyHeader string) []string {
+	if proxyHeader == "" {
+		return nil
+	}
+	return []string{"0.0.0.0/0", "::/0"}
+}
+
+// routes lists every route of the service in one place, one per line,
+// grouped by area.
 func (s *server) routes(app *fiber.App) {
-	app.Get("/healthz", s.healthz)
-	app.Get("/readyz", s.readyz)
-	app.Get("/api/openapi.json", s.openAPIDoc(app))
-	app.Get("/static/*", s.static)
-	app.Get("/lang/:code", setLang)
+	r := routeTable{s: s, app: app}
+	r.public("GET", "/healthz", s.healthz)
+	r.public("GET", "/readyz", s.readyz)
+	r.public("GET", "/api/openapi.json", s.openAPIDoc(app))
+	r.public("GET", "/static/*", s.static)
+	r.public("GET", "/lang/:code", setLang)
 
 	// Pages for residents: no account.
-	app.Get("/", s.startPage)
-	app.Get("/s/:survey/:village", s.phonePage)
-	app.Post("/s/:survey/:village", s.phoneSubmit)
-	app.Get("/s/:survey/:village/tack", s.thanksPage)
-	app.Get("/byar", s.villagesIndexPage)
-	app.Get("/byar/:slug", s.publicVillagePage)
+	r.public("GET", "/", s.startPage)
+	r.public("GET", "/s/:survey/:village", s.phonePage)
+	r.public("POST", "/s/:survey/:village", s.phoneSubmit)
+	r.public("GET", "/s/:survey/:village/tack", s.thanksPage)
+	r.public("GET", "/byar", s.villagesIndexPage)
+	r.public("GET", "/byar/:slug", s.publicVillagePage)
 
-	// API. Every route names the action survey.Can must allow (s.api); a
-	// handler that learns the villages concerned from the request or the
-	// survey checks them again with authorize. Routes without s.api are
-	// public on purpose.
-	api := app.Group("/api/v1")
-	api.Post("/tokens", s.createToken)
-	api.Get("/tokens", s.api(survey.ManageOwnAccount), s.listTokens)
-	api.Delete("/tokens", s.api(survey.ManageOwnAccount), s.revokeToken)
-	api.Delete("/tokens/:id", s.api(survey.ManageOwnAccount), s.revokeTokenByID) // the owner, or ManageUsers
-	api.Post("/me/password", s.api(survey.ManageOwnAccount), s.changePassword)
-	api.Get("/villages", s.api(survey.ReadVillages), s.listVillages)
-	api.Post("/villages", s.api(survey.ManageVillages), s.createVillage)
-	api.Get("/surveys", s.api(survey.ReadSurveyResults), s.listSurveys)
-	api.Post("/surveys", s.api(survey.ManageSurvey), s.createSurvey)
-	api.Get("/surveys/:id", s.optionalUser, s.getSurvey) // anonymous: open surveys only
-	api.Put("/surveys/:id", s.api(survey.ManageSurvey), s.updateSurvey)
-	api.Post("/surveys/:id/open", s.api(survey.ManageSurvey), s.openSurvey)
-	api.Post("/surveys/:id/close", s.api(survey.ManageSurvey), s.closeSurvey)
-	api.Post("/surveys/:id/responses", s.createResponse)
-	api.Get("/surveys/:id/responses.csv", s.api(survey.ReadSurveyResults), s.responsesCSV)
+	// API. Every route names the action survey.Can must allow; a handler
+	// that learns the villages concerned from the request or the record
+	// checks them again with allow (or authorize, its form for a request).
+	r.public("POST", "/api/v1/tokens", s.createToken)
+	r.api("GET", "/api/v1/tokens", survey.ManageOwnAccount, s.listTokens)
+	r.api("DELETE", "/api/v1/tokens", survey.ManageOwnAccount, s.revokeToken)
+	r.api("DELETE", "/api/v1/tokens/:id", survey.ManageOwnAccount, s.revokeTokenByID) // the owner, or ManageUsers
+	r.api("POST", "/api/v1/me/password", survey.ManageOwnAccount, s.changePassword)
+	r.api("GET", "/api/v1/villages", survey.ReadVillages, s.listVillages)
+	r.api("POST", "/api/v1/villages", survey.ManageVillages, s.createVillage)
+	r.api("GET", "/api/v1/surveys", survey.ReadSurveyResults, s.listSurveys)
+	r.api("POST", "/api/v1/surveys", survey.ManageSurvey, s.createSurvey)
+	r.public("GET", "/api/v1/surveys/:id", s.optionalUser, s.getSurvey) // anonymous: open surveys only
+	r.api("PUT", "/api/v1/surveys/:id", survey.ManageSurvey, s.updateSurvey)
+	r.api("POST", "/api/v1/surveys/:id/open", survey.ManageSurvey, s.openSurvey)
+	r.api("POST", "/api/v1/surveys/:id/close", survey.ManageSurvey, s.closeSurvey)
+	r.public("POST", "/api/v1/surveys/:id/responses", s.createResponse)
+	r.api("GET", "/api/v1/surveys/:id/responses.csv", survey.ReadSurveyResults, s.responsesCSV)
 	// auth: users, codes, audit (API) and the signed-in pages.
-	api.Get("/users", s.api(survey.ManageUsers), s.listUsers)
-	api.Post("/users", s.api(survey.ManageUsers), s.createUser)
-	api.Patch("/users/:id", s.api(survey.ManageUsers), s.updateUser)
-	api.Post("/surveys/:id/codes", s.api(survey.ManageSurvey), s.createCodes)
-	api.Get("/audit", s.api(survey.ReadAudit), s.listAudit)
-	// signedIn is for routes whose handler checks survey.Can itself. Its
-	// middleware runs for every /api/v1 route registered after it, so it
-	// comes after every public API route.
-	api.Get("/public/villages/:slug", s.publicVillage) // public: the village's plan and open surveys
-	signedIn := api.Group("", s.requireUser)
-	_ = signedIn
+	r.api("GET", "/api/v1/users", survey.ManageUsers, s.listUsers)
+	r.api("POST", "/api/v1/users", survey.ManageUsers, s.createUser)
+	r.api("PATCH", "/api/v1/users/:id", survey.ManageUsers, s.updateUser)
+	r.api("POST", "/api/v1/surveys/:id/codes", survey.ManageSurvey, s.createCodes)
+	r.api("GET", "/api/v1/audit", survey.ReadAudit, s.listAudit)
 
-	app.Get("/logga-in", s.signInPage)
-	app.Post("/logga-in", s.signInSubmit)
-	app.Get("/glomt-losenord", s.forgotPage)
-	app.Post("/glomt-losenord", s.forgotSubmit)
-	app.Get("/losenord/:token", s.passwordPage)
-	app.Post("/losenord/:token", s.passwordSubmit)
-	app.Post("/logga-ut", s.page(survey.ManageOwnAccount), s.signOut)
-	app.Get("/konto", s.page(survey.ManageOwnAccount), s.accountPage)
-	app.Post("/konto/losenord", s.page(survey.ManageOwnAccount), s.accountPasswordSubmit)
-	app.Get("/admin/byar", s.page(survey.ManageVillages), s.villagesPage)
-	app.Post("/admin/byar", s.page(survey.ManageVillages), s.villageCreate)
-	app.Get("/admin/byar/:slug", s.page(survey.ManageVillages), s.villagePage)
-	app.Post("/admin/byar/:slug", s.page(survey.ManageVillages), s.villageChange)
-	app.Get("/admin/anvandare", s.page(survey.ManageUsers), s.usersPage)
-	app.Post("/admin/anvandare", s.page(survey.ManageUsers), s.userCreate)
-	app.Get("/admin/anvandare/:id", s.page(survey.ManageUsers), s.userPage)
-	app.Post("/admin/anvandare/:id", s.page(survey.ManageUsers), s.userChange)
-	app.Get("/admin/logg", s.page(survey.ReadAudit), s.auditPage)
-	app.Get("/enkater", s.page(survey.ReadSurveyResults), s.surveysPage)
-	app.Get("/enkater/ny", s.page(survey.ManageSurvey), s.newSurveyPage)
-	app.Post("/enkater/ny", s.page(survey.ManageSurvey), s.newSurveySubmit)
-	app.Get("/enkater/:id", s.page(survey.ReadSurveyResults), s.surveyPage)
-	app.Post("/enkater/:id/detaljer", s.page(survey.ManageSurvey), s.surveyDetails)
-	app.Post("/enkater/:id/fragor", s.page(survey.ManageSurvey), s.questionAdd)
-	app.Get("/enkater/:id/fragor/:key", s.page(survey.ManageSurvey), s.questionEditPage)
-	app.Post("/enkater/:id/fragor/:key", s.page(survey.ManageSurvey), s.questionEdit)
-	app.Post("/enkater/:id/fragor/:key/upp", s.page(survey.ManageSurvey), s.questionUp)
-	app.Post("/enkater/:id/fragor/:key/ner", s.page(survey.ManageSurvey), s.questionDown)
-	app.Get("/enkater/:id/fragor/:key/ta-bort", s.page(survey.ManageSurvey), s.questionRemoveConfirm)
-	app.Post("/enkater/:id/fragor/:key/ta-bort", s.page(survey.ManageSurvey), s.questionRemove)
-	app.Post("/enkater/:id/oppna", s.page(survey.ManageSurvey), s.surveyOpen)
-	app.Get("/enkater/:id/stang", s.page(survey.ManageSurvey), s.surveyCloseConfirm)
-	app.Post("/enkater/:id/stang", s.page(survey.ManageSurvey), s.surveyClose)
-	app.Post("/enkater/:id/kopiera", s.page(survey.ManageSurvey), s.surveyCopy)
-	app.Post("/enkater/:id/schema", s.page(survey.ManageSurvey), s.surveySchedule)
-	app.Post("/enkater/:id/ateroppna", s.page(survey.ManageSurvey), s.surveyReopen)
-	app.Get("/enkater/:id/forhandsvisning/:village", s.page(survey.ManageSurvey), s.surveyPreview)
-	app.Get("/enkater/:id/koder", s.page(survey.ManageSurvey), s.codesPage)
-	app.Post("/enkater/:id/koder", s.page(survey.ManageSurvey), s.codesSubmit)
-	app.Get("/enkater/:id/papper/:village", s.page(survey.EnterPaperResponse), s.paperPage)
-	app.Post("/enkater/:id/papper/:village", s.page(survey.EnterPaperResponse), s.paperSubmit)
+	r.public("GET", "/logga-in", s.signInPage)
+	r.public("POST", "/logga-in", s.signInSubmit)
+	r.public("GET", "/glomt-losenord", s.forgotPage)
+	r.public("POST", "/glomt-losenord", s.forgotSubmit)
+	r.public("GET", "/losenord/:token", s.passwordPage)
+	r.public("POST", "/losenord/:token", s.passwordSubmit)
+	r.page("POST", "/logga-ut", survey.ManageOwnAccount, s.signOut)
+	r.page("GET", "/konto", survey.ManageOwnAccount, s.accountPage)
+	r.page("POST", "/konto/losenord", survey.ManageOwnAccount, s.accountPasswordSubmit)
+	r.page("GET", "/admin/byar", survey.ManageVillages, s.villagesPage)
+	r.page("POST", "/admin/byar", survey.ManageVillages, s.villageCreate)
+	r.page("GET", "/admin/byar/:slug", survey.ManageVillages, s.villagePage)
+	r.page("POST", "/admin/byar/:slug", survey.ManageVillages, s.villageChange)
+	r.page("GET", "/admin/anvandare", survey.ManageUsers, s.usersPage)
+	r.page("POST", "/admin/anvandare", survey.ManageUsers, s.userCreate)
+	r.page("GET", "/admin/anvandare/:id", survey.ManageUsers, s.userPage)
+	r.page("POST", "/admin/anvandare/:id", survey.ManageUsers, s.userChange)
+	r.page("GET", "/admin/logg", survey.ReadAudit, s.auditPage)
+	r.page("GET", "/enkater", survey.ReadSurveyResults, s.surveysPage)
+	r.page("GET", "/enkater/ny", survey.ManageSurvey, s.newSurveyPage)
+	r.page("POST", "/enkater/ny", survey.ManageSurvey, s.newSurveySubmit)
+	r.page("GET", "/enkater/:id", survey.ReadSurveyResults, s.surveyPage)
+	r.page("POST", "/enkater/:id/detaljer", survey.ManageSurvey, s.surveyDetails)
+	r.page("POST", "/enkater/:id/fragor", survey.ManageSurvey, s.questionAdd)
+	r.page("GET", "/enkater/:id/fragor/:key", survey.ManageSurvey, s.questionEditPage)
+	r.page("POST", "/enkater/:id/fragor/:key", survey.ManageSurvey, s.questionEdit)
+	r.page("POST", "/enkater/:id/fragor/:key/upp", survey.ManageSurvey, s.questionUp)
+	r.page("POST", "/enkater/:id/fragor/:key/ner", survey.ManageSurvey, s.questionDown)
+	r.page("GET", "/enkater/:id/fragor/:key/ta-bort", survey.ManageSurvey, s.questionRemoveConfirm)
+	r.page("POST", "/enkater/:id/fragor/:key/ta-bort", survey.ManageSurvey, s.questionRemove)
+	r.page("POST", "/enkater/:id/oppna", survey.ManageSurvey, s.surveyOpen)
+	r.page("GET", "/enkater/:id/stang", survey.ManageSurvey, s.surveyCloseConfirm)
+	r.page("POST", "/enkater/:id/stang", survey.ManageSurvey, s.surveyClose)
+	r.page("POST", "/enkater/:id/kopiera", survey.ManageSurvey, s.surveyCopy)
+	r.page("POST", "/enkater/:id/schema", survey.ManageSurvey, s.surveySchedule)
+	r.page("POST", "/enkater/:id/ateroppna", survey.ManageSurvey, s.surveyReopen)
+	r.page("GET", "/enkater/:id/forhandsvisning/:village", survey.ManageSurvey, s.surveyPreview)
+	r.page("GET", "/enkater/:id/koder", survey.ManageSurvey, s.codesPage)
+	r.page("POST", "/enkater/:id/koder", survey.ManageSurvey, s.codesSubmit)
+	r.page("GET", "/enkater/:id/papper/:village", survey.EnterPaperResponse, s.paperPage)
+	r.page("POST", "/enkater/:id/papper/:village", survey.EnterPaperResponse, s.paperSubmit)
 
 	// Remiss: citizen proposals, remiss rounds, answers, follow-up, summary.
-	signedIn.Get("/proposals", s.apiListProposals)
-	signedIn.Post("/proposals", s.apiCreateProposal)
-	signedIn.Get("/proposals/:id", s.apiGetProposal)
-	signedIn.Delete("/proposals/:id/submitted_by", s.apiEraseSubmitter)
-	signedIn.Post("/proposals/:id/remiss", s.apiSendRemiss)
-	signedIn.Post("/proposals/:id/decision", s.apiDecide)
-	signedIn.Get("/remisses", s.apiListRemisses)
-	signedIn.Get("/remisses/:id", s.apiGetRemiss)
-	signedIn.Patch("/remisses/:id", s.apiMoveDeadline)
-	signedIn.Post("/remisses/:id/close", s.apiCloseRemiss)
-	signedIn.Get("/remisses/:id/answers", s.apiRemissAnswers)
-	signedIn.Post("/remisses/:id/answers", s.apiAnswerRemiss)
-	signedIn.Get("/remisses/:id/summary", s.apiRemissSummary)
-	signedIn.Get("/remisses/:id/summary.csv", s.apiRemissSummaryCSV)
-	signedIn.Get("/remisses/:id/chart.:format", s.apiRemissChart)
-	signedIn.Post("/remisses/:id/reminders", s.apiReminders)
-	signedIn.Get("/outbox", s.apiOutbox)
+	r.api("GET", "/api/v1/proposals", survey.ReadRemiss, s.apiListProposals)
+	r.api("POST", "/api/v1/proposals", survey.ManageProposals, s.apiCreateProposal)
+	r.api("GET", "/api/v1/proposals/:id", survey.ReadRemiss, s.apiGetProposal)
+	r.api("DELETE", "/api/v1/proposals/:id/submitted_by", survey.ManageProposals, s.apiEraseSubmitter)
+	r.api("POST", "/api/v1/proposals/:id/remiss", survey.ManageProposals, s.apiSendRemiss)
+	r.api("POST", "/api/v1/proposals/:id/decision", survey.ManageProposals, s.apiDecide)
+	r.api("GET", "/api/v1/remisses", survey.ReadRemiss, s.apiListRemisses)
+	r.api("GET", "/api/v1/remisses/:id", survey.ReadRemiss, s.apiGetRemiss)
+	r.api("PATCH", "/api/v1/remisses/:id", survey.ManageProposals, s.apiMoveDeadline)
+	r.api("POST", "/api/v1/remisses/:id/close", survey.ManageProposals, s.apiCloseRemiss)
+	r.api("GET", "/api/v1/remisses/:id/answers", survey.ReadRemiss, s.apiRemissAnswers)
+	r.api("POST", "/api/v1/remisses/:id/answers", survey.AnswerRemiss, s.apiAnswerRemiss)
+	r.api("GET", "/api/v1/remisses/:id/summary", survey.ReadRemiss, s.apiRemissSummary)
+	r.api("GET", "/api/v1/remisses/:id/summary.csv", survey.ReadRemiss, s.apiRemissSummaryCSV)
+	r.api("GET", "/api/v1/remisses/:id/chart.:format", survey.ReadRemiss, s.apiRemissChart)
+	r.api("POST", "/api/v1/remisses/:id/reminders", survey.ManageProposals, s.apiReminders)
+	r.api("GET", "/api/v1/outbox", survey.ManageProposals, s.apiOutbox)
 	// Their pages; the user comes from the session (or a bearer token).
-	app.Get("/forslag", s.page(survey.ReadRemiss), s.proposalsPage)
-	app.Get("/forslag/ny", s.page(survey.ManageProposals), s.newProposalPage)
-	app.Post("/forslag/ny", s.page(survey.ManageProposals), s.newProposalSubmit)
-	app.Get("/forslag/:id", s.page(survey.ReadRemiss), s.proposalPage)
-	app.Get("/forslag/:id/andra", s.page(survey.ManageProposals), s.proposalEditPage)
-	app.Post("/forslag/:id/andra", s.page(survey.ManageProposals), s.proposalEdit)
-	app.Post("/forslag/:id/remiss", s.page(survey.ManageProposals), s.sendRemissSubmit)
-	app.Post("/forslag/:id/beslut", s.page(survey.ManageProposals), s.decisionSubmit)
-	app.Post("/forslag/:id/beslut/andra", s.page(survey.ManageProposals), s.decisionCorrect)
-	app.Get("/forslag/:id/radera-namn", s.page(survey.ManageProposals), s.eraseSubmitterConfirm)
-	app.Post("/forslag/:id/radera-namn", s.page(survey.ManageProposals), s.eraseSubmitterSubmit)
-	app.Get("/remisser", s.page(survey.ReadRemiss), s.remissInboxPage)
-	app.Get("/remisser/:id", s.page(survey.ReadRemiss), s.remissFollowUpPage)
-	app.Post("/remisser/:id/paminn", s.page(survey.ManageProposals), s.remindersSubmit)
-	app.Post("/remisser/:id/svarstid", s.page(survey.ManageProposals), s.moveDeadlineSubmit)
-	app.Get("/remisser/:id/stang", s.page(survey.ManageProposals), s.closeRemissConfirm)
-	app.Post("/remisser/:id/stang", s.page(survey.ManageProposals), s.closeRemissSubmit)
-	app.Get("/remisser/:id/sammanstallning", s.page(survey.ReadRemiss), s.remissSummaryPage)
-	app.Get("/remisser/:id/sammanstallning.csv", s.page(survey.ReadRemiss), s.apiRemissSummaryCSV)
-	app.Get("/remisser/:id/diagram.:format", s.page(survey.ReadRemiss), s.apiRemissChart)
-	app.Get("/remisser/:id/svara/:village", s.page(survey.AnswerRemiss), s.answerPage)
-	app.Post("/remisser/:id/svara/:village", s.page(survey.AnswerRemiss), s.answerSubmit)
-
-	// Plans: the villages' local development plans and action plans.
-	app.Get("/planer", s.page(survey.ReadPlans), s.plansPage)
-	app.Post("/planer/ny", s.page(survey.ManagePlan), s.newPlanSubmit) // and the village
-	app.Get("/planer/:id", s.page(survey.ReadPlans), s.planPage)
-	app.Post("/planer/:id", s.page(survey.ManagePlan), s.planSubmit) // and the plan's village
-	app.Get("/planer/:id/versioner", s.page(survey.ReadPlans), s.planVersionsPage)
-	app.Post("/planer/:id/anta", s.page(survey.ManagePlan), s.planAdoptSubmit)    // and the plan's village
-	app.Post("/planer/:id/lamna-in", s.page(survey.ManagePlan), s.planSendSubmit) // and the plan's village
-	app.Post("/planer/:id/kvittera", s.page(survey.AcknowledgePlan), s.planAckSubmit)
-	app.Post("/planer/:id/forankring", s.page(survey.ManagePlan), s.anchorSubmit)  // and the plan's village
-	app.Post("/planer/:id/atgarder", s.page(survey.ManagePlan), s.actionAddSubmit) // and the plan's village
-	app.Post("/atgarder/:id", s.page(survey.ReadPlans), s.actionChangeSubmit)      // the group; officials for the municipality's
+	r.page("GET", "/forslag", survey.ReadRemiss, s.proposalsPage)
+	r.page("GET", "/forslag/ny", survey.ManageProposals, s.newProposalPage)
+	r.page("POST", "/forslag/ny", survey.ManageProposals, s.newProposalSubmit)
+	r.page("GET", "/forslag/:id", survey.ReadRemiss, s.proposalPage)
+	r.page("GET", "/forslag/:id/andra", survey.ManageProposals, s.proposalEditPage)
+	r.page("POST", "/forslag/:id/andra", survey.ManageProposals, s.proposalEdit)
+	r.page("POST", "/forslag/:id/remiss", survey.ManageProposals, s.sendRemissSubmit)
+	r.page("POST", "/forslag/:id/beslut", survey.ManageProposals, s.decisionSubmit)
+	r.page("POST", "/forslag/:id/beslut/andra", survey.ManageProposals, s.decisionCorrect)
+	r.page("GET", "/forslag/:id/radera-namn", survey.ManageProposals, s.eraseSubmitterConfirm)
+	r.page("POST", "/forslag/:id/radera-namn", survey.ManageProposals, s.eraseSubmitterSubmit)
+	r.page("GET", "/remisser", survey.ReadRemiss, s.remissInboxPage)
+	r.page("GET", "/remisser/:id", survey.ReadRemiss, s.remissFollowUpPage)
+	r.page("POST", "/remisser/:id/paminn", survey.ManageProposals, s.remindersSubmit)
+	r.page("POST", "/remisser/:id/svarstid", survey.ManageProposals, s.moveDeadlineSubmit)
+	r.page("GET", "/remisser/:id/stang", survey.ManageProposals, s.closeRemissConfirm)
+	r.page("POST", "/remisser/:id/stang", survey.ManageProposals, s.closeRemissSubmit)
+	r.page("GET", "/remisser/:id/sammanstallning", survey.ReadRemiss, s.remissSummaryPage)
+	r.page("GET", "/remisser/:id/sammanstallning.csv", survey.ReadRemiss, s.apiRemissSummaryCSV)
+	r.page("GET", "/remisser/:id/diagram.:format", survey.ReadRemiss, s.apiRemissChart)
+	r.page("GET", "/remisser/:id/svara/:village", survey.AnswerRemiss, s.answerPage)
+	r.page("POST", "/remisser/:id/svara/:village", survey.AnswerRemiss, s.answerSubmit)
 
 	// forum: where villages agree and differ: the comparison, its exports
 	// and charts, and the forum's pages.
-	api.Get("/surveys/:id/comparison", s.api(survey.ReadSurveyResults), s.comparison(false))
-	api.Get("/surveys/:id/comparison.json", s.api(survey.ReadSurveyResults), s.comparison(true))
-	api.Get("/surveys/:id/comparison.csv", s.api(survey.ReadSurveyResults), s.comparisonCSV)
-	api.Get("/surveys/:id/comparison.xlsx", s.api(survey.ReadSurveyResults), s.comparisonXLSX)
-	api.Get("/surveys/:id/charts/:file", s.api(survey.ReadSurveyResults), s.chart(survey.ReadSurveyResults))
-	app.Get("/forum", s.page(survey.ReadComparison), s.forumPage)
-	app.Get("/forum/surveys/:id", s.page(survey.ReadComparison), s.forumSurveyPage)
-	app.Get("/forum/surveys/:id/charts/:file", s.page(survey.ReadComparison), s.chart(survey.ReadComparison))
-	app.Get("/forum/surveys/:id/comparison.csv", s.page(survey.ReadComparison), s.comparisonCSV)
-	app.Get("/forum/surveys/:id/comparison.xlsx", s.page(survey.ReadComparison), s.comparisonXLSX)
-	app.Get("/forum/surveys/:id/comparison.json", s.page(survey.ReadComparison), s.comparison(true))
+	r.api("GET", "/api/v1/surveys/:id/comparison", survey.ReadSurveyResults, s.comparison(false))
+	r.api("GET", "/api/v1/surveys/:id/comparison.json", survey.ReadSurveyResults, s.comparison(true))
+	r.api("GET", "/api/v1/surveys/:id/comparison.csv", survey.ReadSurveyResults, s.comparisonCSV)
+	r.api("GET", "/api/v1/surveys/:id/comparison.xlsx", survey.ReadSurveyResults, s.comparisonXLSX)
+	r.api("GET", "/api/v1/surveys/:id/charts/:file", survey.ReadSurveyResults, s.chart(survey.ReadSurveyResults))
+	r.page("GET", "/forum", survey.ReadComparison, s.forumPage)
+	r.page("GET", "/forum/surveys/:id", survey.ReadComparison, s.forumSurveyPage)
+	r.page("GET", "/forum/surveys/:id/charts/:file", survey.ReadComparison, s.chart(survey.ReadComparison))
+	r.page("GET", "/forum/surveys/:id/comparison.csv", survey.ReadComparison, s.comparisonCSV)
+	r.page("GET", "/forum/surveys/:id/comparison.xlsx", survey.ReadComparison, s.comparisonXLSX)
+	r.page("GET", "/forum/surveys/:id/comparison.json", survey.ReadComparison, s.comparison(true))
 
 	// Plans: catalogues, local development plans, action plans, the public
 	// village and the forum's matrix.
-	api.Get("/focus-areas", s.api(survey.ReadPlans), s.listFocusAreas)
-	api.Post("/focus-areas", s.api(survey.ManageCatalogues), s.createFocusArea)
-	api.Get("/departments", s.api(survey.ReadPlans), s.listDepartments)
-	api.Post("/departments", s.api(survey.ManageCatalogues), s.createDepartment)
-	api.Get("/villages/:slug/plans", s.api(survey.ReadPlans), s.listVillagePlans) // and the village
-	api.Post("/villages/:slug/plans", s.api(survey.ManagePlan), s.createPlan)     // and the village
-	api.Get("/plans/:id", s.api(survey.ReadPlans), s.getPlan)                     // and the plan's village
-	api.Put("/plans/:id", s.api(survey.ManagePlan), s.updatePlan)                 // and the plan's village
-	api.Post("/plans/:id/adopt", s.api(survey.ManagePlan), s.adoptPlan())         // and the plan's village
-	api.Post("/plans/:id/submit", s.api(survey.ManagePlan), s.submitPlan())       // and the plan's village
-	api.Post("/plans/:id/acknowledge", s.api(survey.AcknowledgePlan), s.acknowledgePlan())
-	api.Get("/plans/:id/versions", s.api(survey.ReadPlans), s.planVersions) // and the plan's village
-	api.Get("/plans/:id/diff", s.api(survey.ReadPlans), s.planDiff)         // and the plan's village
-	api.Get("/plans/:id/anchoring/suggestions", s.api(survey.ReadPlans), s.planAnchoringSuggestions)
-	api.Post("/plans/:id/anchoring", s.api(survey.ManagePlan), s.attachAnchoring) // and the plan's village
-	api.Post("/plans/:id/actions", s.api(survey.ManagePlan), s.createAction)      // and the plan's village
-	api.Get("/actions", s.api(survey.ReadPlans), s.listActions)
-	api.Patch("/actions/:id", s.api(survey.ReadPlans), s.changeAction)        // the village's group; officials for the municipality's
-	api.Get("/actions/:id/history", s.api(survey.ReadPlans), s.actionHistory) // and the action's village
-	api.Get("/forum/focus-areas", s.api(survey.ReadPlans), s.forumFocusAreas)
-	api.Get("/public/villages/:slug", s.publicVillage) // public
+	r.api("GET", "/api/v1/focus-areas", survey.ReadPlans, s.listFocusAreas)
+	r.api("POST", "/api/v1/focus-areas", survey.ManageCatalogues, s.createFocusArea)
+	r.api("GET", "/api/v1/departments", survey.ReadPlans, s.listDepartments)
+	r.api("POST", "/api/v1/departments", survey.ManageCatalogues, s.createDepartment)
+	r.api("GET", "/api/v1/villages/:slug/plans", survey.ReadPlans, s.listVillagePlans) // and the village
+	r.api("POST", "/api/v1/villages/:slug/plans", survey.ManagePlan, s.createPlan)     // and the village
+	r.api("GET", "/api/v1/plans/:id", survey.ReadPlans, s.getPlan)
+	r.api("PUT", "/api/v1/plans/:id", survey.ManagePlan, s.updatePlan)           // and the plan's village
+	r.api("POST", "/api/v1/plans/:id/adopt", survey.ManagePlan, s.adoptPlan())   // and the plan's village
+	r.api("POST", "/api/v1/plans/:id/submit", survey.ManagePlan, s.submitPlan()) // and the plan's village
+	r.api("POST", "/api/v1/plans/:id/acknowledge", survey.AcknowledgePlan, s.acknowledgePlan())
+	r.api("GET", "/api/v1/plans/:id/versions", survey.ReadPlans, s.planVersions)
+	r.api("GET", "/api/v1/plans/:id/diff", survey.ReadPlans, s.planDiff)
+	r.api("GET", "/api/v1/plans/:id/anchoring/suggestions", survey.ReadPlans, s.planAnchoringSuggestions)
+	r.api("POST", "/api/v1/plans/:id/anchoring", survey.ManagePlan, s.attachAnchoring) // and the plan's village
+	r.api("POST", "/api/v1/plans/:id/actions", survey.ManagePlan, s.createAction)      // and the plan's village
+	r.api("GET", "/api/v1/actions", survey.ReadPlans, s.listActions)
+	r.api("PATCH", "/api/v1/actions/:id", survey.ReadPlans, s.changeAction) // the village's group; officials for the municipality's
+	r.api("GET", "/api/v1/actions/:id/history", survey.ReadPlans, s.actionHistory)
+	r.api("GET", "/api/v1/forum/focus-areas", survey.ReadPlans, s.forumFocusAreas)
+	r.public("GET", "/api/v1/public/villages/:slug", s.publicVillage)
+	r.page("GET", "/planer", survey.ReadPlans, s.plansPage)
+	r.page("POST", "/planer/ny", survey.ManagePlan, s.newPlanSubmit) // and the village
+	r.page("GET", "/planer/:id", survey.ReadPlans, s.planPage)
+	r.page("POST", "/planer/:id", survey.ManagePlan, s.planSubmit) // and the plan's village
+	r.page("GET", "/planer/:id/versioner", survey.ReadPlans, s.planVersionsPage)
+	r.page("POST", "/planer/:id/anta", survey.ManagePlan, s.planAdoptSubmit)    // and the plan's village
+	r.page("POST", "/planer/:id/lamna-in", survey.ManagePlan, s.planSendSubmit) // and the plan's village
+	r.page("POST", "/planer/:id/kvittera", survey.AcknowledgePlan, s.planAckSubmit)
+	r.page("POST", "/planer/:id/forankring", survey.ManagePlan, s.anchorSubmit)  // and the plan's village
+	r.page("POST", "/planer/:id/atgarder", survey.ManagePlan, s.actionAddSubmit) // and the plan's village
+	r.page("POST", "/atgarder/:id", survey.ReadPlans, s.actionChangeSubmit)      // the group; officials for the municipality's
+	r.page("GET", "/forum/planer", survey.ReadPlans, s.forumPlansPage)
+	r.page("GET", "/forum/planer/diagram.:format", survey.ReadPlans, s.forumPlansChart)
+	r.page("GET", "/forum/planer.:format", survey.ReadPlans, s.forumPlansFile)
 
-	app.Get("/forum/planer", s.page(survey.ReadPlans), s.forumPlansPage)
-	app.Get("/forum/planer/diagram.:format", s.page(survey.ReadPlans), s.forumPlansChart)
-	app.Get("/forum/planer.:format", s.page(survey.ReadPlans), s.forumPlansFile)
-
-	// forum: the forum's pages, for signed-in users.
+	// Anything else, under /api/v1 too: 404 (JSON under /api).
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

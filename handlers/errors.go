@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
+	"mime"
 	"strings"
 
 	"github.com/forankra/forankra/survey"
@@ -112,8 +113,7 @@ const maxDepth = 16
 // known fields only, one value, bounded nesting. Problems are 400s naming the
 // field where it can be known.
 func decodeJSON(c *fiber.Ctx, v any) error {
-	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
-	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+	if mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType)); err != nil || mt != fiber.MIMEApplicationJSON {
 		return fiber.NewError(fiber.StatusUnsupportedMediaType)
 	}
 	body := c.Body()

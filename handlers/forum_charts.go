@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -132,9 +133,18 @@ func specFor(cs *comparedSurvey, key string, opts charts.Options) (chartSpec, bo
 	return chartSpec{}, false
 }
 
+// renderSlots bounds how many charts are drawn at once (a large PNG takes
+// tens of MiB while it is drawn); the rest wait their turn.
+var renderSlots = make(chan struct{}, 2)
+
 // draw returns the picture, from the cache when it is there.
 func (sp chartSpec) draw() (renderedChart, error) {
 	if r, ok := drawnCharts.get(sp.tag); ok {
+		return r, nil
+	}
+	renderSlots <- struct{}{}
+	defer func() { <-renderSlots }()
+	if r, ok := drawnCharts.get(sp.tag); ok { // drawn while this one waited
 		return r, nil
 	}
 	var buf bytes.Buffer
@@ -175,7 +185,9 @@ func chartOptions(c *fiber.Ctx) (key string, o charts.Options, err error) {
 		if err != nil || !(f >= 1 && f <= charts.MaxScale) {
 			return "", o, malformed("scale", fmt.Sprintf("Skalan ska vara ett tal från 1 till %d", charts.MaxScale))
 		}
-		o.Scale = f
+		// Half steps: a handful of pictures per chart, so that ?scale=3.9…
+		// cannot fill the cache with one picture per query.
+		o.Scale = math.Round(f*2) / 2
 	}
 	return key, o, nil
 }

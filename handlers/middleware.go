@@ -80,19 +80,6 @@ func (s *server) authenticate(c *fiber.Ctx) (*survey.User, error) {
 	return &u, nil
 }
 
-// requireUser refuses anonymous calls with 401.
-func (s *server) requireUser(c *fiber.Ctx) error {
-	u, err := s.authenticate(c)
-	if err != nil {
-		return err
-	}
-	if u == nil {
-		return survey.ErrUnauthorized
-	}
-	c.Locals(localUser, u)
-	return c.Next()
-}
-
 // optionalUser notes the user when one signs in, and lets anonymous calls through.
 func (s *server) optionalUser(c *fiber.Ctx) error {
 	u, err := s.authenticate(c)

@@ -32,7 +32,7 @@ func newRemissDeps(cfg Config) *remissDeps {
 		remisses:  storage.NewRemisses(cfg.DB),
 		outbox:    storage.NewOutbox(cfg.DB),
 		audit:     storage.NewAudit(cfg.DB),
-		mailer:    newMailer(cfg.SMTPAddr, cfg.SMTPFrom),
+		mailer:    newMailer(cfg.SMTPAddr, cfg.SMTPFrom, cfg.SMTPRootCAs),
 	}
 }
 
@@ -57,10 +57,12 @@ func (s *server) record(cx context.Context, u *survey.User, action, target, deta
 
 func isNotFound(err error) bool { return errors.Is(err, survey.ErrNotFound) }
 
-// allow returns ErrForbidden unless u may take action a for the villages.
+// allow returns ErrForbidden unless u may take action a for the villages:
+// the one village check, for every handler that learns villages from the
+// body or the record.
 func allow(u *survey.User, a survey.Action, villages ...string) error {
 	if !survey.Can(u, a, villages...) {
-		return fmt.Errorf("%s: %w", a, survey.ErrForbidden)
+		return fmt.Errorf("%s för %v: %w", a, villages, survey.ErrForbidden)
 	}
 	return nil
 }

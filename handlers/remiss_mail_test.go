@@ -2,8 +2,17 @@ package handlers
 
 import (
 	"bufio"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"fmt"
 	"io"
 	"log/slog"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -23,15 +32,24 @@ type fakeRelay struct {
 	mu   sync.Mutex
 	msgs []string
 	rcpt []string
+	// tls, when set, makes the relay offer STARTTLS with it; overTLS
+	// records, per message, whether it came after STARTTLS.
+	tls     *tls.Config
+	overTLS []bool
 }
 
 func startRelay(t *testing.T) *fakeRelay {
+	t.Helper()
+	return startRelayWith(t, nil)
+}
+
+func startRelayWith(t *testing.T, conf *tls.Config) *fakeRelay {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &fakeRelay{ln: ln}
+	r := &fakeRelay{ln: ln, tls: conf}
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
@@ -50,6 +68,7 @@ func (r *fakeRelay) serve(conn net.Conn) {
 	in := bufio.NewReader(conn)
 	say := func(s string) { _, _ = io.WriteString(conn, s+"\r\n") }
 	say("220 relay")
+	secure := false
 	for {
 		line, err := in.ReadString('\n')
 		if err != nil {
@@ -57,8 +76,19 @@ func (r *fakeRelay) serve(conn net.Conn) {
 		}
 		cmd := strings.ToUpper(strings.TrimSpace(line))
 		switch {
+		case strings.HasPrefix(cmd, "EHLO") && r.tls != nil && !secure:
+			say("250-relay")
+			say("250 STARTTLS")
 		case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
 			say("250 relay")
+		case cmd == "STARTTLS" && r.tls != nil && !secure:
+			say("220 go ahead")
+			tc := tls.Server(conn, r.tls)
+			if err := tc.Handshake(); err != nil {
+				return
+			}
+			conn, in, secure = tc, bufio.NewReader(tc), true
+			defer tc.Close()
 		case strings.HasPrefix(cmd, "MAIL FROM"):
 			say("250 ok")
 		case strings.HasPrefix(cmd, "RCPT TO"):
@@ -81,6 +111,7 @@ func (r *fakeRelay) serve(conn net.Conn) {
 			}
 			r.mu.Lock()
 			r.msgs = append(r.msgs, b.String())
+			r.overTLS = append(r.overTLS, secure)
 			r.mu.Unlock()
 			say("250 queued")
 		case cmd == "QUIT":
@@ -191,6 +222,111 @@ func TestFormPostsNeedTheSessionsCSRFToken(t *testing.T) {
 			}
 			if resp.StatusCode != tt.want {
 				t.Errorf("got %d; want %d", resp.StatusCode, tt.want)
+			}
+		})
+	}
+}
+
+// selfSigned makes a certificate for localhost and a pool that trusts it.
+func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "localhost"}, DNSNames: []string{"localhost"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IsCA: true, BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
+}
+
+func TestMailerUsesSTARTTLSVerifiedAgainstTheRelaysHostName(t *testing.T) {
+	cert, pool := selfSigned(t)
+	relay := startRelayWith(t, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	_, port, _ := net.SplitHostPort(relay.ln.Addr().String())
+	other := x509.NewCertPool()
+	for _, tc := range []struct {
+		name, host string
+		roots      *x509.CertPool
+		wantSent   bool
+	}{
+		{"the relay's own certificate, trusted, for its host name", "localhost", pool, true},
+		{"a certificate no trusted root signed", "localhost", other, false},
+		{"a host name the certificate does not name", "127.0.0.1", pool, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			relay.mu.Lock()
+			before := len(relay.msgs)
+			relay.mu.Unlock()
+			m := newMailer(net.JoinHostPort(tc.host, port), "forankra@kommun.se", tc.roots)
+			err := m.Send(context.Background(), "rep@example.se", "Påminnelse: remiss om ”Väg”", "Hej\nsvara gärna")
+			relay.mu.Lock()
+			defer relay.mu.Unlock()
+			sent := len(relay.msgs) > before
+			if sent != tc.wantSent || (err == nil) != tc.wantSent {
+				t.Fatalf("got sent %v, err %v; want sent %v", sent, err, tc.wantSent)
+			}
+			if sent && !relay.overTLS[len(relay.overTLS)-1] {
+				t.Errorf("got the message in plain text; want it after STARTTLS")
+			}
+		})
+	}
+}
+
+func TestMailerRefusesAndEncodesHeaders(t *testing.T) {
+	relay := startRelay(t)
+	m := newMailer(relay.ln.Addr().String(), "forankra@kommun.se", nil)
+	for _, tc := range []struct{ to, subject string }{
+		{"rep@example.se", "Påminnelse\r\nBcc: evil@example.com"},
+		{"rep@example.se\r\nBcc: evil@example.com", "Påminnelse"},
+		{"rep@example.se", "Påminnelse\nBcc: evil@example.com"},
+	} {
+		if err := m.Send(context.Background(), tc.to, tc.subject, "Hej"); err == nil {
+			t.Errorf("Send(%q, %q): got nil; want a refusal", tc.to, tc.subject)
+		}
+	}
+	if err := m.Send(context.Background(), "rep@example.se", "Om ”Väg” =?utf-8?q?x?=", "Hej"); err != nil {
+		t.Fatal(err)
+	}
+	relay.mu.Lock()
+	defer relay.mu.Unlock()
+	if len(relay.msgs) != 1 || !strings.Contains(relay.msgs[0], "Subject: =?utf-8?q?Om_=E2=80=9DV=C3=A4g=E2=80=9D_=3D=3Futf-8=3Fq=3Fx=3F=3D?=\r\n") {
+		t.Errorf("relay got %q; want only the last message, its subject Q-encoded", relay.msgs)
+	}
+}
+
+func TestProposalTitleWithALineBreakIsRefusedWith422(t *testing.T) {
+	ta := newTestApp(t)
+	official := ta.user("official")
+	for _, tc := range []struct {
+		title string
+		want  int
+	}{
+		{"Ny väg\r\nBcc: evil@example.com", http.StatusUnprocessableEntity},
+		{"Ny väg\nBcc: evil@example.com", http.StatusUnprocessableEntity},
+		{"Ny väg\rX", http.StatusUnprocessableEntity},
+		{"Ny väg till skolan", http.StatusCreated},
+	} {
+		t.Run(fmt.Sprintf("%q", tc.title), func(t *testing.T) {
+			code, b := ta.do("POST", "/api/v1/proposals", official, map[string]any{"title": tc.title, "body": "Text"})
+			if code != tc.want {
+				t.Errorf("got %d %s; want %d", code, b, tc.want)
+			}
+			if tc.want == http.StatusUnprocessableEntity && !strings.Contains(string(b), "title") {
+				t.Errorf("got %s; want the error to name the title", b)
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -45,6 +46,7 @@ type routeFixture struct {
 	ta       *testApp
 	accounts map[string]account
 	n        int
+	year     int // the next year a new plan of village aby may have
 }
 
 // routeRequest is one request of the table.
@@ -106,6 +108,40 @@ func (f *routeFixture) survey(status, access string) *survey.Survey {
 		}
 	}
 	return sv
+}
+
+// plan stores a plan of village aby with one priority and one action of
+// the group, taken to the status; it returns the plan and the action.
+func (f *routeFixture) plan(status string) (*survey.Plan, *survey.PlanAction) {
+	f.ta.t.Helper()
+	cx := context.Background()
+	plans := storage.NewPlans(f.ta.db)
+	if err := plans.EnsureFocusAreas(cx); err != nil {
+		f.ta.t.Fatal(err)
+	}
+	p := &survey.Plan{Village: "aby", Year: 3000 + f.uniq(), Version: 1, Status: survey.PlanDraft,
+		Priorities: []survey.Priority{{ID: "p1", FocusArea: "trygghet", Rank: 1, Horizon: survey.HorizonYear}}}
+	if status != survey.PlanDraft {
+		_ = p.Adopt(survey.AdoptInput{Method: survey.AnchorBoard, Participants: 5}, f.ta.now)
+	}
+	if status == survey.PlanSubmitted {
+		_ = p.Submit(f.ta.now)
+	}
+	if err := plans.CreatePlan(cx, p); err != nil {
+		f.ta.t.Fatal(err)
+	}
+	a := &survey.PlanAction{Plan: p.ID, Village: "aby", Priority: "p1", Title: "Belysning", Owner: survey.OwnerGroup,
+		Responsible: "Gruppen", Due: survey.Month{Year: 2026, Month: time.May}, Status: survey.ActionPlanned}
+	if err := plans.AddAction(cx, a); err != nil {
+		f.ta.t.Fatal(err)
+	}
+	return p, a
+}
+
+// nextYear is a year village aby has no plan for yet.
+func (f *routeFixture) nextYear() string {
+	f.year++
+	return fmt.Sprint(2000 + f.year)
 }
 
 // passwordLink makes a one-time password link for the forum member.
@@ -185,8 +221,70 @@ func routeCases() []routeCase {
 	}
 	answer := map[string]any{"village": "aby", "stance": "support", "motivation": "Bra", "anchoring": map[string]any{"method": "board"}}
 	definition := map[string]any{"title": "T", "villages": []string{"aby"}, "questions": []map[string]any{{"key": "q1", "type": "likert", "prompt": "P"}}}
+	planPath := func(status, prefix, suffix string, body any, form url.Values) func(*routeFixture, string) routeRequest {
+		return func(f *routeFixture, _ string) routeRequest {
+			p, _ := f.plan(status)
+			return routeRequest{path: prefix + p.ID + suffix, json: body, form: form}
+		}
+	}
+	actionPath := func(prefix, suffix string, body any, form url.Values) func(*routeFixture, string) routeRequest {
+		return func(f *routeFixture, _ string) routeRequest {
+			_, a := f.plan(survey.PlanDraft)
+			return routeRequest{path: prefix + a.ID + suffix, json: body, form: form}
+		}
+	}
+	planManagers := []string{admin, official, repOwn} // ManagePlan for village aby
+	planAckers := []string{admin, official}           // AcknowledgePlan, ManageCatalogues
+	meeting := map[string]any{"kind": "meeting", "label": "Stormöte", "date": "2026-03-01", "participants": 12}
+	newAction := map[string]any{"priority": "p1", "title": "Röja", "owner": "group", "responsible": "Anna", "due": "2026-06"}
 	return []routeCase{
 		{method: "GET", route: "/healthz", build: static("/healthz"), public: true},
+		{method: "GET", route: "/byar", build: static("/byar"), public: true},
+		{method: "GET", route: "/byar/:slug", build: static("/byar/aby"), public: true},
+		{method: "GET", route: "/api/v1/public/villages/:slug", build: static("/api/v1/public/villages/aby"), public: true},
+		{method: "GET", route: "/api/v1/focus-areas", build: static("/api/v1/focus-areas"), allow: everyone},
+		{method: "POST", route: "/api/v1/focus-areas", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/focus-areas", json: map[string]any{"name": fmt.Sprintf("Område %d", f.uniq())}}
+		}, allow: planAckers},
+		{method: "GET", route: "/api/v1/departments", build: static("/api/v1/departments"), allow: everyone},
+		{method: "POST", route: "/api/v1/departments", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/departments", json: map[string]any{"name": "Samhällsbyggnad", "email": "sbf@kommun.se"}}
+		}, allow: planAckers},
+		{method: "GET", route: "/api/v1/villages/:slug/plans", build: static("/api/v1/villages/aby/plans"), allow: everyone},
+		{method: "POST", route: "/api/v1/villages/:slug/plans", build: func(f *routeFixture, _ string) routeRequest {
+			y, _ := strconv.Atoi(f.nextYear())
+			return routeRequest{path: "/api/v1/villages/aby/plans", json: map[string]any{"year": y}}
+		}, allow: planManagers},
+		{method: "GET", route: "/api/v1/plans/:id", build: planPath(survey.PlanDraft, "/api/v1/plans/", "", nil, nil), allow: everyone},
+		{method: "PUT", route: "/api/v1/plans/:id", build: planPath(survey.PlanDraft, "/api/v1/plans/", "", map[string]any{"version": 1, "summary": "S"}, nil), allow: planManagers},
+		{method: "POST", route: "/api/v1/plans/:id/adopt", build: planPath(survey.PlanDraft, "/api/v1/plans/", "/adopt", map[string]any{"method": "board", "participants": 5}, nil), allow: planManagers},
+		{method: "POST", route: "/api/v1/plans/:id/submit", build: planPath(survey.PlanAdopted, "/api/v1/plans/", "/submit", map[string]any{}, nil), allow: planManagers},
+		{method: "POST", route: "/api/v1/plans/:id/acknowledge", build: planPath(survey.PlanSubmitted, "/api/v1/plans/", "/acknowledge", map[string]any{"comment": "Tack"}, nil), allow: planAckers},
+		{method: "GET", route: "/api/v1/plans/:id/versions", build: planPath(survey.PlanDraft, "/api/v1/plans/", "/versions", nil, nil), allow: everyone},
+		{method: "GET", route: "/api/v1/plans/:id/diff", build: planPath(survey.PlanDraft, "/api/v1/plans/", "/diff", nil, nil), allow: everyone},
+		{method: "GET", route: "/api/v1/plans/:id/anchoring/suggestions", build: planPath(survey.PlanDraft, "/api/v1/plans/", "/anchoring/suggestions", nil, nil), allow: everyone},
+		{method: "POST", route: "/api/v1/plans/:id/anchoring", build: planPath(survey.PlanDraft, "/api/v1/plans/", "/anchoring", meeting, nil), allow: planManagers},
+		{method: "POST", route: "/api/v1/plans/:id/actions", build: planPath(survey.PlanDraft, "/api/v1/plans/", "/actions", newAction, nil), allow: planManagers},
+		{method: "GET", route: "/api/v1/actions", build: static("/api/v1/actions?overdue=true"), allow: everyone},
+		{method: "PATCH", route: "/api/v1/actions/:id", build: actionPath("/api/v1/actions/", "", map[string]any{"status": "in_progress"}, nil), allow: planManagers},
+		{method: "GET", route: "/api/v1/actions/:id/history", build: actionPath("/api/v1/actions/", "/history", nil, nil), allow: everyone},
+		{method: "GET", route: "/api/v1/forum/focus-areas", build: static("/api/v1/forum/focus-areas"), allow: everyone},
+		{method: "GET", route: "/planer", page: true, build: static("/planer"), allow: everyone},
+		{method: "POST", route: "/planer/ny", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/planer/ny", form: url.Values{"village": {"aby"}, "year": {f.nextYear()}}}
+		}, allow: planManagers},
+		{method: "GET", route: "/planer/:id", page: true, build: planPath(survey.PlanDraft, "/planer/", "", nil, nil), allow: everyone},
+		{method: "POST", route: "/planer/:id", page: true, build: planPath(survey.PlanDraft, "/planer/", "", nil, url.Values{"version": {"1"}, "summary": {"S"}, "rows": {"0"}}), allow: planManagers},
+		{method: "GET", route: "/planer/:id/versioner", page: true, build: planPath(survey.PlanDraft, "/planer/", "/versioner", nil, nil), allow: everyone},
+		{method: "POST", route: "/planer/:id/anta", page: true, build: planPath(survey.PlanDraft, "/planer/", "/anta", nil, url.Values{"method": {"board"}, "participants": {"5"}}), allow: planManagers},
+		{method: "POST", route: "/planer/:id/lamna-in", page: true, build: planPath(survey.PlanAdopted, "/planer/", "/lamna-in", nil, url.Values{}), allow: planManagers},
+		{method: "POST", route: "/planer/:id/kvittera", page: true, build: planPath(survey.PlanSubmitted, "/planer/", "/kvittera", nil, url.Values{"comment": {"Tack"}}), allow: planAckers},
+		{method: "POST", route: "/planer/:id/forankring", page: true, build: planPath(survey.PlanDraft, "/planer/", "/forankring", nil, url.Values{"kind": {"meeting"}, "label": {"Stormöte"}, "date": {"2026-03-01"}, "participants": {"12"}}), allow: planManagers},
+		{method: "POST", route: "/planer/:id/atgarder", page: true, build: planPath(survey.PlanDraft, "/planer/", "/atgarder", nil, url.Values{"priority": {"p1"}, "title": {"Röja"}, "owner": {"group"}, "responsible": {"Anna"}, "due": {"2026-06"}}), allow: planManagers},
+		{method: "POST", route: "/atgarder/:id", page: true, build: actionPath("/atgarder/", "", nil, url.Values{"status": {"in_progress"}}), allow: planManagers},
+		{method: "GET", route: "/forum/planer", page: true, build: static("/forum/planer"), allow: everyone},
+		{method: "GET", route: "/forum/planer/diagram.:format", page: true, build: static("/forum/planer/diagram.svg"), allow: everyone},
+		{method: "GET", route: "/forum/planer.:format", page: true, build: static("/forum/planer.csv"), allow: everyone},
 		{method: "GET", route: "/readyz", build: static("/readyz"), public: true},
 		{method: "GET", route: "/static/*", build: static("/static/style.css"), public: true},
 		{method: "GET", route: "/lang/:code", build: static("/lang/en"), public: true},
@@ -593,4 +691,227 @@ func newToken(before, after []storage.TokenInfo) string {
 		}
 	}
 	return ""
+}
+
+// routeActions is what every route requires: the survey.Action its check
+// allows, or publicRoute. A route the app serves without a row here, a row
+// without a route, or a route registered with another action fails
+// TestEveryRouteNamesItsAction.
+var routeActions = []struct {
+	method, path string
+	action       survey.Action
+}{
+	{"GET", "/healthz", publicRoute},
+	{"GET", "/readyz", publicRoute},
+	{"GET", "/api/openapi.json", publicRoute},
+	{"GET", "/static/*", publicRoute},
+	{"GET", "/lang/:code", publicRoute},
+	{"GET", "/", publicRoute},
+	{"GET", "/s/:survey/:village", publicRoute},
+	{"POST", "/s/:survey/:village", publicRoute},
+	{"GET", "/s/:survey/:village/tack", publicRoute},
+	{"POST", "/api/v1/tokens", publicRoute},
+	{"GET", "/api/v1/tokens", survey.ManageOwnAccount},
+	{"DELETE", "/api/v1/tokens", survey.ManageOwnAccount},
+	{"DELETE", "/api/v1/tokens/:id", survey.ManageOwnAccount},
+	{"GET", "/api/v1/villages", survey.ReadVillages},
+	{"POST", "/api/v1/villages", survey.ManageVillages},
+	{"GET", "/api/v1/surveys", survey.ReadSurveyResults},
+	{"POST", "/api/v1/surveys", survey.ManageSurvey},
+	{"GET", "/api/v1/surveys/:id", publicRoute},
+	{"PUT", "/api/v1/surveys/:id", survey.ManageSurvey},
+	{"POST", "/api/v1/surveys/:id/open", survey.ManageSurvey},
+	{"POST", "/api/v1/surveys/:id/close", survey.ManageSurvey},
+	{"POST", "/api/v1/surveys/:id/responses", publicRoute},
+	{"GET", "/api/v1/surveys/:id/responses.csv", survey.ReadSurveyResults},
+	{"GET", "/api/v1/users", survey.ManageUsers},
+	{"POST", "/api/v1/users", survey.ManageUsers},
+	{"PATCH", "/api/v1/users/:id", survey.ManageUsers},
+	{"POST", "/api/v1/surveys/:id/codes", survey.ManageSurvey},
+	{"GET", "/api/v1/audit", survey.ReadAudit},
+	{"GET", "/logga-in", publicRoute},
+	{"POST", "/logga-in", publicRoute},
+	{"POST", "/logga-ut", survey.ManageOwnAccount},
+	{"GET", "/admin/byar", survey.ManageVillages},
+	{"POST", "/admin/byar", survey.ManageVillages},
+	{"GET", "/admin/anvandare", survey.ManageUsers},
+	{"POST", "/admin/anvandare", survey.ManageUsers},
+	{"POST", "/admin/anvandare/:id", survey.ManageUsers},
+	{"GET", "/admin/logg", survey.ReadAudit},
+	{"GET", "/enkater", survey.ReadSurveyResults},
+	{"GET", "/enkater/ny", survey.ManageSurvey},
+	{"POST", "/enkater/ny", survey.ManageSurvey},
+	{"GET", "/enkater/:id", survey.ReadSurveyResults},
+	{"POST", "/enkater/:id/detaljer", survey.ManageSurvey},
+	{"POST", "/enkater/:id/fragor", survey.ManageSurvey},
+	{"POST", "/enkater/:id/fragor/:key/upp", survey.ManageSurvey},
+	{"POST", "/enkater/:id/fragor/:key/ner", survey.ManageSurvey},
+	{"POST", "/enkater/:id/fragor/:key/ta-bort", survey.ManageSurvey},
+	{"POST", "/enkater/:id/oppna", survey.ManageSurvey},
+	{"POST", "/enkater/:id/stang", survey.ManageSurvey},
+	{"GET", "/enkater/:id/koder", survey.ManageSurvey},
+	{"POST", "/enkater/:id/koder", survey.ManageSurvey},
+	{"GET", "/enkater/:id/papper/:village", survey.EnterPaperResponse},
+	{"POST", "/enkater/:id/papper/:village", survey.EnterPaperResponse},
+	{"GET", "/api/v1/proposals", survey.ReadRemiss},
+	{"POST", "/api/v1/proposals", survey.ManageProposals},
+	{"GET", "/api/v1/proposals/:id", survey.ReadRemiss},
+	{"DELETE", "/api/v1/proposals/:id/submitted_by", survey.ManageProposals},
+	{"POST", "/api/v1/proposals/:id/remiss", survey.ManageProposals},
+	{"POST", "/api/v1/proposals/:id/decision", survey.ManageProposals},
+	{"GET", "/api/v1/remisses", survey.ReadRemiss},
+	{"GET", "/api/v1/remisses/:id", survey.ReadRemiss},
+	{"PATCH", "/api/v1/remisses/:id", survey.ManageProposals},
+	{"POST", "/api/v1/remisses/:id/close", survey.ManageProposals},
+	{"GET", "/api/v1/remisses/:id/answers", survey.ReadRemiss},
+	{"POST", "/api/v1/remisses/:id/answers", survey.AnswerRemiss},
+	{"GET", "/api/v1/remisses/:id/summary", survey.ReadRemiss},
+	{"GET", "/api/v1/remisses/:id/summary.csv", survey.ReadRemiss},
+	{"GET", "/api/v1/remisses/:id/chart.:format", survey.ReadRemiss},
+	{"POST", "/api/v1/remisses/:id/reminders", survey.ManageProposals},
+	{"GET", "/api/v1/outbox", survey.ManageProposals},
+	{"GET", "/forslag", survey.ReadRemiss},
+	{"GET", "/forslag/ny", survey.ManageProposals},
+	{"POST", "/forslag/ny", survey.ManageProposals},
+	{"GET", "/forslag/:id", survey.ReadRemiss},
+	{"POST", "/forslag/:id/remiss", survey.ManageProposals},
+	{"POST", "/forslag/:id/beslut", survey.ManageProposals},
+	{"POST", "/forslag/:id/radera-namn", survey.ManageProposals},
+	{"GET", "/remisser", survey.ReadRemiss},
+	{"GET", "/remisser/:id", survey.ReadRemiss},
+	{"POST", "/remisser/:id/paminn", survey.ManageProposals},
+	{"POST", "/remisser/:id/svarstid", survey.ManageProposals},
+	{"POST", "/remisser/:id/stang", survey.ManageProposals},
+	{"GET", "/remisser/:id/sammanstallning", survey.ReadRemiss},
+	{"GET", "/remisser/:id/sammanstallning.csv", survey.ReadRemiss},
+	{"GET", "/remisser/:id/diagram.:format", survey.ReadRemiss},
+	{"GET", "/remisser/:id/svara/:village", survey.AnswerRemiss},
+	{"POST", "/remisser/:id/svara/:village", survey.AnswerRemiss},
+	{"GET", "/api/v1/surveys/:id/comparison", survey.ReadSurveyResults},
+	{"GET", "/api/v1/surveys/:id/comparison.json", survey.ReadSurveyResults},
+	{"GET", "/api/v1/surveys/:id/comparison.csv", survey.ReadSurveyResults},
+	{"GET", "/api/v1/surveys/:id/comparison.xlsx", survey.ReadSurveyResults},
+	{"GET", "/api/v1/surveys/:id/charts/:file", survey.ReadSurveyResults},
+	{"GET", "/forum", survey.ReadComparison},
+	{"GET", "/forum/surveys/:id", survey.ReadComparison},
+	{"GET", "/forum/surveys/:id/charts/:file", survey.ReadComparison},
+	{"GET", "/forum/surveys/:id/comparison.csv", survey.ReadComparison},
+	{"GET", "/forum/surveys/:id/comparison.xlsx", survey.ReadComparison},
+	{"GET", "/forum/surveys/:id/comparison.json", survey.ReadComparison},
+	{"GET", "/admin/anvandare/:id", survey.ManageUsers},
+	{"GET", "/admin/byar/:slug", survey.ManageVillages},
+	{"GET", "/api/v1/actions", survey.ReadPlans},
+	{"GET", "/api/v1/actions/:id/history", survey.ReadPlans},
+	{"GET", "/api/v1/departments", survey.ReadPlans},
+	{"GET", "/api/v1/focus-areas", survey.ReadPlans},
+	{"GET", "/api/v1/forum/focus-areas", survey.ReadPlans},
+	{"GET", "/api/v1/plans/:id", survey.ReadPlans},
+	{"GET", "/api/v1/plans/:id/anchoring/suggestions", survey.ReadPlans},
+	{"GET", "/api/v1/plans/:id/diff", survey.ReadPlans},
+	{"GET", "/api/v1/plans/:id/versions", survey.ReadPlans},
+	{"GET", "/api/v1/public/villages/:slug", publicRoute},
+	{"GET", "/api/v1/villages/:slug/plans", survey.ReadPlans},
+	{"GET", "/byar", publicRoute},
+	{"GET", "/byar/:slug", publicRoute},
+	{"GET", "/enkater/:id/forhandsvisning/:village", survey.ManageSurvey},
+	{"GET", "/enkater/:id/fragor/:key", survey.ManageSurvey},
+	{"GET", "/enkater/:id/fragor/:key/ta-bort", survey.ManageSurvey},
+	{"GET", "/enkater/:id/stang", survey.ManageSurvey},
+	{"GET", "/forslag/:id/andra", survey.ManageProposals},
+	{"GET", "/forslag/:id/radera-namn", survey.ManageProposals},
+	{"GET", "/forum/planer", survey.ReadPlans},
+	{"GET", "/forum/planer.:format", survey.ReadPlans},
+	{"GET", "/forum/planer/diagram.:format", survey.ReadPlans},
+	{"GET", "/glomt-losenord", publicRoute},
+	{"GET", "/konto", survey.ManageOwnAccount},
+	{"GET", "/losenord/:token", publicRoute},
+	{"GET", "/planer", survey.ReadPlans},
+	{"GET", "/planer/:id", survey.ReadPlans},
+	{"GET", "/planer/:id/versioner", survey.ReadPlans},
+	{"GET", "/remisser/:id/stang", survey.ManageProposals},
+	{"PATCH", "/api/v1/actions/:id", survey.ReadPlans},
+	{"POST", "/admin/byar/:slug", survey.ManageVillages},
+	{"POST", "/api/v1/departments", survey.ManageCatalogues},
+	{"POST", "/api/v1/focus-areas", survey.ManageCatalogues},
+	{"POST", "/api/v1/me/password", survey.ManageOwnAccount},
+	{"POST", "/api/v1/plans/:id/acknowledge", survey.AcknowledgePlan},
+	{"POST", "/api/v1/plans/:id/actions", survey.ManagePlan},
+	{"POST", "/api/v1/plans/:id/adopt", survey.ManagePlan},
+	{"POST", "/api/v1/plans/:id/anchoring", survey.ManagePlan},
+	{"POST", "/api/v1/plans/:id/submit", survey.ManagePlan},
+	{"POST", "/api/v1/villages/:slug/plans", survey.ManagePlan},
+	{"POST", "/atgarder/:id", survey.ReadPlans},
+	{"POST", "/enkater/:id/ateroppna", survey.ManageSurvey},
+	{"POST", "/enkater/:id/fragor/:key", survey.ManageSurvey},
+	{"POST", "/enkater/:id/kopiera", survey.ManageSurvey},
+	{"POST", "/enkater/:id/schema", survey.ManageSurvey},
+	{"POST", "/forslag/:id/andra", survey.ManageProposals},
+	{"POST", "/forslag/:id/beslut/andra", survey.ManageProposals},
+	{"POST", "/glomt-losenord", publicRoute},
+	{"POST", "/konto/losenord", survey.ManageOwnAccount},
+	{"POST", "/losenord/:token", publicRoute},
+	{"POST", "/planer/:id", survey.ManagePlan},
+	{"POST", "/planer/:id/anta", survey.ManagePlan},
+	{"POST", "/planer/:id/atgarder", survey.ManagePlan},
+	{"POST", "/planer/:id/forankring", survey.ManagePlan},
+	{"POST", "/planer/:id/kvittera", survey.AcknowledgePlan},
+	{"POST", "/planer/:id/lamna-in", survey.ManagePlan},
+	{"POST", "/planer/ny", survey.ManagePlan},
+	{"PUT", "/api/v1/plans/:id", survey.ManagePlan},
+}
+
+func TestEveryRouteNamesItsAction(t *testing.T) {
+	ta := newTestApp(t)
+	want := map[string]survey.Action{}
+	for _, r := range routeActions {
+		want[r.method+" "+r.path] = r.action
+	}
+	served := map[string]bool{}
+	for _, r := range ta.app.GetRoutes(true) {
+		switch r.Method {
+		case "GET", "POST", "PUT", "PATCH", "DELETE":
+		default:
+			continue
+		}
+		key := r.Method + " " + r.Path
+		served[key] = true
+		a, listed := want[key]
+		switch {
+		case !listed:
+			t.Errorf("%s: got a route without a row in routeActions; want a row naming its action", key)
+		case r.Name != string(a):
+			t.Errorf("%s: got action %q; want %q", key, r.Name, a)
+		}
+	}
+	for key := range want {
+		if !served[key] {
+			t.Errorf("%s: got no such route; want the row removed", key)
+		}
+	}
+}
+
+func TestUnknownAPIPathAnswers404InJSON(t *testing.T) {
+	ta := newTestApp(t)
+	for _, tc := range []struct{ method, path string }{
+		{"GET", "/api/v1/nope"},
+		{"POST", "/api/v1/nope"},
+		{"GET", "/api/v1/remisses/x/nope"},
+		{"GET", "/api/v2/surveys"},
+	} {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			resp, err := ta.app.Test(httptest.NewRequest(tc.method, tc.path, nil), -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body errorBody
+			decodeErr := json.NewDecoder(resp.Body).Decode(&body)
+			if resp.StatusCode != http.StatusNotFound {
+				t.Errorf("got %d; want 404", resp.StatusCode)
+			}
+			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") || decodeErr != nil || body.Error == "" {
+				t.Errorf("got Content-Type %q, body error %q (%v); want the JSON error shape", ct, body.Error, decodeErr)
+			}
+		})
+	}
 }

@@ -114,6 +114,10 @@ func (np NewProposal) Proposal(now time.Time, by string) (*Proposal, error) {
 	np.SubmittedBy = strings.TrimSpace(np.SubmittedBy)
 	v := &ValidationError{}
 	Check(v, np)
+	if strings.ContainsAny(np.Title, "\r\n") {
+		// The title goes into the subject of reminder e-mails.
+		v.Add("title", "Rubriken får inte innehålla radbrytningar")
+	}
 	received := pastDate(v, "received", np.Received, now, "Datumet får inte ligga i framtiden")
 	if err := v.Err(); err != nil {
 		return nil, err
