@@ -187,6 +187,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/admin/anvandare", s.page(survey.ManageUsers), s.userCreate)
 	app.Post("/admin/anvandare/:id", s.page(survey.ManageUsers), s.userChange)
 	app.Get("/admin/logg", s.page(survey.ReadAudit), s.auditPage)
+	app.Get("/att-gora", s.page(survey.ManageOwnAccount), s.todoPage)
 	app.Get("/enkater", s.page(survey.ReadSurveyResults), s.surveysPage)
 	app.Get("/enkater/ny", s.page(survey.ManageSurvey), s.newSurveyPage)
 	app.Post("/enkater/ny", s.page(survey.ManageSurvey), s.newSurveySubmit)

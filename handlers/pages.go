@@ -106,7 +106,91 @@ type view struct {
 	// CSRF is the token every state-changing form of a signed-in page posts
 	// back as the hidden field "_csrf"; the session middleware sets it.
 	CSRF string
-	Data any
+	// Nav is the header's links for the signed-in user; Admin the
+	// administration pages' own links, on those pages.
+	Nav, Admin []navItem
+	Data       any
+}
+
+// navItem is one link of the header. Current is the aria-current value:
+// "page" on the page itself, "true" on a page inside its part.
+type navItem struct {
+	Href, Label, Current string
+}
+
+// navPart is a part of the service: shown to whoever may take its action,
+// current on every path under one of its prefixes.
+type navPart struct {
+	href, label string
+	action      survey.Action
+	prefixes    []string
+}
+
+// navParts are the header's parts, in order. Who sees which comes from
+// survey.Can, not from a list of roles.
+var navParts = []navPart{
+	{"/att-gora", "Att göra", survey.ManageOwnAccount, []string{"/att-gora"}},
+	{"/enkater", "Enkäter", survey.ReadSurveyResults, []string{"/enkater"}},
+	{"/forslag", "Förslag och remisser", survey.ReadRemiss, []string{"/forslag", "/remisser"}},
+	{"/forum", "Forum", survey.ReadComparison, []string{"/forum"}},
+}
+
+// adminParts are the administration pages; the header links the first the
+// user may use as "Administration".
+var adminParts = []navPart{
+	{"/admin/byar", "Byar", survey.ManageVillages, []string{"/admin/byar"}},
+	{"/admin/anvandare", "Användare", survey.ManageUsers, []string{"/admin/anvandare"}},
+	{"/admin/logg", "Logg", survey.ReadAudit, []string{"/admin/logg"}},
+}
+
+// current is the aria-current value of a part for the path.
+func (p navPart) current(path string) string {
+	if path == p.href {
+		return "page"
+	}
+	for _, pre := range p.prefixes {
+		if path == pre || strings.HasPrefix(path, pre+"/") {
+			return "true"
+		}
+	}
+	return ""
+}
+
+// navLinks returns the header's links and, on an administration page, the
+// administration links, for what u may use.
+func navLinks(u *survey.User, path string) (nav, admin []navItem) {
+	if u == nil {
+		return nil, nil
+	}
+	for _, p := range navParts {
+		if survey.Can(u, p.action) {
+			nav = append(nav, navItem{Href: p.href, Label: p.label, Current: p.current(path)})
+		}
+	}
+	var first navItem
+	for _, p := range adminParts {
+		if !survey.Can(u, p.action) {
+			continue
+		}
+		it := navItem{Href: p.href, Label: p.label, Current: p.current(path)}
+		if first.Href == "" {
+			first = navItem{Href: p.href, Label: "Administration"}
+		}
+		if it.Current != "" {
+			first.Current = "true"
+		}
+		admin = append(admin, it)
+	}
+	if first.Href != "" {
+		if first.Current == "" && path == first.Href {
+			first.Current = "page"
+		}
+		nav = append(nav, first)
+	}
+	if !strings.HasPrefix(path, "/admin/") {
+		admin = nil
+	}
+	return nav, admin
 }
 
 // site is the service's pages, parsed once from the embedded files.
@@ -120,6 +204,7 @@ func render(c *fiber.Ctx, status int, name, title string, data any) error {
 	}
 	csrf, _ := c.Locals(localCSRF).(string)
 	v := view{Lang: lang(c), User: currentUser(c), Path: c.OriginalURL(), CSRF: csrf, Data: data}
+	v.Nav, v.Admin = navLinks(v.User, c.Path())
 	v.Title = translate(v.Lang, title)
 	var buf bytes.Buffer
 	if err := set.ExecuteTemplate(&buf, "layout", v); err != nil {

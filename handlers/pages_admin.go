@@ -76,7 +76,7 @@ func (s *server) renderSignIn(c *fiber.Ctx, status int, f signInForm) error {
 		return err
 	}
 	f.Token = t
-	f.Next = safeNext(f.Next, "/enkater")
+	f.Next = safeNext(f.Next, "/att-gora")
 	return render(c, status, "signin", "Logga in", f)
 }
 
@@ -88,7 +88,7 @@ func (s *server) signInPage(c *fiber.Ctx) error {
 // signInSubmit is POST /logga-in: a session cookie and on to the page asked
 // for. The form is bound to the browser by the pre-session cookie.
 func (s *server) signInSubmit(c *fiber.Ctx) error {
-	f := signInForm{Email: strings.TrimSpace(c.FormValue("email")), Next: safeNext(c.FormValue("next"), "/enkater")}
+	f := signInForm{Email: strings.TrimSpace(c.FormValue("email")), Next: safeNext(c.FormValue("next"), "/att-gora")}
 	if len(f.Email) > 200 {
 		f.Email = f.Email[:200]
 	}

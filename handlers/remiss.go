@@ -102,12 +102,19 @@ func (s *server) loadProposal(cx context.Context, u *survey.User, id string) (*s
 
 // listProposals returns every proposal with its status and waiting time.
 func (s *server) listProposals(cx context.Context, u *survey.User) ([]*survey.Proposal, error) {
+	ps, _, err := s.proposalsWithRounds(cx, u)
+	return ps, err
+}
+
+// proposalsWithRounds returns the proposals, refreshed, and their rounds by
+// proposal id: two queries.
+func (s *server) proposalsWithRounds(cx context.Context, u *survey.User) ([]*survey.Proposal, map[string][]*survey.Remiss, error) {
 	if err := allow(u, survey.ReadRemiss); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ps, err := s.remiss.proposals.List(cx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ids := make([]string, len(ps))
 	for i, p := range ps {
@@ -115,7 +122,7 @@ func (s *server) listProposals(cx context.Context, u *survey.User) ([]*survey.Pr
 	}
 	rounds, err := s.remiss.remisses.List(cx, storage.RemissFilter{Proposals: ids})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	byProposal := map[string][]*survey.Remiss{}
 	for _, r := range rounds {
@@ -124,7 +131,7 @@ func (s *server) listProposals(cx context.Context, u *survey.User) ([]*survey.Pr
 	for _, p := range ps {
 		p.Refresh(byProposal[p.ID], s.now())
 	}
-	return ps, nil
+	return ps, byProposal, nil
 }
 
 func (s *server) eraseSubmitter(cx context.Context, u *survey.User, id string) error {
