@@ -23,7 +23,7 @@ func init() {
 		"Byn är sparad:":                      "The village is saved:", "Namn": "Name", "Kortnamn": "Short name", "Invånare": "Residents",
 		"Inga byar ännu.": "No villages yet.", "Lägg till by": "Add village", "Kortnamn (valfritt)": "Short name (optional)",
 		"Används i länkarna. Lämnas det tomt görs det av namnet: Österåker blir osteraker.": "Used in links. Left empty, it is made from the name: Österåker becomes osteraker.",
-		"Invånare (valfritt)": "Residents (optional)", "Ändringen är sparad.": "The change is saved.", "inaktiverad": "deactivated",
+		"Invånare (valfritt)": "Residents (optional)", "Ändringen är sparad.": "The change is saved.", "Kontot är skapat.": "The account is created.", "inaktiverad": "deactivated",
 		"Roll": "Role", "Byar (bara för byrepresentanter)": "Villages (village representatives only)",
 		"Aktivt konto (kan logga in)": "Active account (can sign in)", "Nytt lösenord (valfritt)": "New password (optional)",
 		"Spara": "Save", "Nytt konto": "New account", "Minst 10 tecken. Lämna det till personen på ett säkert sätt.": "At least 10 characters. Hand it to the person in a safe way.",

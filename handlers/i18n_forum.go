@@ -46,7 +46,7 @@ func init() {
 		"Andel som instämmer inte (1–2), är neutrala (3) och instämmer (4–5), i procent, och medelvärde på skalan 1–5": "Share who disagree (1–2), are neutral (3) and agree (4–5), in per cent, and the mean on the scale 1–5",
 		"Andel som valt varje alternativ, i procent":                     "Share who chose each option, in per cent",
 		"Andel som valt varje alternativ, i procent (flera val möjliga)": "Share who chose each option, in per cent (several choices allowed)",
-		"Medelplacering för varje alternativ (1 = bäst)":                 "Mean place of each option (1 = best)",
+		"Medelplacering för varje alternativ (1 = först)":                "Mean place of each option (1 = first)",
 		"Medelvärde och median":                                          "Mean and median",
 		"Instämmer inte":                                                 "Disagree",
 		"Neutral":                                                        "Neutral",

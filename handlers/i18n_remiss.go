@@ -108,6 +108,7 @@ func init() {
 		"ersatt":                              "replaced",
 		"sista dagen i dag":                   "last day today",
 		"tidigare versioner":                  "earlier versions",
+		"tidigare version":                    "earlier version",
 		"Ändra sista svarsdag":                "Change the last day to answer",
 		"Ändra svaret":                        "Change the answer",
 		"Öppna remisser med sista svarsdag":   "Open remisses with their last day to answer",

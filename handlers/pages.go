@@ -61,6 +61,7 @@ func loadPages() *pages {
 		"add":   func(a, b int) int { return a + b },
 		"deref": func(f *float64) float64 { return *f },
 		"label": label,
+		"colon": colon,
 	}
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
 	names, _ := fs.Glob(templateFS, "templates/*.html")
@@ -72,6 +73,16 @@ func loadPages() *pages {
 		p.sets[strings.TrimSuffix(base, ".html")] = template.Must(template.Must(layout.Clone()).ParseFS(templateFS, name))
 	}
 	return p
+}
+
+// colon ends a label before its message with a colon, unless the label
+// already ends with a full stop, question or exclamation mark ("Hur
+// viktigt är det för mig? Frågan måste besvaras", not "mig?: Frågan").
+func colon(label string) string {
+	if strings.HasSuffix(label, ".") || strings.HasSuffix(label, "?") || strings.HasSuffix(label, "!") || strings.HasSuffix(label, ":") {
+		return label
+	}
+	return label + ":"
 }
 
 // assetURL links a static file with its content hash, so it can be cached for good.
@@ -215,6 +226,28 @@ func render(c *fiber.Ctx, status int, name, title string, data any) error {
 	return c.Status(status).Send(buf.Bytes())
 }
 
+// errorPage is what the error page says: a heading, what happened, what to
+// do, and the code where it helps someone who asks for support.
+type errorPage struct {
+	Code          int
+	Message, Help string
+	ShowCode      bool
+}
+
 func renderError(c *fiber.Ctx, code int, msg string) error {
-	return render(c, code, "error", "Något gick inte som tänkt", fiber.Map{"Code": code, "Message": msg})
+	title := "Något gick inte som tänkt"
+	e := errorPage{Code: code, Message: msg, ShowCode: true}
+	switch {
+	case code == fiber.StatusNotFound:
+		title = "Sidan finns inte"
+		e.Message = "Adressen stämmer inte, eller så finns sidan inte längre."
+		e.Help = "Kontrollera att länken är rätt skriven, eller gå till startsidan och välj din by där."
+		e.ShowCode = false
+	case code == fiber.StatusConflict && strings.HasPrefix(c.Path(), "/s/") && msg == closedMessage:
+		title = "Enkäten är stängd"
+		e.Message = "Enkäten tar inte emot fler svar."
+		e.Help = "På startsidan ser du de enkäter som är öppna för din by. Har du frågor om enkäten, kontakta din byrepresentant eller kommunen."
+		e.ShowCode = false
+	}
+	return render(c, code, "error", title, e)
 }

@@ -217,6 +217,7 @@ type usersView struct {
 	ChangeID     string
 	ChangeErrors formErrors
 	Saved        string
+	Created      bool // the saved account is new
 }
 
 func (s *server) renderUsers(c *fiber.Ctx, status int, v usersView) error {
@@ -239,7 +240,7 @@ func (s *server) renderUsers(c *fiber.Ctx, status int, v usersView) error {
 
 // usersPage is GET /admin/anvandare.
 func (s *server) usersPage(c *fiber.Ctx) error {
-	return s.renderUsers(c, fiber.StatusOK, usersView{Saved: c.Query("sparad")})
+	return s.renderUsers(c, fiber.StatusOK, usersView{Saved: c.Query("sparad"), Created: c.Query("skapad") == "1"})
 }
 
 // formList returns every value of a repeated form field.
@@ -266,7 +267,7 @@ func (s *server) userCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/admin/anvandare?sparad="+u.ID, fiber.StatusSeeOther)
+	return c.Redirect("/admin/anvandare?sparad="+u.ID+"&skapad=1", fiber.StatusSeeOther)
 }
 
 // userChange is POST /admin/anvandare/{id}: role, villages, active, and a

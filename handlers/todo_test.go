@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -150,4 +151,64 @@ func surveyTitled(title string, villages ...string) map[string]any {
 	d := allTypes(villages...)
 	d["title"] = title
 	return d
+}
+
+func TestErrorPagesSayWhatToDo(t *testing.T) {
+	ta := newTestApp(t)
+	admin := ta.user("admin")
+	id := ta.openSurvey(admin)
+	if code, b := ta.do("POST", "/api/v1/surveys/"+id+"/close", admin, nil); code != http.StatusOK {
+		t.Fatalf("close: got %d %s; want 200", code, b)
+	}
+	for _, tt := range []struct {
+		name, path string
+		code       int
+		want       []string
+	}{
+		{"a closed survey tells the resident it is closed", "/s/" + id + "/aby", http.StatusConflict,
+			[]string{"<h1>Enkäten är stängd</h1>", "På startsidan ser du de enkäter som är öppna"}},
+		{"a mistyped link gets a friendly not-found page", "/s/finns-inte/aby", http.StatusNotFound,
+			[]string{"<h1>Sidan finns inte</h1>", "Kontrollera att länken är rätt skriven"}},
+		{"an unknown address gets the same page", "/enkatr", http.StatusNotFound,
+			[]string{"<h1>Sidan finns inte</h1>"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, b, _ := ta.page("GET", tt.path, account{}, nil)
+			if code != tt.code {
+				t.Errorf("got %d; want %d", code, tt.code)
+			}
+			for _, w := range append(tt.want, "!Felkod", "!Något gick inte som tänkt") {
+				if absent := strings.HasPrefix(w, "!"); absent {
+					if strings.Contains(string(b), w[1:]) {
+						t.Errorf("got %q; want it absent", w[1:])
+					}
+				} else if !strings.Contains(string(b), w) {
+					t.Errorf("got no %q", w)
+				}
+			}
+		})
+	}
+}
+
+func TestWordingReadsAsSwedish(t *testing.T) {
+	for _, tt := range []struct{ label, want string }{
+		{"Rubrik", "Rubrik:"},
+		{"Skolan är viktig för mig.", "Skolan är viktig för mig."},
+		{"Viktigast?", "Viktigast?"},
+	} {
+		if got := colon(tt.label); got != tt.want {
+			t.Errorf("colon(%q): got %q; want %q", tt.label, got, tt.want)
+		}
+	}
+	ta := newTestApp(t)
+	admin := ta.account("admin")
+	code, _, h := ta.page("POST", "/admin/anvandare", admin, url.Values{"email": {"ny@example.se"}, "name": {"Ny Person"},
+		"password": {"ett-långt-lösenord"}, "role": {"official"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("create account: got %d; want 303", code)
+	}
+	_, b, _ := ta.page("GET", h.Get("Location"), admin, nil)
+	if !strings.Contains(string(b), "Kontot är skapat.") {
+		t.Errorf("after creating an account: got no %q", "Kontot är skapat.")
+	}
 }

@@ -60,6 +60,9 @@ func message(fe validator.FieldError) string {
 			return fmt.Sprintf("Måste vara minst %s tecken", fe.Param())
 		}
 		if fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map {
+			if fe.Param() == "1" {
+				return "Måste ha minst ett värde"
+			}
 			return fmt.Sprintf("Måste ha minst %s värden", fe.Param())
 		}
 		return fmt.Sprintf("Måste vara minst %s", fe.Param())
