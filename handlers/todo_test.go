@@ -6,6 +6,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/forankra/forankra/survey"
 )
 
 // navOf returns the header's main menu of a page: its link targets in order.
@@ -210,5 +213,32 @@ func TestWordingReadsAsSwedish(t *testing.T) {
 	_, b, _ := ta.page("GET", h.Get("Location"), admin, nil)
 	if !strings.Contains(string(b), "Kontot är skapat.") {
 		t.Errorf("after creating an account: got no %q", "Kontot är skapat.")
+	}
+}
+
+func TestProposalsSortByWhatNeedsAction(t *testing.T) {
+	d := func(y int, m time.Month, day int) survey.Date { return survey.Date{Year: y, Month: m, Day: day} }
+	row := func(title string, deadline survey.Date, waited int, decided bool) proposalRow {
+		p := &survey.Proposal{Title: title, DaysWaiting: waited, Received: d(2025, 1, 1).AddDays(-waited)}
+		if decided {
+			p.Decision = &survey.Decision{}
+		}
+		return proposalRow{Proposal: p, Deadline: deadline}
+	}
+	rows := []proposalRow{
+		row("beslutad", survey.Date{}, 400, true),
+		row("ny", survey.Date{}, 5, false),
+		row("remiss sent", d(2026, 4, 1), 20, false),
+		row("nära året", survey.Date{}, 320, false),
+		row("remiss snart", d(2026, 3, 12), 10, false),
+	}
+	sortByUrgency(rows)
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.Title)
+	}
+	want := "remiss snart, remiss sent, nära året, ny, beslutad"
+	if strings.Join(got, ", ") != want {
+		t.Errorf("got %s; want %s", strings.Join(got, ", "), want)
 	}
 }
