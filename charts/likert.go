@@ -9,7 +9,7 @@ import (
 // LikertLabels name the five steps of a likert question, from 1 to 5.
 var LikertLabels = [5]string{
 	"Instämmer inte alls",
-	"Instämmer delvis inte",
+	"Tar delvis avstånd",
 	"Varken eller",
 	"Instämmer delvis",
 	"Instämmer helt",

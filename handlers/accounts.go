@@ -122,8 +122,8 @@ func hidePasswordLinks(msgs []survey.OutboxMessage) {
 
 // mailBase is the service's address for links in mail.
 func (s *server) mailBase(c *fiber.Ctx) string {
-	if s.cfg.BaseURL != "" {
-		return strings.TrimRight(s.cfg.BaseURL, "/")
+	if s.cfg.MailURL != "" {
+		return strings.TrimRight(s.cfg.MailURL, "/")
 	}
 	return s.baseURL(c)
 }

@@ -35,18 +35,19 @@ type Config struct {
 	// service runs behind a proxy (e.g. X-Forwarded-For); empty uses the
 	// connection's address.
 	ProxyHeader string
-	// PublicURL is the address residents reach the service at (e.g.
+	// PublicURL is the service's public address (e.g.
 	// https://forankra.kommun.se), for printed links and QR codes; empty uses
 	// the address of the request.
 	PublicURL string
+	// MailURL starts the links in e-mail: the public address, or the
+	// fallback cmd/forankra chose when it is unset. Empty uses PublicURL.
+	MailURL string
 	// SMTPAddr (host:port) and SMTPFrom configure outgoing e-mail (remiss
 	// reminders); without them messages stay in the outbox.
 	SMTPAddr, SMTPFrom string
 	// SMTPRootCAs verifies the relay's certificate for STARTTLS; nil uses the
 	// system's roots (tests trust their own).
 	SMTPRootCAs *x509.CertPool
-	// BaseURL is the service's public address (https://…), for links in e-mail.
-	BaseURL string
 	// Committer writes submissions in batches. Nil starts one that is never
 	// closed (fine for tests); the service passes its own and closes it after
 	// the app has shut down, so that no answered submission is left unwritten.
@@ -251,6 +252,7 @@ func (s *server) routes(app *fiber.App) {
 	r.page("GET", "/admin/anvandare/:id", survey.ManageUsers, s.userPage)
 	r.page("POST", "/admin/anvandare/:id", survey.ManageUsers, s.userChange)
 	r.page("GET", "/admin/logg", survey.ReadAudit, s.auditPage)
+	r.page("GET", "/att-gora", survey.ManageOwnAccount, s.todoPage)
 	r.page("GET", "/enkater", survey.ReadSurveyResults, s.surveysPage)
 	r.page("GET", "/enkater/ny", survey.ManageSurvey, s.newSurveyPage)
 	r.page("POST", "/enkater/ny", survey.ManageSurvey, s.newSurveySubmit)

@@ -95,7 +95,7 @@ func (s *server) page(a survey.Action) fiber.Handler {
 		if u == nil {
 			next := c.OriginalURL()
 			if post {
-				next = "/enkater" // a form posted after the session ended cannot be replayed by a redirect
+				next = "/att-gora" // a form posted after the session ended cannot be replayed by a redirect
 			}
 			return s.renderSignIn(c, fiber.StatusUnauthorized, signInForm{Next: next})
 		}

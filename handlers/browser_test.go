@@ -88,6 +88,17 @@ func skipOrFail(t *testing.T, msg string) {
 	t.Skip(msg)
 }
 
+// needBrowser skips the whole test (fails it in CI) when there is no
+// browser: a test made of subtests must not report PASS when every subtest
+// skipped.
+func needBrowser(t *testing.T) {
+	t.Helper()
+	browser.once.Do(startBrowser)
+	if browser.skip != "" {
+		skipOrFail(t, browser.skip)
+	}
+}
+
 func startBrowser() {
 	path, err := chromiumPath()
 	if err != nil {

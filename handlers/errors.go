@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strconv"
 	"mime"
+	"strconv"
 	"strings"
 
 	"github.com/forankra/forankra/survey"
@@ -20,6 +20,9 @@ type errorBody struct {
 	Error  string              `json:"error"`
 	Errors []survey.FieldError `json:"errors,omitempty"`
 }
+
+// closedMessage is what a closed survey or round answers.
+const closedMessage = "Det tar inte emot svar längre"
 
 // status maps an error to its HTTP status and the message a client sees.
 func status(err error) (int, string) {
@@ -44,7 +47,7 @@ func status(err error) (int, string) {
 	case errors.Is(err, survey.ErrForbidden):
 		return fiber.StatusForbidden, "Du har inte behörighet till det här"
 	case errors.Is(err, survey.ErrClosed):
-		return fiber.StatusConflict, "Det tar inte emot svar längre"
+		return fiber.StatusConflict, closedMessage
 	case errors.Is(err, survey.ErrConflict):
 		return fiber.StatusConflict, "Det går inte i det här läget"
 	case errors.Is(err, survey.ErrTooMany):

@@ -249,7 +249,7 @@ func (s *server) questionOnPage(c *fiber.Ctx, cs *comparedSurvey, q survey.Quest
 		}
 		qv.Columns = options
 	case survey.Rank:
-		qv.Caption = "Medelplacering för varje alternativ (1 = bäst)"
+		qv.Caption = "Medelplacering för varje alternativ (1 = först)"
 		qv.Columns = options
 	case survey.Number:
 		qv.Caption = "Medelvärde och median"

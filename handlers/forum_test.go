@@ -289,7 +289,7 @@ func TestForumPageLaysOutEveryQuestionType(t *testing.T) {
 	}
 	page := string(b)
 	for _, want := range []string{
-		"Medelplacering för varje alternativ (1 = bäst)", `<td class="n">1,0</td><td class="n">2,0</td><td class="n">3,0</td>`,
+		"Medelplacering för varje alternativ (1 = först)", `<td class="n">1,0</td><td class="n">2,0</td><td class="n">3,0</td>`,
 		"Medelvärde och median", `<td class="n">15,5</td><td class="n">15,5</td>`,
 		"Andel som instämmer inte (1–2)", "/charts/q4.svg", "/charts/q3.svg",
 		"24 svar med fritext",

@@ -66,6 +66,7 @@ func loadPages() *pages {
 		"add":   func(a, b int) int { return a + b },
 		"deref": func(f *float64) float64 { return *f },
 		"label": label,
+		"colon": colon,
 	}
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
 	names, _ := fs.Glob(templateFS, "templates/*.html")
@@ -77,6 +78,16 @@ func loadPages() *pages {
 		p.sets[strings.TrimSuffix(base, ".html")] = template.Must(template.Must(layout.Clone()).ParseFS(templateFS, name))
 	}
 	return p
+}
+
+// colon ends a label before its message with a colon, unless the label
+// already ends with a full stop, question or exclamation mark ("Hur
+// viktigt är det för mig? Frågan måste besvaras", not "mig?: Frågan").
+func colon(label string) string {
+	if strings.HasSuffix(label, ".") || strings.HasSuffix(label, "?") || strings.HasSuffix(label, "!") || strings.HasSuffix(label, ":") {
+		return label
+	}
+	return label + ":"
 }
 
 // assetURL links a static file with its content hash, so it can be cached for good.
@@ -111,7 +122,91 @@ type view struct {
 	// CSRF is the token every state-changing form of a signed-in page posts
 	// back as the hidden field "_csrf"; the session middleware sets it.
 	CSRF string
-	Data any
+	// Nav is the header's links for the signed-in user; Admin the
+	// administration pages' own links, on those pages.
+	Nav, Admin []navItem
+	Data       any
+}
+
+// navItem is one link of the header. Current is the aria-current value:
+// "page" on the page itself, "true" on a page inside its part.
+type navItem struct {
+	Href, Label, Current string
+}
+
+// navPart is a part of the service: shown to whoever may take its action,
+// current on every path under one of its prefixes.
+type navPart struct {
+	href, label string
+	action      survey.Action
+	prefixes    []string
+}
+
+// navParts are the header's parts, in order. Who sees which comes from
+// survey.Can, not from a list of roles.
+var navParts = []navPart{
+	{"/att-gora", "Att göra", survey.ManageOwnAccount, []string{"/att-gora"}},
+	{"/enkater", "Enkäter", survey.ReadSurveyResults, []string{"/enkater"}},
+	{"/forslag", "Förslag och remisser", survey.ReadRemiss, []string{"/forslag", "/remisser"}},
+	{"/forum", "Forum", survey.ReadComparison, []string{"/forum"}},
+}
+
+// adminParts are the administration pages; the header links the first the
+// user may use as "Administration".
+var adminParts = []navPart{
+	{"/admin/byar", "Byar", survey.ManageVillages, []string{"/admin/byar"}},
+	{"/admin/anvandare", "Användare", survey.ManageUsers, []string{"/admin/anvandare"}},
+	{"/admin/logg", "Logg", survey.ReadAudit, []string{"/admin/logg"}},
+}
+
+// current is the aria-current value of a part for the path.
+func (p navPart) current(path string) string {
+	if path == p.href {
+		return "page"
+	}
+	for _, pre := range p.prefixes {
+		if path == pre || strings.HasPrefix(path, pre+"/") {
+			return "true"
+		}
+	}
+	return ""
+}
+
+// navLinks returns the header's links and, on an administration page, the
+// administration links, for what u may use.
+func navLinks(u *survey.User, path string) (nav, admin []navItem) {
+	if u == nil {
+		return nil, nil
+	}
+	for _, p := range navParts {
+		if survey.Can(u, p.action) {
+			nav = append(nav, navItem{Href: p.href, Label: p.label, Current: p.current(path)})
+		}
+	}
+	var first navItem
+	for _, p := range adminParts {
+		if !survey.Can(u, p.action) {
+			continue
+		}
+		it := navItem{Href: p.href, Label: p.label, Current: p.current(path)}
+		if first.Href == "" {
+			first = navItem{Href: p.href, Label: "Administration"}
+		}
+		if it.Current != "" {
+			first.Current = "true"
+		}
+		admin = append(admin, it)
+	}
+	if first.Href != "" {
+		if first.Current == "" && path == first.Href {
+			first.Current = "page"
+		}
+		nav = append(nav, first)
+	}
+	if !strings.HasPrefix(path, "/admin/") {
+		admin = nil
+	}
+	return nav, admin
 }
 
 // site is the service's pages, parsed once from the embedded files.
@@ -125,6 +220,7 @@ func render(c *fiber.Ctx, status int, name, title string, data any) error {
 	}
 	csrf, _ := c.Locals(localCSRF).(string)
 	v := view{Lang: lang(c), User: currentUser(c), Path: c.OriginalURL(), CSRF: csrf, Data: data}
+	v.Nav, v.Admin = navLinks(v.User, c.Path())
 	v.Title = translate(v.Lang, title)
 	var buf bytes.Buffer
 	if err := set.ExecuteTemplate(&buf, "layout", v); err != nil {
@@ -135,6 +231,28 @@ func render(c *fiber.Ctx, status int, name, title string, data any) error {
 	return c.Status(status).Send(buf.Bytes())
 }
 
+// errorPage is what the error page says: a heading, what happened, what to
+// do, and the code where it helps someone who asks for support.
+type errorPage struct {
+	Code          int
+	Message, Help string
+	ShowCode      bool
+}
+
 func renderError(c *fiber.Ctx, code int, msg string) error {
-	return render(c, code, "error", "Något gick inte som tänkt", fiber.Map{"Code": code, "Message": msg})
+	title := "Något gick inte som tänkt"
+	e := errorPage{Code: code, Message: msg, ShowCode: true}
+	switch {
+	case code == fiber.StatusNotFound:
+		title = "Sidan finns inte"
+		e.Message = "Adressen stämmer inte, eller så finns sidan inte längre."
+		e.Help = "Kontrollera att länken är rätt skriven, eller gå till startsidan och välj din by där."
+		e.ShowCode = false
+	case code == fiber.StatusConflict && strings.HasPrefix(c.Path(), "/s/") && msg == closedMessage:
+		title = "Enkäten är stängd"
+		e.Message = "Enkäten tar inte emot fler svar."
+		e.Help = "På startsidan ser du de enkäter som är öppna för din by. Har du frågor om enkäten, kontakta din byrepresentant eller kommunen."
+		e.ShowCode = false
+	}
+	return render(c, code, "error", title, e)
 }

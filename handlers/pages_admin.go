@@ -83,7 +83,7 @@ func (s *server) renderSignIn(c *fiber.Ctx, status int, f signInForm) error {
 		return err
 	}
 	f.Token = t
-	f.Next = safeNext(f.Next, "/enkater")
+	f.Next = safeNext(f.Next, "/att-gora")
 	return render(c, status, "signin", "Logga in", f)
 }
 
@@ -95,7 +95,7 @@ func (s *server) signInPage(c *fiber.Ctx) error {
 // signInSubmit is POST /logga-in: a session cookie and on to the page asked
 // for. The form is bound to the browser by the pre-session cookie.
 func (s *server) signInSubmit(c *fiber.Ctx) error {
-	f := signInForm{Email: strings.TrimSpace(c.FormValue("email")), Next: safeNext(c.FormValue("next"), "/enkater")}
+	f := signInForm{Email: strings.TrimSpace(c.FormValue("email")), Next: safeNext(c.FormValue("next"), "/att-gora")}
 	if len(f.Email) > 200 {
 		f.Email = f.Email[:200]
 	}
@@ -360,7 +360,7 @@ func (s *server) userCreate(c *fiber.Ctx) error {
 	if in.Password == "" {
 		return c.Redirect("/admin/anvandare/"+u.ID+"?inbjuden=1", fiber.StatusSeeOther)
 	}
-	return c.Redirect("/admin/anvandare/"+u.ID+"?sparad=1", fiber.StatusSeeOther)
+	return c.Redirect("/admin/anvandare/"+u.ID+"?skapad=1", fiber.StatusSeeOther)
 }
 
 // userView is one account's edit page.
@@ -371,6 +371,7 @@ type userView struct {
 	Errors   formErrors
 	Saved    bool
 	Invited  bool
+	Created  bool // the account was just made, with a password
 }
 
 func (s *server) renderUser(c *fiber.Ctx, status int, u survey.User, v userView) error {
@@ -392,7 +393,7 @@ func (s *server) userPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderUser(c, fiber.StatusOK, u, userView{Saved: c.Query("sparad") != "", Invited: c.Query("inbjuden") != ""})
+	return s.renderUser(c, fiber.StatusOK, u, userView{Saved: c.Query("sparad") != "", Created: c.Query("skapad") != "", Invited: c.Query("inbjuden") != ""})
 }
 
 // userChange is POST /admin/anvandare/{id}: name, email, role, villages,

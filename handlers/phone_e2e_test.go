@@ -102,6 +102,7 @@ const (
 )
 
 func TestPhoneSurveyInTheBrowser(t *testing.T) {
+	needBrowser(t)
 	t.Run("a resident opens the village link, answers every question type and is thanked", func(t *testing.T) {
 		p := newPhoneRun(t)
 		var mu sync.Mutex

@@ -106,12 +106,19 @@ func (s *server) loadProposal(cx context.Context, u *survey.User, id string) (*s
 
 // listProposals returns every proposal with its status and waiting time.
 func (s *server) listProposals(cx context.Context, u *survey.User) ([]*survey.Proposal, error) {
+	ps, _, err := s.proposalsWithRounds(cx, u)
+	return ps, err
+}
+
+// proposalsWithRounds returns the proposals, refreshed, and their rounds by
+// proposal id: two queries.
+func (s *server) proposalsWithRounds(cx context.Context, u *survey.User) ([]*survey.Proposal, map[string][]*survey.Remiss, error) {
 	if err := allow(u, survey.ReadRemiss); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ps, err := s.remiss.proposals.List(cx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ids := make([]string, len(ps))
 	for i, p := range ps {
@@ -119,7 +126,7 @@ func (s *server) listProposals(cx context.Context, u *survey.User) ([]*survey.Pr
 	}
 	rounds, err := s.remiss.remisses.List(cx, storage.RemissFilter{Proposals: ids})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	byProposal := map[string][]*survey.Remiss{}
 	for _, r := range rounds {
@@ -128,7 +135,7 @@ func (s *server) listProposals(cx context.Context, u *survey.User) ([]*survey.Pr
 	for _, p := range ps {
 		p.Refresh(byProposal[p.ID], s.now())
 	}
-	return ps, nil
+	return ps, byProposal, nil
 }
 
 func (s *server) eraseSubmitter(cx context.Context, u *survey.User, id string) error {
@@ -168,6 +175,7 @@ func (s *server) sendRemiss(cx context.Context, u *survey.User, proposalID strin
 	}
 	s.record(cx, u, auditRemissSent, "remiss/"+r.ID,
 		fmt.Sprintf("förslag %s till %s, sista svarsdag %s", p.ID, strings.Join(r.Villages, ", "), r.Deadline))
+	s.notifyLogged(cx, survey.NoticeSent, p, r, r.Villages)
 	return r, nil
 }
 
@@ -234,6 +242,9 @@ func (s *server) moveDeadline(cx context.Context, u *survey.User, id string, in 
 		return nil, err
 	}
 	s.record(cx, u, auditDeadlineMoved, "remiss/"+r.ID, fmt.Sprintf("från %s till %s", old, r.Deadline))
+	if p, err := s.remiss.proposals.Get(cx, r.Proposal); err == nil {
+		s.notifyLogged(cx, survey.NoticeMoved, p, r, r.Villages)
+	}
 	return r, nil
 }
 
@@ -255,6 +266,9 @@ func (s *server) closeRemiss(cx context.Context, u *survey.User, id string) (*su
 		return nil, err
 	}
 	s.record(cx, u, auditRemissClosed, "remiss/"+r.ID, fmt.Sprintf("stängd %s; sista svarsdag var %s", survey.DateOf(s.now()), r.Deadline))
+	if p, err := s.remiss.proposals.Get(cx, r.Proposal); err == nil {
+		s.notifyLogged(cx, survey.NoticeClosed, p, r, r.Villages)
+	}
 	return r, nil
 }
 
@@ -354,35 +368,71 @@ func (s *server) queueReminders(cx context.Context, u *survey.User, id string) (
 	if err != nil {
 		return res, err
 	}
-	users, err := s.users.List(cx)
+	res.Messages, res.WithoutAnyoneTo, err = s.notify(cx, survey.NoticeReminder, p, r, sum.Missing)
 	if err != nil {
-		return res, err
-	}
-	for _, village := range sum.Missing {
-		found := false
-		for i := range users {
-			to := &users[i]
-			if to.Active && to.Role == survey.RoleRepresentative && to.HasVillage(village) {
-				res.Messages = append(res.Messages, survey.Reminder(p, r, village, to, s.cfg.BaseURL, s.now()))
-				found = true
-			}
-		}
-		if !found {
-			res.WithoutAnyoneTo = append(res.WithoutAnyoneTo, village)
-		}
-	}
-	if err := s.remiss.outbox.Queue(cx, res.Messages); err != nil {
 		return res, err
 	}
 	res.Queued = len(res.Messages)
 	if s.remiss.mailer != nil {
 		res.Delivery = "smtp"
 	}
-	for i := range res.Messages {
-		s.deliver(cx, &res.Messages[i])
-	}
 	s.record(cx, u, auditRemindersQueued, "remiss/"+r.ID, fmt.Sprintf("%d påminnelser", res.Queued))
 	return res, nil
+}
+
+// notify queues a message of the kind to every active representative of each
+// village, and delivers them when a mail server is set. It returns the
+// messages and the villages that have no one to write to. Users and
+// villages are small collections: one read each.
+func (s *server) notify(cx context.Context, kind string, p *survey.Proposal, r *survey.Remiss, villages []string) ([]survey.OutboxMessage, []string, error) {
+	msgs, nobody := []survey.OutboxMessage{}, []string{}
+	if len(villages) == 0 {
+		return msgs, nobody, nil
+	}
+	users, err := s.users.List(cx)
+	if err != nil {
+		return nil, nil, err
+	}
+	n, err := s.names(cx)
+	if err != nil {
+		return nil, nil, err
+	}
+	base := s.cfg.MailURL
+	if base == "" {
+		base = s.cfg.PublicURL
+	}
+	for _, village := range villages {
+		name := n.Village[village]
+		if name == "" {
+			name = village
+		}
+		found := false
+		for i := range users {
+			to := &users[i]
+			if to.Active && to.Role == survey.RoleRepresentative && to.HasVillage(village) {
+				msgs = append(msgs, survey.Notice(kind, p, r, village, name, to, base, s.now()))
+				found = true
+			}
+		}
+		if !found {
+			nobody = append(nobody, village)
+		}
+	}
+	if err := s.remiss.outbox.Queue(cx, msgs); err != nil {
+		return nil, nil, err
+	}
+	for i := range msgs {
+		s.deliver(cx, &msgs[i])
+	}
+	return msgs, nobody, nil
+}
+
+// notifyLogged is notify after a change already stored: a failure to queue
+// is logged, not returned, since the change itself succeeded.
+func (s *server) notifyLogged(cx context.Context, kind string, p *survey.Proposal, r *survey.Remiss, villages []string) {
+	if _, _, err := s.notify(cx, kind, p, r, villages); err != nil {
+		s.log.Error("remiss messages not queued", "kind", kind, "remiss", r.ID, "err", err)
+	}
 }
 
 // deliver sends a queued message when a mail server is configured; without

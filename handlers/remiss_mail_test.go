@@ -127,7 +127,7 @@ func TestRemindersAreSentThroughTheConfiguredRelay(t *testing.T) {
 	relay := startRelay(t)
 	ta := newTestApp(t)
 	ta.app = New(Config{DB: ta.db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return ta.now },
-		SMTPAddr: relay.ln.Addr().String(), SMTPFrom: "forankra@kommun.se", BaseURL: "https://forankra.kommun.se/"})
+		SMTPAddr: relay.ln.Addr().String(), SMTPFrom: "forankra@kommun.se", PublicURL: "https://forankra.kommun.se/"})
 	_, proposal := ta.remissSetup()
 	official := ta.user("official")
 	ta.user("representative", "backby")
@@ -148,16 +148,23 @@ func TestRemindersAreSentThroughTheConfiguredRelay(t *testing.T) {
 	}
 	relay.mu.Lock()
 	defer relay.mu.Unlock()
-	if len(relay.msgs) != 1 || !strings.Contains(relay.msgs[0], "Subject: =?utf-8?q?P=C3=A5minnelse") || !strings.Contains(relay.msgs[0], "1 dag kvar") ||
-		!strings.Contains(relay.msgs[0], "https://forankra.kommun.se/remisser/"+remiss+"/svara/backby") {
-		t.Errorf("relay got %q; want one reminder with an encoded Swedish subject, 1 day left and a full link", relay.msgs)
+	// The first message told of the new remiss; the second is the reminder.
+	if len(relay.msgs) != 2 || !strings.Contains(relay.msgs[0], "Ny_remiss") || !strings.Contains(relay.msgs[1], "Subject: =?utf-8?q?P=C3=A5minnelse") || !strings.Contains(relay.msgs[1], "1 dag kvar") ||
+		!strings.Contains(relay.msgs[1], "https://forankra.kommun.se/remisser/"+remiss+"/svara/backby") {
+		t.Errorf("relay got %q; want the new remiss, then a reminder with an encoded Swedish subject, 1 day left and a full link", relay.msgs)
 	}
-	if len(relay.rcpt) != 1 || !strings.Contains(relay.rcpt[0], "representative-") {
+	if len(relay.rcpt) != 2 || !strings.Contains(relay.rcpt[1], "representative-") {
 		t.Errorf("relay got recipients %q; want backby's representative", relay.rcpt)
 	}
 	code, b = ta.do("GET", "/api/v1/outbox?remiss="+remiss, official, nil)
-	if msgs := decode[[]survey.OutboxMessage](t, b); code != 200 || len(msgs) != 1 || msgs[0].Status != survey.MessageSent || msgs[0].Attempts != 1 {
-		t.Errorf("outbox: got %d %+v; want the message marked sent after one attempt", code, msgs)
+	msgs := decode[[]survey.OutboxMessage](t, b)
+	if code != 200 || len(msgs) != 2 {
+		t.Fatalf("outbox: got %d, %d messages; want 200, 2", code, len(msgs))
+	}
+	for _, m := range msgs {
+		if m.Status != survey.MessageSent || m.Attempts != 1 {
+			t.Errorf("outbox: got %+v; want the message marked sent after one attempt", m)
+		}
 	}
 }
 
@@ -180,8 +187,14 @@ func TestReminderThatCannotBeSentStaysInTheOutboxAsFailed(t *testing.T) {
 		t.Fatalf("got %d %s; want 201 (the reminder is kept even if the relay is down)", code, b)
 	}
 	_, b = ta.do("GET", "/api/v1/outbox?remiss="+remiss, official, nil)
-	if msgs := decode[[]survey.OutboxMessage](t, b); len(msgs) != 1 || msgs[0].Status != survey.MessageFailed || msgs[0].Error == "" {
-		t.Errorf("outbox: got %+v; want the message kept as failed with the reason", msgs)
+	msgs := decode[[]survey.OutboxMessage](t, b)
+	if len(msgs) != 2 {
+		t.Fatalf("outbox: got %d messages; want 2 (the new remiss and the reminder)", len(msgs))
+	}
+	for _, m := range msgs {
+		if m.Status != survey.MessageFailed || m.Error == "" {
+			t.Errorf("outbox: got %+v; want the message kept as failed with the reason", m)
+		}
 	}
 }
 
@@ -329,5 +342,58 @@ func TestProposalTitleWithALineBreakIsRefusedWith422(t *testing.T) {
 				t.Errorf("got %s; want the error to name the title", b)
 			}
 		})
+	}
+}
+
+func TestRemissChangesReachTheConsultedVillagesRepresentatives(t *testing.T) {
+	ta := newTestApp(t)
+	ta.app = New(Config{DB: ta.db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return ta.now },
+		PublicURL: "https://forankra.kommun.se/"})
+	_, proposal := ta.remissSetup()
+	official := ta.user("official")
+	ta.user("representative", "backby")
+	ta.user("representative", "cby") // not consulted
+	code, b := ta.do("POST", "/api/v1/proposals/"+proposal+"/remiss", official, map[string]any{"villages": []string{"aby", "backby"}, "deadline": "2026-03-20"})
+	if code != http.StatusCreated {
+		t.Fatalf("send remiss: got %d %s; want 201", code, b)
+	}
+	remiss := decode[map[string]any](t, b)["id"].(string)
+	if code, b := ta.do("PATCH", "/api/v1/remisses/"+remiss, official, map[string]any{"deadline": "2026-03-25"}); code != http.StatusOK {
+		t.Fatalf("move deadline: got %d %s; want 200", code, b)
+	}
+	if code, b := ta.do("POST", "/api/v1/remisses/"+remiss+"/close", official, nil); code != http.StatusOK {
+		t.Fatalf("close: got %d %s; want 200", code, b)
+	}
+	code, b = ta.do("GET", "/api/v1/outbox?remiss="+remiss, official, nil)
+	if code != http.StatusOK {
+		t.Fatalf("outbox: got %d %s; want 200", code, b)
+	}
+	msgs := decode[[]survey.OutboxMessage](t, b)
+	link := "https://forankra.kommun.se/remisser/" + remiss + "/svara/backby"
+	for _, tt := range []struct{ subject, body string }{
+		{"Ny remiss: ”Brygga vid badplatsen”", "svar från Bäckby"},
+		{"Ny sista svarsdag: ”Brygga vid badplatsen”", "är nu 2026-03-25"},
+		{"Remissen är stängd: ”Brygga vid badplatsen”", "Inga fler svar tas emot från Bäckby"},
+	} {
+		t.Run("the representative gets "+tt.subject, func(t *testing.T) {
+			var got *survey.OutboxMessage
+			for i := range msgs {
+				if msgs[i].Subject == tt.subject {
+					got = &msgs[i]
+				}
+			}
+			if got == nil {
+				t.Fatalf("got no message %q in %d messages", tt.subject, len(msgs))
+			}
+			if got.Village != "backby" || !strings.Contains(got.Body, tt.body) {
+				t.Errorf("got village %q, body %q; want backby and %q", got.Village, got.Body, tt.body)
+			}
+			if tt.subject != "Remissen är stängd: ”Brygga vid badplatsen”" && !strings.Contains(got.Body, link) {
+				t.Errorf("got body %q; want the full link %s", got.Body, link)
+			}
+		})
+	}
+	if len(msgs) != 3 {
+		t.Errorf("got %d messages; want 3 (one per change to Bäckby's one representative; Åby has none, Cby was not asked)", len(msgs))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -113,6 +114,30 @@ func stockholmTime(t time.Time) string { return t.In(survey.Stockholm).Format("2
 type proposalRow struct {
 	*survey.Proposal
 	Flag string
+	// Deadline is the soonest deadline of its open rounds, zero if none.
+	Deadline survey.Date
+}
+
+// sortByUrgency orders proposals by what needs action: undecided before
+// decided; among the undecided, an open round's soonest deadline first, then
+// the longest wait (the one-year rule); then the newest.
+func sortByUrgency(rows []proposalRow) {
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		if (a.Decision == nil) != (b.Decision == nil) {
+			return a.Decision == nil
+		}
+		if a.Deadline.IsZero() != b.Deadline.IsZero() {
+			return !a.Deadline.IsZero()
+		}
+		if a.Deadline != b.Deadline {
+			return a.Deadline.Before(b.Deadline)
+		}
+		if a.DaysWaiting != b.DaysWaiting {
+			return a.DaysWaiting > b.DaysWaiting
+		}
+		return b.Received.Before(a.Received)
+	})
 }
 
 // yearRuleText says in words what the one-year flag means, so that it is
@@ -130,7 +155,7 @@ func yearRuleText(flag string) string {
 func (s *server) proposalsPage(c *fiber.Ctx) error {
 	cx, cancel := ctx(c)
 	defer cancel()
-	ps, err := s.listProposals(cx, currentUser(c))
+	ps, rounds, err := s.proposalsWithRounds(cx, currentUser(c))
 	if err != nil {
 		return err
 	}
@@ -138,13 +163,23 @@ func (s *server) proposalsPage(c *fiber.Ctx) error {
 	q := strings.ToLower(strings.TrimSpace(c.Query("q")))
 	rows := make([]proposalRow, 0, len(ps))
 	for _, p := range ps {
-		if q == "" || strings.Contains(strings.ToLower(p.Title), q) || strings.Contains(strings.ToLower(p.Body), q) {
-			rows = append(rows, proposalRow{Proposal: p, Flag: yearRuleText(p.YearRule)})
+		if q != "" && !strings.Contains(strings.ToLower(p.Title), q) && !strings.Contains(strings.ToLower(p.Body), q) {
+			continue
 		}
+		row := proposalRow{Proposal: p, Flag: yearRuleText(p.YearRule)}
+		for _, r := range rounds[p.ID] {
+			if r.CurrentStatus(s.now()) == survey.RemissOpen && (row.Deadline.IsZero() || r.Deadline.Before(row.Deadline)) {
+				row.Deadline = r.Deadline
+			}
+		}
+		rows = append(rows, row)
 	}
+	sortByUrgency(rows)
 	page, pg := pageOf(c, rows)
+	u := currentUser(c)
 	return render(c, fiber.StatusOK, "proposals", "Medborgarförslag", fiber.Map{
-		"Rows": page, "Pager": pg, "Query": c.Query("q"), "Names": proposalStatusNames, "CanManage": survey.Can(currentUser(c), survey.ManageProposals),
+		"Rows": page, "Pager": pg, "Query": c.Query("q"), "Names": proposalStatusNames, "CanManage": survey.Can(u, survey.ManageProposals),
+		"CanAnswer": survey.Can(u, survey.AnswerRemiss),
 	})
 }
 
@@ -347,16 +382,12 @@ func (s *server) remissInboxPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	titles := map[string]string{}
+	titles, err := s.proposalTitles(cx)
+	if err != nil {
+		return err
+	}
 	var rows []inboxRow
 	for _, v := range views {
-		if _, ok := titles[v.Proposal]; !ok {
-			p, err := s.remiss.proposals.Get(cx, v.Proposal)
-			if err != nil {
-				return err
-			}
-			titles[v.Proposal] = p.Title
-		}
 		answered := map[string]bool{}
 		for _, a := range v.Answered {
 			answered[a] = true

@@ -428,6 +428,7 @@ func routeCases() []routeCase {
 			return routeRequest{path: "/admin/anvandare/" + f.user(survey.RoleForum).ID, form: url.Values{"role": {"politician"}, "active": {"on"}}}
 		}, allow: []string{admin}},
 		{method: "GET", route: "/admin/logg", page: true, build: static("/admin/logg"), allow: []string{admin}},
+		{method: "GET", route: "/att-gora", page: true, build: static("/att-gora"), allow: everyone},
 		{method: "GET", route: "/enkater", page: true, build: static("/enkater"), allow: everyone},
 		{method: "GET", route: "/enkater/ny", page: true, build: static("/enkater/ny"), allow: []string{admin, official, politician, repOwn, repOther}},
 		{method: "POST", route: "/enkater/ny", page: true, build: func(*routeFixture, string) routeRequest {
@@ -858,6 +859,7 @@ var routeActions = []struct {
 	{"POST", "/planer/:id/lamna-in", survey.ManagePlan},
 	{"POST", "/planer/ny", survey.ManagePlan},
 	{"PUT", "/api/v1/plans/:id", survey.ManagePlan},
+	{"GET", "/att-gora", survey.ManageOwnAccount},
 }
 
 func TestEveryRouteNamesItsAction(t *testing.T) {

@@ -41,6 +41,9 @@ func TestStaffPagesInTheBrowser(t *testing.T) {
 	waitFor(t, tab, "the sign-in error", `document.getElementById('signin-error') && document.readyState === 'complete'`, 10*time.Second)
 	scanPage(t, tab, "the sign-in page with an error")
 	mustDo(t, tab, chromedp.SendKeys(chromedp.ID("password"), "ett-långt-lösenord"), submit("/logga-in"))
+	waitFor(t, tab, "the start page Att göra", at("/att-gora"), 10*time.Second)
+	scanPage(t, tab, "the start page Att göra")
+	mustDo(t, tab, chromedp.Click(chromedp.CSS(`.main-nav a[href="/enkater"]`)))
 	waitFor(t, tab, "the survey list", at("/enkater"), 10*time.Second)
 	scanPage(t, tab, "the survey list")
 

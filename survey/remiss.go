@@ -570,10 +570,19 @@ type OutboxMessage struct {
 	Attempts int        `json:"attempts"`
 }
 
-// Reminder is the message that reminds a village's representative to answer
-// a round before its deadline; baseURL (the service's public address, may be
-// "") starts the link to the answer form.
-func Reminder(p *Proposal, r *Remiss, village string, to *User, baseURL string, now time.Time) OutboxMessage {
+// Kinds of remiss messages to a village's representative.
+const (
+	NoticeSent     = "sent"     // a new round asks the village
+	NoticeMoved    = "moved"    // the round's deadline moved
+	NoticeClosed   = "closed"   // the round was closed before its deadline
+	NoticeReminder = "reminder" // the village has not answered yet
+)
+
+// Notice is the message of the given kind to a representative of the
+// village (villageName is how people write it: Högsjö, not hogsjo);
+// publicURL (the service's public address) starts the link to the answer
+// form or, for a closed round, to the inbox.
+func Notice(kind string, p *Proposal, r *Remiss, village, villageName string, to *User, publicURL string, now time.Time) OutboxMessage {
 	days := r.DaysLeft(now)
 	var left string
 	switch {
@@ -584,9 +593,28 @@ func Reminder(p *Proposal, r *Remiss, village string, to *User, baseURL string, 
 	default:
 		left = fmt.Sprintf("Det är %d dagar kvar.", days)
 	}
-	body := fmt.Sprintf("Hej %s!\n\nKommunen väntar på svar från %s på remissen om medborgarförslaget ”%s”.\n"+
-		"Sista svarsdag: %s (svar tas emot till midnatt). %s\n\nSvara här: %s/remisser/%s/svara/%s\n\nHälsningar\nFörankra\n",
-		to.Name, village, p.Title, r.Deadline, left, strings.TrimSuffix(baseURL, "/"), r.ID, village)
-	return OutboxMessage{To: to.Email, ToName: to.Name, Subject: "Påminnelse: remiss om ”" + p.Title + "”",
+	base := strings.TrimSuffix(publicURL, "/")
+	answer := fmt.Sprintf("%s/remisser/%s/svara/%s", base, r.ID, village)
+	var subject, text string
+	switch kind {
+	case NoticeSent:
+		subject = "Ny remiss: ”" + p.Title + "”"
+		text = fmt.Sprintf("Kommunen vill ha svar från %s på medborgarförslaget ”%s”.\nSista svarsdag: %s (svar tas emot till midnatt). %s\n\nLäs och svara här: %s",
+			villageName, p.Title, r.Deadline, left, answer)
+	case NoticeMoved:
+		subject = "Ny sista svarsdag: ”" + p.Title + "”"
+		text = fmt.Sprintf("Sista svarsdag för remissen om medborgarförslaget ”%s” är nu %s (svar tas emot till midnatt). %s\n\nSvara för %s här: %s",
+			p.Title, r.Deadline, left, villageName, answer)
+	case NoticeClosed:
+		subject = "Remissen är stängd: ”" + p.Title + "”"
+		text = fmt.Sprintf("Kommunen har stängt remissen om medborgarförslaget ”%s”. Inga fler svar tas emot från %s.\n\nDina remisser: %s/remisser",
+			p.Title, villageName, base)
+	default:
+		subject = "Påminnelse: remiss om ”" + p.Title + "”"
+		text = fmt.Sprintf("Kommunen väntar på svar från %s på remissen om medborgarförslaget ”%s”.\nSista svarsdag: %s (svar tas emot till midnatt). %s\n\nSvara här: %s",
+			villageName, p.Title, r.Deadline, left, answer)
+	}
+	body := fmt.Sprintf("Hej %s!\n\n%s\n\nHälsningar\nFörankra\n", to.Name, text)
+	return OutboxMessage{To: to.Email, ToName: to.Name, Subject: subject,
 		Body: body, Remiss: r.ID, Village: village, Status: MessageQueued, Created: now.UTC()}
 }

@@ -39,7 +39,7 @@ const (
 )
 
 // LikertLabels are the Swedish labels of the five likert steps, 1 first.
-var LikertLabels = [5]string{"Instämmer inte alls", "Instämmer delvis inte", "Varken eller", "Instämmer delvis", "Instämmer helt"}
+var LikertLabels = [5]string{"Instämmer inte alls", "Tar delvis avstånd", "Varken eller", "Instämmer delvis", "Instämmer helt"}
 
 // Question is one question of a survey.
 type Question struct {

@@ -17,6 +17,8 @@ func TestAuthSettingsComeFromTheEnvironmentAndFlags(t *testing.T) {
 	}{
 		{"defaults", nil, nil, 120, false, "", false},
 		{"environment", map[string]string{"FORANKRA_SUBMIT_LIMIT": "0", "FORANKRA_COOKIE_SECURE": "true", "FORANKRA_PUBLIC_URL": "https://f.example"}, nil, 0, true, "https://f.example", false},
+		{"the old name still sets the public address", map[string]string{"FORANKRA_BASE_URL": "https://old.example"}, nil, 120, false, "https://old.example", false},
+		{"the new name wins over the old", map[string]string{"FORANKRA_BASE_URL": "https://old.example", "FORANKRA_PUBLIC_URL": "https://f.example"}, nil, 120, false, "https://f.example", false},
 		{"a flag wins over the environment", map[string]string{"FORANKRA_SUBMIT_LIMIT": "5"}, []string{"-submit-limit", "7"}, 7, false, "", false},
 		{"a negative limit", map[string]string{"FORANKRA_SUBMIT_LIMIT": "-1"}, nil, 0, false, "", true},
 		{"a limit that is not a number", map[string]string{"FORANKRA_SUBMIT_LIMIT": "många"}, nil, 0, false, "", true},

@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"strconv"
 	"sync"
+	"strings"
 	"syscall"
 	"time"
 
@@ -53,7 +54,24 @@ type config struct {
 	stopTimeout  time.Duration
 	smtpAddr     string
 	smtpFrom     string
-	baseURL      string
+	// deprecated are warnings about old settings, logged at start.
+	deprecated []string
+}
+
+// mailURL is where links in e-mail point: the public address, or without
+// one http://localhost and the listening port, with a warning, since such
+// links only work on the server itself.
+func mailURL(cfg config, log *slog.Logger) string {
+	if cfg.publicURL != "" {
+		return strings.TrimRight(cfg.publicURL, "/")
+	}
+	port := "8080"
+	if _, p, err := net.SplitHostPort(cfg.addr); err == nil && p != "" {
+		port = p
+	}
+	u := "http://localhost:" + port
+	log.Warn("FORANKRA_PUBLIC_URL is not set: links in e-mail point to " + u + ", which works only on this machine")
+	return u
 }
 
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
@@ -87,7 +105,12 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		return c, fmt.Errorf("FORANKRA_COOKIE_SECURE ska vara true eller false")
 	}
 	fs.BoolVar(&c.cookieSecure, "cookie-secure", cookieSecure, "always mark cookies Secure, e.g. behind a proxy that ends TLS (FORANKRA_COOKIE_SECURE)")
-	fs.StringVar(&c.publicURL, "public-url", getenv("FORANKRA_PUBLIC_URL"), "address residents reach the service at, for printed links and QR codes (FORANKRA_PUBLIC_URL)")
+	public := getenv("FORANKRA_PUBLIC_URL")
+	if public == "" && getenv("FORANKRA_BASE_URL") != "" {
+		public = getenv("FORANKRA_BASE_URL")
+		c.deprecated = append(c.deprecated, "FORANKRA_BASE_URL is deprecated: set FORANKRA_PUBLIC_URL instead")
+	}
+	fs.StringVar(&c.publicURL, "public-url", public, "the service's public address, for printed links, QR codes and links in e-mail (FORANKRA_PUBLIC_URL)")
 	fs.StringVar(&c.proxyHeader, "proxy-header", getenv("FORANKRA_PROXY_HEADER"), "header with the client's address set by a trusted proxy, e.g. X-Forwarded-For (FORANKRA_PROXY_HEADER)")
 	fs.DurationVar(&c.dbTimeout, "db-timeout", 10*time.Second, "how long to wait for the database at start")
 	fs.DurationVar(&c.stopTimeout, "stop-timeout", 20*time.Second, "how long a graceful stop may take")
@@ -97,7 +120,6 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	c.adminEmail, c.adminPass = getenv("FORANKRA_ADMIN_EMAIL"), getenv("FORANKRA_ADMIN_PASSWORD")
 	// Remiss reminders go by e-mail when both are set; otherwise they wait in the outbox.
 	c.smtpAddr, c.smtpFrom = getenv("FORANKRA_SMTP_ADDR"), getenv("FORANKRA_SMTP_FROM")
-	c.baseURL = getenv("FORANKRA_BASE_URL")
 	return c, nil
 }
 
@@ -108,6 +130,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	for _, w := range cfg.deprecated {
+		log.Warn(w)
+	}
 	started := time.Now()
 
 	uri := cfg.mongoURI
@@ -162,7 +187,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	app := handlers.New(handlers.Config{DB: db, Logger: log, MinN: cfg.minN, SubmitLimit: limit,
 		CookieSecure: cfg.cookieSecure, ProxyHeader: cfg.proxyHeader, PublicURL: cfg.publicURL,
-		SMTPAddr: cfg.smtpAddr, SMTPFrom: cfg.smtpFrom, BaseURL: cfg.baseURL, Committer: committer})
+		SMTPAddr: cfg.smtpAddr, SMTPFrom: cfg.smtpFrom, MailURL: mailURL(cfg, log), Committer: committer})
 	tcp, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("lyssna på %s: %w", cfg.addr, err)

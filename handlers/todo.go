@@ -1,0 +1,120 @@
+package handlers
+
+import (
+	"context"
+
+	"github.com/forankra/forankra/storage"
+	"github.com/forankra/forankra/survey"
+	"github.com/gofiber/fiber/v2"
+)
+
+// newestSurveys is how many surveys the start page lists.
+const newestSurveys = 5
+
+// todoData is the page "Att göra": what the signed-in user has to act on.
+type todoData struct {
+	// Answer are the open rounds' villages the user may answer and has not.
+	Answer []inboxRow
+	// Missing are the open rounds some village has not answered, for those
+	// who manage proposals.
+	Missing []todoRound
+	// YearRule are the undecided proposals near or over the one-year rule.
+	YearRule []proposalRow
+	// Surveys are the newest surveys the user may read.
+	Surveys         []*survey.Survey
+	Names           names
+	ManageProposals bool
+	AnswerRemisses  bool
+	ReadSurveys     bool
+}
+
+// todoRound is an open round with the proposal's title.
+type todoRound struct {
+	remissView
+	Title string
+}
+
+// proposalTitles reads every proposal's title in one query (proposals are
+// a small collection), so that lists of rounds need no lookup per round.
+func (s *server) proposalTitles(cx context.Context) (map[string]string, error) {
+	ps, err := s.remiss.proposals.List(cx)
+	if err != nil {
+		return nil, err
+	}
+	titles := make(map[string]string, len(ps))
+	for _, p := range ps {
+		titles[p.ID] = p.Title
+	}
+	return titles, nil
+}
+
+// todo gathers the page's lists, one query each.
+func (s *server) todo(cx context.Context, u *survey.User) (*todoData, error) {
+	n, err := s.names(cx)
+	if err != nil {
+		return nil, err
+	}
+	d := &todoData{Names: n, ManageProposals: survey.Can(u, survey.ManageProposals),
+		AnswerRemisses: survey.Can(u, survey.AnswerRemiss), ReadSurveys: survey.Can(u, survey.ReadSurveyResults)}
+	if d.ManageProposals || d.AnswerRemisses {
+		open, err := s.listRemisses(cx, u, "", survey.RemissOpen, "")
+		if err != nil {
+			return nil, err
+		}
+		titles, err := s.proposalTitles(cx)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range open {
+			if d.ManageProposals && len(v.Missing) > 0 {
+				d.Missing = append(d.Missing, todoRound{remissView: v, Title: titles[v.Proposal]})
+			}
+			if !d.AnswerRemisses {
+				continue
+			}
+			for _, village := range v.Missing {
+				if survey.Can(u, survey.AnswerRemiss, village) {
+					d.Answer = append(d.Answer, inboxRow{Remiss: v, Title: titles[v.Proposal], Village: village, CanReply: true})
+				}
+			}
+		}
+	}
+	if d.ManageProposals {
+		ps, err := s.listProposals(cx, u)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			if p.Decision == nil && p.YearRule != "" {
+				d.YearRule = append(d.YearRule, proposalRow{Proposal: p, Flag: yearRuleText(p.YearRule)})
+			}
+		}
+		sortByUrgency(d.YearRule)
+	}
+	if d.ReadSurveys {
+		f := storage.SurveyFilter{}
+		if u.Role == survey.RoleRepresentative {
+			f.Villages = u.Villages
+		}
+		svs, err := s.surveys.List(cx, f)
+		if err != nil {
+			return nil, err
+		}
+		if len(svs) > newestSurveys {
+			svs = svs[:newestSurveys]
+		}
+		d.Surveys = svs
+	}
+	return d, nil
+}
+
+// todoPage is GET /att-gora, where everyone lands after signing in.
+func (s *server) todoPage(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	d, err := s.todo(cx, currentUser(c))
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, "todo", "Att göra", d)
+}
