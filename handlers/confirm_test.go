@@ -15,6 +15,9 @@ func TestIrreversibleActionsAskOnAPageFirst(t *testing.T) {
 	_, proposal := ta.remissSetup()
 	code, b := ta.do("POST", "/api/v1/surveys", adm.token, map[string]any{"title": "Öppen", "villages": []string{"aby"},
 		"questions": []map[string]any{{"key": "q1", "type": "likert", "prompt": "Bra?"}}})
+	if code != http.StatusCreated {
+		t.Fatalf("survey: got %d %s", code, b)
+	}
 	open := decode[map[string]any](t, b)["id"].(string)
 	if code, b := ta.do("POST", "/api/v1/surveys/"+open+"/open", adm.token, nil); code != http.StatusOK {
 		t.Fatalf("open: got %d %s", code, b)
