@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"math"
 	"net/http"
@@ -425,10 +424,7 @@ func TestComparisonExportsHideSmallVillages(t *testing.T) {
 		if !bytes.HasPrefix(b, []byte("\ufeff")) {
 			t.Errorf("got no UTF-8 BOM")
 		}
-		records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff")))).ReadAll()
-		if err != nil {
-			t.Fatalf("read CSV: %v", err)
-		}
+		records := readCSV(t, b)
 		col := map[string]int{}
 		for i, h := range records[0] {
 			col[h] = i

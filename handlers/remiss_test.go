@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"net/http"
@@ -550,10 +549,7 @@ func TestSummaryCSVHasOneRowAVillage(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("got %d %s", code, b)
 	}
-	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), utf8BOM))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSV(t, b)
 	if len(rows) != 3 || rows[1][0] != "aby" || rows[1][1] != "Avstyrker" || rows[1][2] != "'=HYPERLINK(\"x\")" || rows[2][0] != "backby" || rows[2][1] != "inget svar" {
 		t.Errorf("got %q; want a header, aby's defused answer and backby without answer", rows)
 	}
