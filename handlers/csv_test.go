@@ -175,3 +175,24 @@ func TestResponsesExportShowsOthersOnlyWhatMinNAllows(t *testing.T) {
 		}
 	})
 }
+
+func TestSurveyPageLinksToItsResultsAndDownloads(t *testing.T) {
+	ta := newTestApp(t)
+	admin := ta.user(survey.RoleAdmin)
+	id := ta.fourVillageSurvey(admin)
+	official := ta.account(survey.RoleOfficial)
+	code, page, _ := ta.page("GET", "/enkater/"+id, official, nil)
+	if code != http.StatusOK {
+		t.Fatalf("got %d; want 200", code)
+	}
+	for _, href := range []string{"/forum/surveys/" + id, "/enkater/" + id + "/svar.csv", "/enkater/" + id + "/svar.xlsx",
+		"/forum/surveys/" + id + "/comparison.csv", "/forum/surveys/" + id + "/comparison.xlsx"} {
+		if !strings.Contains(string(page), `href="`+href+`"`) {
+			t.Errorf("got a survey page without a link to %s; want one", href)
+			continue
+		}
+		if code, b, _ := ta.page("GET", href, official, nil); code != http.StatusOK {
+			t.Errorf("%s with the session: got %d %.100s; want 200", href, code, b)
+		}
+	}
+}
