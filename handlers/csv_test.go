@@ -6,7 +6,11 @@ import (
 	"maps"
 	"math"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -193,6 +197,70 @@ func TestSurveyPageLinksToItsResultsAndDownloads(t *testing.T) {
 		}
 		if code, b, _ := ta.page("GET", href, official, nil); code != http.StatusOK {
 			t.Errorf("%s with the session: got %d %.100s; want 200", href, code, b)
+		}
+	}
+}
+
+// TestCSVOpensInLibreOfficeWithColumnsSplit converts a CSV file as the
+// service writes it to XLSX with LibreOffice headless (Swedish locale) and
+// reads it back: the columns are split at ";", å/ä/ö are intact, decimal
+// commas are numbers and a defused formula is text. It skips only when
+// soffice is missing outside CI.
+func TestCSVOpensInLibreOfficeWithColumnsSplit(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("soffice is missing; .ci/run installs libreoffice-calc-nogui")
+		}
+		t.Skip("soffice is missing (apt-get install libreoffice-calc-nogui)")
+	}
+	dir := t.TempDir()
+	header := []string{"by", "kommentar", "tal", "formel"}
+	rows := [][]any{
+		{"Älvby", "Skön sjö; bra väg", 7.5, "=1+1"},
+		{"Kärrtorp", "Åsa, Örjan", -3.25, "@SUM(A1)"},
+	}
+	if err := os.WriteFile(filepath.Join(dir, "svar.csv"), writeCSV(header, rows), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// CSV filter: ';' (59) between cells, '"' (34) around them, UTF-8 (76),
+	// from line 1, standard columns, Swedish (1053) numbers.
+	cmd := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profil"), "--headless",
+		"--infilter=CSV:59,34,76,1,,1053", "--convert-to", "xlsx", "--outdir", dir, filepath.Join(dir, "svar.csv"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	f, err := excelize.OpenFile(filepath.Join(dir, "svar.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheet := f.GetSheetName(0)
+	got, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"by", "kommentar", "tal", "formel"},
+		{"Älvby", "Skön sjö; bra väg", "7.5", "'=1+1"},
+		{"Kärrtorp", "Åsa, Örjan", "-3.25", "'@SUM(A1)"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d rows %q; want %d", len(got), got, len(want))
+	}
+	for i := range want {
+		if !slices.Equal(got[i], want[i]) {
+			t.Errorf("row %d: got %q; want %q", i+1, got[i], want[i])
+		}
+	}
+	for _, cell := range []string{"C2", "C3"} {
+		if typ, _ := f.GetCellType(sheet, cell); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+			t.Errorf("%s: got a text cell; want a number", cell)
+		}
+	}
+	for _, cell := range []string{"D2", "D3"} {
+		if formula, _ := f.GetCellFormula(sheet, cell); formula != "" {
+			t.Errorf("%s: got formula %q; want text", cell, formula)
 		}
 	}
 }
