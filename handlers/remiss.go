@@ -95,7 +95,25 @@ func (s *server) loadProposal(cx context.Context, u *survey.User, id string) (*s
 		return nil, nil, err
 	}
 	p.Refresh(rounds, s.now())
-	return p, rounds, nil
+	hideSubmitter(u, p)
+	// A round is read as its own rules allow (loadRemiss): a representative
+	// sees the rounds of their villages, not other villages' through the
+	// proposal.
+	readable := rounds[:0]
+	for _, r := range rounds {
+		if survey.Can(u, survey.ReadRemiss, r.Villages...) {
+			readable = append(readable, r)
+		}
+	}
+	return p, readable, nil
+}
+
+// hideSubmitter leaves out the citizen's name for those who may not manage
+// proposals: only they need it, to answer the citizen and to erase it.
+func hideSubmitter(u *survey.User, p *survey.Proposal) {
+	if !survey.Can(u, survey.ManageProposals) {
+		p.SubmittedBy = ""
+	}
 }
 
 // listProposals returns every proposal with its status and waiting time.
@@ -121,6 +139,7 @@ func (s *server) listProposals(cx context.Context, u *survey.User) ([]*survey.Pr
 	}
 	for _, p := range ps {
 		p.Refresh(byProposal[p.ID], s.now())
+		hideSubmitter(u, p)
 	}
 	return ps, nil
 }
