@@ -194,6 +194,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/enkater/:id", s.page(survey.ReadSurveyResults), s.surveyPage)
 	app.Get("/enkater/:id/svar.csv", s.page(survey.ReadSurveyResults), s.responsesExport("csv"))
 	app.Get("/enkater/:id/svar.xlsx", s.page(survey.ReadSurveyResults), s.responsesExport("xlsx"))
+	app.Get("/enkater/:id/fritext", s.page(survey.ReadSurveyResults), s.freeTextPage) // readers of every village
 	app.Post("/enkater/:id/detaljer", s.page(survey.ManageSurvey), s.surveyDetails)
 	app.Post("/enkater/:id/fragor", s.page(survey.ManageSurvey), s.questionAdd)
 	app.Post("/enkater/:id/fragor/:key/upp", s.page(survey.ManageSurvey), s.questionUp)

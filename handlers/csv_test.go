@@ -264,3 +264,61 @@ func TestCSVOpensInLibreOfficeWithColumnsSplit(t *testing.T) {
 		}
 	}
 }
+
+func TestFreeTextPageIsForReadersOfEveryVillageWithoutVillageOrOrder(t *testing.T) {
+	ta := newTestApp(t)
+	admin := ta.user(survey.RoleAdmin)
+	id := ta.fourVillageSurvey(admin) // four texts a village; Dalen has 3 responses, under min_n
+	tests := []struct {
+		name   string
+		reader account
+		code   int
+	}{
+		{"an official reads the pooled free text", ta.account(survey.RoleOfficial), http.StatusOK},
+		{"a forum member reads the pooled free text", ta.account(survey.RoleForum), http.StatusOK},
+		{"a representative of every village reads it", ta.account(survey.RoleRepresentative, "alvby", "bergsjo", "karrtorp", "dalen"), http.StatusOK},
+		{"a representative of one village is refused in Swedish", ta.account(survey.RoleRepresentative, "alvby"), http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, b, _ := ta.page("GET", "/enkater/"+id+"/fritext", tt.reader, nil)
+			if code != tt.code {
+				t.Fatalf("got %d; want %d", code, tt.code)
+			}
+			page := string(b)
+			if code != http.StatusOK {
+				if !strings.Contains(page, "alla enkätens byar") {
+					t.Errorf("got a refusal without the Swedish reason")
+				}
+				return
+			}
+			items := regexp.MustCompile(`<li>(Hälsningar från [^<]+)</li>`).FindAllStringSubmatch(page, -1)
+			var got []string
+			for _, m := range items {
+				got = append(got, m[1])
+			}
+			// Three villages reach min_n: 12 answers, sorted, not grouped
+			// in the order they came; Dalen's are left out.
+			if len(got) != 12 || !slices.IsSorted(got) {
+				t.Errorf("got answers %q; want 12 in alphabetical order", got)
+			}
+			if strings.Contains(page, "Hälsningar från Dalen") {
+				t.Errorf("got Dalen's answers (3 responses < min_n 5); want them left out")
+			}
+			if !strings.Contains(page, "utelämnade") {
+				t.Errorf("got no note that answers were left out; want one")
+			}
+		})
+	}
+	t.Run("the survey page links to it only for readers of every village", func(t *testing.T) {
+		for _, r := range []struct {
+			reader account
+			want   bool
+		}{{ta.account(survey.RoleOfficial), true}, {ta.account(survey.RoleRepresentative, "alvby"), false}} {
+			_, b, _ := ta.page("GET", "/enkater/"+id, r.reader, nil)
+			if got := strings.Contains(string(b), `href="/enkater/`+id+`/fritext"`); got != r.want {
+				t.Errorf("%s: got a link %v; want %v", r.reader.user.Role, got, r.want)
+			}
+		}
+	})
+}

@@ -294,6 +294,7 @@ func routeCases() []routeCase {
 		{method: "GET", route: "/enkater/:id", page: true, build: pageDraft("", nil), allow: readers},
 		{method: "GET", route: "/enkater/:id/svar.csv", page: true, build: pageDraft("/svar.csv", nil), allow: readers},
 		{method: "GET", route: "/enkater/:id/svar.xlsx", page: true, build: pageDraft("/svar.xlsx", nil), allow: readers},
+		{method: "GET", route: "/enkater/:id/fritext", page: true, build: pageDraft("/fritext", nil), allow: readers}, // the fixture has one village
 		{method: "POST", route: "/enkater/:id/detaljer", page: true, build: pageDraft("/detaljer", url.Values{"title": {"Ändrad"}, "villages": {"aby"}, "access": {"code"}}), allow: managers},
 		{method: "POST", route: "/enkater/:id/fragor", page: true, build: pageDraft("/fragor", url.Values{"prompt": {"Ny fråga"}, "type": {"text"}}), allow: managers},
 		{method: "POST", route: "/enkater/:id/fragor/:key/upp", page: true, build: pageDraft("/fragor/q2/upp", url.Values{}), allow: managers},
