@@ -3,11 +3,9 @@ package handlers
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
 
 	"github.com/forankra/forankra/survey"
@@ -218,51 +216,14 @@ func intOrNil(i *int) any {
 	return *i
 }
 
-// csvCell writes a cell the way the responses CSV does: numbers with a
-// decimal comma (rounded to six decimals), free text defused.
-func csvCell(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return safeCell(x)
-	case int:
-		return strconv.Itoa(x)
-	case float64:
-		if r := math.Round(x*1e6) / 1e6; !math.IsInf(r, 0) { // x·1e6 overflows near 1e308
-			x = r
-		}
-		return survey.FormatNumber(x)
-	}
-	return fmt.Sprint(v)
-}
-
 // comparisonCSV answers GET /api/v1/surveys/{id}/comparison.csv.
 func (s *server) comparisonCSV(c *fiber.Ctx) error {
 	cs, err := s.compare(c, survey.ReadSurveyResults)
 	if err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	b.WriteString(utf8BOM)
-	w := csv.NewWriter(&b)
-	_ = w.Write(comparisonHeader)
-	for _, row := range comparisonRows(cs.Comparison, cs.Survey) {
-		cells := make([]string, len(row))
-		for i, v := range row {
-			cells[i] = csvCell(v)
-		}
-		_ = w.Write(cells)
-	}
-	w.Flush()
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="jamforelse-%s.csv"`, cs.Survey.ID))
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(b.Bytes())
+	return sendExport(c, "csv", "jamforelse-"+cs.Survey.ID, "Jämförelse", comparisonHeader, comparisonRows(cs.Comparison, cs.Survey))
 }
-
-// mimeXLSX is the content type of an Excel workbook.
-const mimeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // comparisonXLSX answers GET /api/v1/surveys/{id}/comparison.xlsx: the rows
 // of the CSV with real numbers, and the participation per village on a
@@ -281,17 +242,7 @@ func (s *server) comparisonXLSX(c *fiber.Ctx) error {
 	if _, err := f.NewSheet(participation); err != nil {
 		return err
 	}
-	put := func(sheet string, r int, row []any) error {
-		cells := make([]any, len(row))
-		for i, v := range row {
-			if s, ok := v.(string); ok {
-				v = safeCell(s)
-			}
-			cells[i] = v
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, r)
-		return f.SetSheetRow(sheet, cell, &cells)
-	}
+	put := func(sheet string, r int, row []any) error { return putXLSXRow(f, sheet, r, row) }
 	header := make([]any, len(comparisonHeader))
 	for i, h := range comparisonHeader {
 		header[i] = h

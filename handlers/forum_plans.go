@@ -3,8 +3,6 @@ package handlers
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
-	"fmt"
 	"sort"
 	"strconv"
 
@@ -12,7 +10,6 @@ import (
 	"github.com/forankra/forankra/storage"
 	"github.com/forankra/forankra/survey"
 	"github.com/gofiber/fiber/v2"
-	"github.com/xuri/excelize/v2"
 )
 
 // plansMatrix is the forum's view of the villages' current plans: the
@@ -210,12 +207,12 @@ func (s *server) forumPlansChart(c *fiber.Ctx) error {
 
 // matrixTable is the matrix as rows of a file: one row per focus area, a
 // column per village with its rank.
-func matrixTable(m plansMatrix) [][]any {
-	header := []any{"fokusområde", "slag", "andel av planerna", "byar"}
+func matrixTable(m plansMatrix) ([]string, [][]any) {
+	header := []string{"fokusområde", "slag", "andel av planerna", "byar"}
 	for _, v := range m.Villages {
 		header = append(header, v.Name)
 	}
-	rows := [][]any{header}
+	rows := make([][]any, 0, len(m.Areas))
 	for _, a := range m.Areas {
 		row := []any{a.Name, a.Kind, a.Share, len(a.Villages)}
 		for _, r := range a.Ranks {
@@ -228,11 +225,15 @@ func matrixTable(m plansMatrix) [][]any {
 		}
 		rows = append(rows, row)
 	}
-	return rows
+	return header, rows
 }
 
 // forumPlansFile answers /forum/planer.csv and .xlsx.
 func (s *server) forumPlansFile(c *fiber.Ctx) error {
+	format := c.Params("format")
+	if format != "csv" && format != "xlsx" {
+		return fiber.ErrNotFound
+	}
 	year, err := matrixYear(c)
 	if err != nil {
 		return err
@@ -243,48 +244,6 @@ func (s *server) forumPlansFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows := matrixTable(m)
-	var b bytes.Buffer
-	switch c.Params("format") {
-	case "csv":
-		b.WriteString(utf8BOM)
-		w := csv.NewWriter(&b)
-		for _, row := range rows {
-			cells := make([]string, len(row))
-			for i, v := range row {
-				cells[i] = csvCell(v)
-			}
-			_ = w.Write(cells)
-		}
-		w.Flush()
-		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	case "xlsx":
-		f := excelize.NewFile()
-		defer f.Close()
-		if err := f.SetSheetName("Sheet1", "Fokusområden"); err != nil {
-			return err
-		}
-		for i, row := range rows {
-			cells := make([]any, len(row))
-			for j, v := range row {
-				if s, ok := v.(string); ok {
-					v = safeCell(s)
-				}
-				cells[j] = v
-			}
-			cell, _ := excelize.CoordinatesToCellName(1, i+1)
-			if err := f.SetSheetRow("Fokusområden", cell, &cells); err != nil {
-				return err
-			}
-		}
-		if _, err := f.WriteTo(&b); err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderContentType, mimeXLSX)
-	default:
-		return fiber.ErrNotFound
-	}
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="byarnas-planer.%s"`, c.Params("format")))
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(b.Bytes())
+	header, rows := matrixTable(m)
+	return sendExport(c, format, "byarnas-planer", "Fokusområden", header, rows)
 }

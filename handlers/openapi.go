@@ -61,6 +61,14 @@ func openAPI(app *fiber.App) fiber.Map {
 				"default": fiber.Map{"description": "Server or database fault", "content": fiber.Map{"application/json": fiber.Map{"schema": fiber.Map{"$ref": "#/components/schemas/Error"}}}},
 			},
 		}
+		switch {
+		case strings.HasSuffix(r.Path, ".csv"):
+			op["responses"].(fiber.Map)["2XX"] = fiber.Map{"description": "UTF-8 with a BOM, ';' between cells, decimal commas",
+				"content": fiber.Map{"text/csv": fiber.Map{"schema": fiber.Map{"type": "string"}}}}
+		case strings.HasSuffix(r.Path, ".xlsx"):
+			op["responses"].(fiber.Map)["2XX"] = fiber.Map{"description": "The rows of the CSV file as a workbook",
+				"content": fiber.Map{mimeXLSX: fiber.Map{"schema": fiber.Map{"type": "string", "format": "binary"}}}}
+		}
 		if len(params) > 0 {
 			op["parameters"] = params
 		}

@@ -185,7 +185,7 @@ func TestAnOfficialBuildsAndOpensASurveyInThePages(t *testing.T) {
 			t.Fatalf("got %d to %q; want 303 back to the paper page", code, h.Get("Location"))
 		}
 		_, csv := ta.do("GET", "/api/v1/surveys/"+id+"/responses.csv", off.token, nil)
-		if !strings.Contains(string(csv), "aby,paper") {
+		if !strings.Contains(string(csv), "aby;paper") {
 			t.Errorf("got CSV %s; want a paper response", csv)
 		}
 	})

@@ -156,7 +156,9 @@ type surveyView struct {
 	Responses int
 	Villages  []villageLink
 	CanManage bool
-	Types     []string
+	// CanReadAll: may read every village's results, and so the free text.
+	CanReadAll bool
+	Types      []string
 	// Builder forms and what went wrong in them.
 	Details     detailsView
 	Question    questionForm
@@ -224,6 +226,7 @@ func (s *server) renderSurvey(c *fiber.Ctx, status int, sv *survey.Survey, v sur
 	}
 	v.Survey, v.Responses, v.Types = sv, n, []string{survey.Single, survey.Multi, survey.Likert, survey.Rank, survey.Number, survey.Text}
 	v.CanManage = survey.Can(u, survey.ManageSurvey, sv.Villages...)
+	v.CanReadAll = readsEvery(u, sv.Villages)
 	for _, slug := range sv.Villages {
 		vl, ok := names[slug]
 		if !ok {

@@ -3,11 +3,9 @@ package handlers
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/forankra/forankra/charts"
@@ -101,7 +99,25 @@ func (s *server) loadProposal(cx context.Context, u *survey.User, id string) (*s
 		return nil, nil, err
 	}
 	p.Refresh(rounds, s.now())
-	return p, rounds, nil
+	hideSubmitter(u, p)
+	// A round is read as its own rules allow (loadRemiss): a representative
+	// sees the rounds of their villages, not other villages' through the
+	// proposal.
+	readable := rounds[:0]
+	for _, r := range rounds {
+		if survey.Can(u, survey.ReadRemiss, r.Villages...) {
+			readable = append(readable, r)
+		}
+	}
+	return p, readable, nil
+}
+
+// hideSubmitter leaves out the citizen's name for those who may not manage
+// proposals: only they need it, to answer the citizen and to erase it.
+func hideSubmitter(u *survey.User, p *survey.Proposal) {
+	if !survey.Can(u, survey.ManageProposals) {
+		p.SubmittedBy = ""
+	}
 }
 
 // listProposals returns every proposal with its status and waiting time.
@@ -134,6 +150,7 @@ func (s *server) proposalsWithRounds(cx context.Context, u *survey.User) ([]*sur
 	}
 	for _, p := range ps {
 		p.Refresh(byProposal[p.ID], s.now())
+		hideSubmitter(u, p)
 	}
 	return ps, byProposal, nil
 }
@@ -764,34 +781,31 @@ var (
 	}
 )
 
-// apiRemissSummaryCSV exports the summary: one row a consulted village, with
-// the villages that have not answered as rows saying so.
-func (s *server) apiRemissSummaryCSV(c *fiber.Ctx) error {
-	cx, cancel := ctx(c)
-	defer cancel()
-	sum, _, err := s.summarize(cx, currentUser(c), c.Params("id"))
-	if err != nil {
-		return err
+// apiRemissSummaryExport exports the summary as CSV or XLSX: one row a
+// consulted village, with the villages that have not answered as rows
+// saying so. Answers are dated to the minute, as on the summary page.
+func (s *server) apiRemissSummaryExport(format string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		cx, cancel := ctx(c)
+		defer cancel()
+		sum, _, err := s.summarize(cx, currentUser(c), c.Params("id"))
+		if err != nil {
+			return err
+		}
+		header := []string{"by", "ställningstagande", "motivering", "förankring", "deltagare", "besvarat", "besvarat av", "tidigare versioner"}
+		var rows [][]any
+		for _, a := range sum.Answers {
+			rows = append(rows, []any{a.Village, stanceNames[a.Stance], a.Motivation, anchorNames[a.Anchoring.Method],
+				a.Anchoring.Participants, a.AnsweredAt.In(survey.Stockholm).Format("2006-01-02 15:04"),
+				a.AnsweredByName, len(a.History)})
+		}
+		missing := append([]string(nil), sum.Missing...)
+		sort.Strings(missing)
+		for _, v := range missing {
+			rows = append(rows, []any{v, "inget svar", nil, nil, nil, nil, nil, nil})
+		}
+		return sendExport(c, format, "remissammanstallning-"+sum.Remiss, "Sammanställning", header, rows)
 	}
-	var b strings.Builder
-	b.WriteString(utf8BOM)
-	w := csv.NewWriter(&b)
-	_ = w.Write([]string{"by", "ställningstagande", "motivering", "förankring", "deltagare", "besvarat", "besvarat av", "tidigare versioner"})
-	for _, a := range sum.Answers {
-		_ = w.Write([]string{a.Village, stanceNames[a.Stance], safeCell(a.Motivation), anchorNames[a.Anchoring.Method],
-			strconv.Itoa(a.Anchoring.Participants), a.AnsweredAt.In(survey.Stockholm).Format("2006-01-02 15:04"),
-			safeCell(a.AnsweredByName), strconv.Itoa(len(a.History))})
-	}
-	missing := append([]string(nil), sum.Missing...)
-	sort.Strings(missing)
-	for _, v := range missing {
-		_ = w.Write([]string{v, "inget svar", "", "", "", "", "", ""})
-	}
-	w.Flush()
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="remissammanstallning-%s.csv"`, sum.Remiss))
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.SendString(b.String())
 }
 
 // apiRemissChart draws the round's stances, one row a consulted village, as

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"net/http"
@@ -552,10 +551,7 @@ func TestSummaryCSVHasOneRowAVillage(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("got %d %s", code, b)
 	}
-	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), utf8BOM))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSV(t, b)
 	if len(rows) != 3 || rows[1][0] != "aby" || rows[1][1] != "Avstyrker" || rows[1][2] != "'=HYPERLINK(\"x\")" || rows[2][0] != "backby" || rows[2][1] != "inget svar" {
 		t.Errorf("got %q; want a header, aby's defused answer and backby without answer", rows)
 	}
@@ -660,4 +656,50 @@ func TestRemissListsAndErasureFollowThePolicy(t *testing.T) {
 			t.Errorf("got %d %s; want 409", code, b)
 		}
 	})
+}
+
+func TestProposalsShowTheSubmitterAndRoundsOnlyAsTheRulesAllow(t *testing.T) {
+	ta := newTestApp(t)
+	_, proposal := ta.remissSetup()
+	official := ta.user("official")
+	for _, villages := range [][]string{{"aby"}, {"backby"}} {
+		if code, b := ta.do("POST", "/api/v1/proposals/"+proposal+"/remiss", official,
+			map[string]any{"villages": villages, "deadline": "2026-03-31"}); code != http.StatusCreated {
+			t.Fatalf("send to %v: got %d %s; want 201", villages, code, b)
+		}
+	}
+	tests := []struct {
+		name     string
+		reader   account
+		withName bool
+		rounds   int
+	}{
+		{"an official sees the citizen's name and every round", ta.account(survey.RoleOfficial), true, 2},
+		{"a politician, who manages proposals, sees the name", ta.account(survey.RolePolitician), true, 2},
+		{"a forum member sees every round but no name", ta.account(survey.RoleForum), false, 2},
+		{"Åby's representative sees Åby's round only and no name", ta.account(survey.RoleRepresentative, "aby"), false, 1},
+		{"Cby's representative sees no round and no name", ta.account(survey.RoleRepresentative, "cby"), false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, b := ta.do("GET", "/api/v1/proposals/"+proposal, tt.reader.token, nil)
+			if code != http.StatusOK {
+				t.Fatalf("got %d %s; want 200", code, b)
+			}
+			p := decode[map[string]any](t, b)
+			if got := len(p["rounds"].([]any)); got != tt.rounds {
+				t.Errorf("got %d rounds; want %d", got, tt.rounds)
+			}
+			_, list := ta.do("GET", "/api/v1/proposals", tt.reader.token, nil)
+			_, page, _ := ta.page("GET", "/forslag/"+proposal, tt.reader, nil)
+			for what, body := range map[string][]byte{"the proposal": b, "the list": list, "the page": page} {
+				if got := strings.Contains(string(body), "Anna Andersson"); got != tt.withName {
+					t.Errorf("%s: got the name shown %v; want %v", what, got, tt.withName)
+				}
+			}
+			if tt.rounds < 2 && strings.Contains(string(page), "Bäckby") {
+				t.Errorf("the page: got Bäckby's round shown; want it hidden")
+			}
+		})
+	}
 }

@@ -354,6 +354,7 @@ func routeCases() []routeCase {
 				json: map[string]any{"village": "aby", "answers": map[string]any{"q2": 4}}}
 		}, public: true},
 		{method: "GET", route: "/api/v1/surveys/:id/responses.csv", build: draft("/responses.csv"), allow: readers},
+		{method: "GET", route: "/api/v1/surveys/:id/responses.xlsx", build: draft("/responses.xlsx"), allow: readers},
 		{method: "GET", route: "/api/v1/users", build: static("/api/v1/users"), allow: []string{admin}},
 		{method: "POST", route: "/api/v1/users", build: func(f *routeFixture, _ string) routeRequest {
 			return routeRequest{path: "/api/v1/users", json: map[string]any{"email": fmt.Sprintf("ny%d@example.se", f.uniq()),
@@ -435,6 +436,9 @@ func routeCases() []routeCase {
 			return routeRequest{path: "/enkater/ny", form: url.Values{"title": {"Ny"}, "villages": {"aby"}, "access": {"link"}}}
 		}, allow: managers},
 		{method: "GET", route: "/enkater/:id", page: true, build: pageDraft("", nil), allow: readers},
+		{method: "GET", route: "/enkater/:id/svar.csv", page: true, build: pageDraft("/svar.csv", nil), allow: readers},
+		{method: "GET", route: "/enkater/:id/svar.xlsx", page: true, build: pageDraft("/svar.xlsx", nil), allow: readers},
+		{method: "GET", route: "/enkater/:id/fritext", page: true, build: pageDraft("/fritext", nil), allow: readers}, // the fixture has one village
 		{method: "POST", route: "/enkater/:id/detaljer", page: true, build: pageDraft("/detaljer", url.Values{"title": {"Ändrad"}, "villages": {"aby"}, "access": {"code"}}), allow: managers},
 		{method: "POST", route: "/enkater/:id/fragor", page: true, build: pageDraft("/fragor", url.Values{"prompt": {"Ny fråga"}, "type": {"text"}}), allow: managers},
 		{method: "GET", route: "/enkater/:id/fragor/:key", page: true, build: pageDraft("/fragor/q1", nil), allow: managers},
@@ -494,6 +498,7 @@ func routeCases() []routeCase {
 		}, allow: answerers},
 		{method: "GET", route: "/api/v1/remisses/:id/summary", build: remiss("/summary"), allow: readers},
 		{method: "GET", route: "/api/v1/remisses/:id/summary.csv", build: remiss("/summary.csv"), allow: readers},
+		{method: "GET", route: "/api/v1/remisses/:id/summary.xlsx", build: remiss("/summary.xlsx"), allow: readers},
 		{method: "GET", route: "/api/v1/remisses/:id/chart.:format", build: remiss("/chart.svg"), allow: readers},
 		{method: "POST", route: "/api/v1/remisses/:id/reminders", build: remiss("/reminders"), allow: proposers},
 		{method: "GET", route: "/api/v1/outbox", build: static("/api/v1/outbox"), allow: proposers},
@@ -524,6 +529,7 @@ func routeCases() []routeCase {
 		{method: "POST", route: "/remisser/:id/stang", page: true, build: pageRemiss("/stang", url.Values{}), allow: proposers},
 		{method: "GET", route: "/remisser/:id/sammanstallning", page: true, build: pageRemiss("/sammanstallning", nil), allow: readers},
 		{method: "GET", route: "/remisser/:id/sammanstallning.csv", page: true, build: pageRemiss("/sammanstallning.csv", nil), allow: readers},
+		{method: "GET", route: "/remisser/:id/sammanstallning.xlsx", page: true, build: pageRemiss("/sammanstallning.xlsx", nil), allow: readers},
 		{method: "GET", route: "/remisser/:id/diagram.:format", page: true, build: pageRemiss("/diagram.png", nil), allow: readers},
 		{method: "GET", route: "/remisser/:id/svara/:village", page: true, build: pageRemiss("/svara/aby", nil), allow: answerers},
 		{method: "POST", route: "/remisser/:id/svara/:village", page: true, build: pageRemiss("/svara/aby", url.Values{"stance": {"support"}, "motivation": {"Bra"}, "method": {"board"}}), allow: answerers},
@@ -860,6 +866,12 @@ var routeActions = []struct {
 	{"POST", "/planer/ny", survey.ManagePlan},
 	{"PUT", "/api/v1/plans/:id", survey.ManagePlan},
 	{"GET", "/att-gora", survey.ManageOwnAccount},
+	{"GET", "/api/v1/surveys/:id/responses.xlsx", survey.ReadSurveyResults},
+	{"GET", "/enkater/:id/svar.csv", survey.ReadSurveyResults},
+	{"GET", "/enkater/:id/svar.xlsx", survey.ReadSurveyResults},
+	{"GET", "/enkater/:id/fritext", survey.ReadSurveyResults},
+	{"GET", "/api/v1/remisses/:id/summary.xlsx", survey.ReadRemiss},
+	{"GET", "/remisser/:id/sammanstallning.xlsx", survey.ReadRemiss},
 }
 
 func TestEveryRouteNamesItsAction(t *testing.T) {

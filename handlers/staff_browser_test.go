@@ -68,6 +68,7 @@ func TestStaffPagesInTheBrowser(t *testing.T) {
 		t.Errorf("got a QR image %d px wide; want it drawn at 200 (allowed by the CSP)", w)
 	}
 	scanPage(t, tab, "the open survey's page")
+	scanURL(t, tab, base+path+"/fritext", "the free-text page")
 	scanURL(t, tab, base+path+"/papper/aby", "the paper response page")
 
 	code, b := ta.do("POST", "/api/v1/surveys", adm.token, map[string]any{"title": "Med kod", "villages": []string{"aby"}, "access": "code",

@@ -31,8 +31,8 @@ func StartEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("datakatalog: %w", err)
 	}
-	if err := os.MkdirAll(abs, 0o700); err != nil {
-		return nil, fmt.Errorf("skapa datakatalog: %w", err)
+	if err := privateDir(abs); err != nil {
+		return nil, err
 	}
 	listener := ferretdb.ListenerConfig{TCP: "127.0.0.1:0"}
 	// The driver lowercases the host part of the URI, socket paths included,
@@ -56,10 +56,35 @@ func StartEmbeddedTCP(dir, addr string, logger *slog.Logger) (*Embedded, error) 
 	if err != nil {
 		return nil, fmt.Errorf("datakatalog: %w", err)
 	}
-	if err := os.MkdirAll(abs, 0o700); err != nil {
-		return nil, fmt.Errorf("skapa datakatalog: %w", err)
+	if err := privateDir(abs); err != nil {
+		return nil, err
 	}
 	return startEmbedded(abs, ferretdb.ListenerConfig{TCP: addr}, logger)
+}
+
+// privateDir makes dir, or closes an existing one, to everyone but its
+// owner: the directory 0700 and the files in it 0600. MkdirAll alone leaves
+// an existing directory and the database files SQLite made with the umask
+// (often 0755 and 0644) readable by every local user.
+func privateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("skapa datakatalog: %w", err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("datakatalogens rättigheter: %w", err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("läsa datakatalog: %w", err)
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			if err := os.Chmod(filepath.Join(dir, e.Name()), 0o600); err != nil {
+				return fmt.Errorf("databasfilens rättigheter: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 func startEmbedded(abs string, listener ferretdb.ListenerConfig, logger *slog.Logger) (*Embedded, error) {
