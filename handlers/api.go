@@ -346,8 +346,9 @@ func (s *server) submit(cx context.Context, ticket *storage.Ticket, sv *survey.S
 	}
 	r := &survey.Response{ID: storage.ResponseID(sv.ID, key), Survey: sv.ID, Village: village,
 		Channel: channel, Answers: answers, Submitted: s.now().UTC()}
+	fresh := false
 	if needCode {
-		if err := s.codes.Claim(cx, sv.ID, village, code, r.ID, s.now()); err != nil {
+		if fresh, err = s.codes.Claim(cx, sv.ID, village, code, r.ID, s.now()); err != nil {
 			switch {
 			case errors.Is(err, survey.ErrForbidden):
 				return "", errBadCode
@@ -359,17 +360,23 @@ func (s *server) submit(cx context.Context, ticket *storage.Ticket, sv *survey.S
 	}
 	// A retry must be the same request: another body under the key is a
 	// client's mistake, not a retry, and must not be taken as stored.
-	_, err = ticket.Submit(cx, storage.Submission{Survey: sv, Response: r,
+	created, err := ticket.Submit(cx, storage.Submission{Survey: sv, Response: r,
 		SameRequest: key != "" && channel == survey.ChannelAPI})
 	if errors.Is(err, storage.ErrKeyReused) {
-		return "", fieldError("Idempotency-Key", "Nyckeln har redan använts för ett annat svar. Skicka samma svar igen eller använd en ny nyckel")
+		err = fieldError("Idempotency-Key", "Nyckeln har redan använts för ett annat svar. Skicka samma svar igen eller använd en ny nyckel")
 	}
-	if err != nil {
+	if err != nil || needCode && fresh && !created {
 		if needCode {
 			// Free the code for another try; if even this fails, the sweep does it.
 			rcx, cancel := context.WithTimeout(context.WithoutCancel(cx), 5*time.Second)
 			_ = s.codes.Release(rcx, sv.ID, code, r.ID)
 			cancel()
+		}
+		if err == nil {
+			// A replayed form (its nonce, so its response, stored before) with
+			// another code: these answers are not stored, so the code stays
+			// unused.
+			return "", errReplayedCode
 		}
 		return "", err
 	}

@@ -19,6 +19,8 @@ import (
 var (
 	errBadCode  = fmt.Errorf("engångskoden saknas eller stämmer inte: %w", survey.ErrForbidden)
 	errUsedCode = fmt.Errorf("engångskoden är redan använd: %w", survey.ErrConflict)
+	// errReplayedCode: the response was stored before, with another code.
+	errReplayedCode = fmt.Errorf("svaret var redan sparat med en annan kod: %w", survey.ErrConflict)
 )
 
 // codeSheet is the one response that shows a village's fresh codes.

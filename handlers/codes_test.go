@@ -218,7 +218,7 @@ func TestUnconfirmedClaimsAreReleasedWhenTheResponseIsMissing(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A crash after the claim and before the response was stored.
-	if err := codes.Claim(context.Background(), id, "aby", made[0], "lost-response", ta.now); err != nil {
+	if _, err := codes.Claim(context.Background(), id, "aby", made[0], "lost-response", ta.now); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := codes.ReleaseOrphans(context.Background(), ta.now.Add(time.Minute)); err != nil || n != 1 {
@@ -227,5 +227,41 @@ func TestUnconfirmedClaimsAreReleasedWhenTheResponseIsMissing(t *testing.T) {
 	body := map[string]any{"village": "aby", "code": made[0], "answers": map[string]any{"q1": 3}}
 	if code, b := ta.do("POST", "/api/v1/surveys/"+id+"/responses", "", body); code != 201 {
 		t.Errorf("after release: got %d %s; want 201", code, b)
+	}
+}
+
+func TestReplayedPhoneFormWithASecondCodeKeepsThatCodeAndSaysSo(t *testing.T) {
+	ta := newTestApp(t)
+	adm := ta.account(survey.RoleAdmin)
+	id := ta.codeSurvey(adm.token)
+	_, b := ta.do("POST", "/api/v1/surveys/"+id+"/codes", adm.token, map[string]any{"village": "aby", "count": 2})
+	codes := decode[struct{ Codes []string }](t, b).Codes
+	path := "/s/" + id + "/aby"
+	first := ta.phoneValues(path, url.Values{"code": {codes[0]}, "q_q1": {"4"}})
+	if code, _, _ := ta.form(path, first); code != http.StatusSeeOther {
+		t.Fatalf("first: got %d; want 303", code)
+	}
+	replay := url.Values{}
+	for k, v := range first {
+		replay[k] = v
+	}
+	replay.Set("code", codes[1])
+	replay.Set("q_q1", "2")
+	for _, tc := range []struct {
+		name   string
+		values url.Values
+		want   int
+		text   string
+	}{
+		{"the same form again with the same code is the same answer", first, http.StatusSeeOther, ""},
+		{"the same form with a second code", replay, http.StatusConflict, "Svaren här sparades inte och koden är inte använd"},
+		{"the second code on a fresh form", ta.phoneValues(path, url.Values{"code": {codes[1]}, "q_q1": {"2"}}), http.StatusSeeOther, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, page, _ := ta.form(path, tc.values)
+			if code != tc.want || !strings.Contains(string(page), tc.text) {
+				t.Errorf("got %d %.200s; want %d saying %q", code, page, tc.want, tc.text)
+			}
+		})
 	}
 }

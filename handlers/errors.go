@@ -38,6 +38,8 @@ func status(err error) (int, string) {
 		return ferr.Code, fiberMessage(ferr)
 	case errors.Is(err, errBadCode):
 		return fiber.StatusForbidden, "Engångskoden saknas eller stämmer inte"
+	case errors.Is(err, errReplayedCode):
+		return fiber.StatusConflict, "Svaret var redan sparat; de nya svaren sparades inte och koden användes inte"
 	case errors.Is(err, errUsedCode):
 		return fiber.StatusConflict, "Engångskoden är redan använd"
 	case errors.Is(err, survey.ErrNotFound):

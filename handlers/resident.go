@@ -184,6 +184,14 @@ func (s *server) phoneSubmit(c *fiber.Ctx) error {
 	case errors.Is(err, errBadCode):
 		f.setErrors([]survey.FieldError{{Field: "code", Message: "Koden stämmer inte. Kontrollera den mot brevet – bokstäverna O, I och L och siffrorna 0 och 1 förekommer inte."}})
 		return render(c, fiber.StatusForbidden, "phone", sv.Title, f)
+	case errors.Is(err, errReplayedCode):
+		// A new nonce: sending again stores these answers with this code.
+		f.Nonce = storage.RandomSecret(16)
+		if err := s.phoneToken(c, f); err != nil {
+			return err
+		}
+		f.Notice = "Det här formuläret var redan skickat och de svaren är sparade. Svaren här sparades inte och koden är inte använd. Tryck på Skicka svar om du vill skicka dem med koden."
+		return render(c, fiber.StatusConflict, "phone", sv.Title, f)
 	case errors.Is(err, errUsedCode):
 		f.setErrors([]survey.FieldError{{Field: "code", Message: "Koden har redan använts. Varje kod gäller för ett svar."}})
 		return render(c, fiber.StatusConflict, "phone", sv.Title, f)

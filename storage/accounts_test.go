@@ -56,7 +56,7 @@ func TestOnlyOneOfManyConcurrentClaimsOfACodeWins(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			err := codes.Claim(ctx, "s1", "aby", made[0], fmt.Sprint("r", i), t0)
+			_, err := codes.Claim(ctx, "s1", "aby", made[0], fmt.Sprint("r", i), t0)
 			switch {
 			case err == nil:
 				wins.Add(1)
@@ -114,13 +114,13 @@ func TestCodesAreClaimedOnceAndOnlyForTheirVillage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := codes.Claim(ctx, "s1", tt.village, tt.code, tt.response, t0); !errors.Is(err, tt.want) && !(err == nil && tt.want == nil) {
+			if _, err := codes.Claim(ctx, "s1", tt.village, tt.code, tt.response, t0); !errors.Is(err, tt.want) && !(err == nil && tt.want == nil) {
 				t.Errorf("got %v; want %v", err, tt.want)
 			}
 		})
 	}
 	t.Run("codes of one survey do not open another", func(t *testing.T) {
-		if err := codes.Claim(ctx, "s2", "aby", made[1], "r3", t0); !errors.Is(err, survey.ErrForbidden) {
+		if _, err := codes.Claim(ctx, "s2", "aby", made[1], "r3", t0); !errors.Is(err, survey.ErrForbidden) {
 			t.Errorf("got %v; want ErrForbidden", err)
 		}
 	})

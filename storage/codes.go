@@ -101,39 +101,40 @@ func (s *Codes) Make(ctx context.Context, surveyID, village string, n int, now t
 	return codes, nil
 }
 
-// Claim marks the code as used by the response. The same response may claim
+// Claim marks the code as used by the response and reports whether this
+// call did (fresh) rather than an earlier one. The same response may claim
 // its code again (a retry); another response gets ErrConflict, and a code
 // that does not exist for the survey and village gets ErrForbidden.
-func (s *Codes) Claim(ctx context.Context, surveyID, village, code, responseID string, now time.Time) error {
+func (s *Codes) Claim(ctx context.Context, surveyID, village, code, responseID string, now time.Time) (fresh bool, err error) {
 	if survey.NormalizeCode(code) == "" {
-		return fmt.Errorf("ogiltig kod: %w", survey.ErrForbidden)
+		return false, fmt.Errorf("ogiltig kod: %w", survey.ErrForbidden)
 	}
 	h := codeHash(surveyID, code)
 	var d codeDoc
 	if err := s.col.FindOne(ctx, bson.M{"_id": h}).Decode(&d); err != nil {
 		if errors.Is(err, mongo.ErrNoDocuments) {
-			return fmt.Errorf("okänd kod: %w", survey.ErrForbidden)
+			return false, fmt.Errorf("okänd kod: %w", survey.ErrForbidden)
 		}
-		return fmt.Errorf("använda kod: %w", translate(err))
+		return false, fmt.Errorf("använda kod: %w", translate(err))
 	}
 	if d.Village != village {
-		return fmt.Errorf("koden gäller en annan by: %w", survey.ErrForbidden)
+		return false, fmt.Errorf("koden gäller en annan by: %w", survey.ErrForbidden)
 	}
-	_, err := s.uses.InsertOne(ctx, codeUseDoc{Hash: h, Survey: surveyID, Village: village, Response: responseID, At: now.UTC()})
+	_, err = s.uses.InsertOne(ctx, codeUseDoc{Hash: h, Survey: surveyID, Village: village, Response: responseID, At: now.UTC()})
 	if err == nil {
-		return nil
+		return true, nil
 	}
 	if !mongo.IsDuplicateKeyError(err) {
-		return fmt.Errorf("använda kod: %w", translate(err))
+		return false, fmt.Errorf("använda kod: %w", translate(err))
 	}
 	var u codeUseDoc
 	if err := s.uses.FindOne(ctx, bson.M{"_id": h}).Decode(&u); err != nil {
-		return fmt.Errorf("använda kod: %w", translate(err))
+		return false, fmt.Errorf("använda kod: %w", translate(err))
 	}
 	if u.Response == responseID {
-		return nil
+		return false, nil
 	}
-	return fmt.Errorf("koden är redan använd: %w", survey.ErrConflict)
+	return false, fmt.Errorf("koden är redan använd: %w", survey.ErrConflict)
 }
 
 // Confirm records that the response holding the code is stored.

@@ -161,7 +161,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	for i, c := range codeList[:1000] {
 		id := storage.NewID()
-		if err := codes.Claim(ctx, codeSurvey.ID, "alvby", c, id, now); err != nil {
+		if _, err := codes.Claim(ctx, codeSurvey.ID, "alvby", c, id, now); err != nil {
 			return err
 		}
 		if _, err := responses.Add(ctx, []storage.Submission{response(codeSurvey, id, i)}); err != nil {
@@ -195,10 +195,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return ignore(err, survey.ErrNotFound, survey.ErrUnauthorized)
 		}},
 		{"code: claim a fresh one-time code", func(i int) error {
-			return codes.Claim(ctx, codeSurvey.ID, "alvby", free[i], storage.NewID(), now)
+			_, err := codes.Claim(ctx, codeSurvey.ID, "alvby", free[i], storage.NewID(), now)
+			return err
 		}},
 		{"code: a wrong one-time code (refused)", func(i int) error {
-			return ignore(codes.Claim(ctx, codeSurvey.ID, "alvby", survey.NewCode(), storage.NewID(), now), survey.ErrForbidden, survey.ErrNotFound)
+			_, err := codes.Claim(ctx, codeSurvey.ID, "alvby", survey.NewCode(), storage.NewID(), now)
+			return ignore(err, survey.ErrForbidden, survey.ErrNotFound)
 		}},
 		{"survey: read a survey", func(int) error { _, err := store.Get(ctx, first.ID); return err }},
 		{"tallies: a survey's counts (forum, comparison, phone page)", func(int) error { _, err := responses.Tallies(ctx, first.ID); return err }},
