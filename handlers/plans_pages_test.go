@@ -96,3 +96,49 @@ func regexpFind(s, pattern string) string {
 	}
 	return m[1]
 }
+
+func TestTodoShowsPlansToAcknowledgeAndActionsDue(t *testing.T) {
+	ta := plansApp(t)
+	official := ta.account(survey.RoleOfficial)
+	rep := ta.account(survey.RoleRepresentative, "aby")
+	other := ta.account(survey.RoleRepresentative, "bby")
+	p := decode[planJSON](t, ta.mustDo("POST", "/api/v1/villages/aby/plans", official.token, map[string]any{"year": 2026}, 201))
+	p = decode[planJSON](t, ta.mustDo("PUT", "/api/v1/plans/"+p.ID, official.token, map[string]any{"version": 1,
+		"priorities": []map[string]any{{"focus_area": "trygghet", "rank": 1, "horizon": "year"}}}, 200))
+	for _, a := range []map[string]any{
+		{"title": "Mäta trafiken", "owner": "group", "due": "2026-03"},
+		{"title": "Laga vägen", "owner": "municipality", "due": "2026-02"},
+		{"title": "Bygga bryggan", "owner": "group", "due": "2026-09"},
+	} {
+		a["priority"], a["responsible"] = p.Priorities[0].ID, "Anna"
+		ta.mustDo("POST", "/api/v1/plans/"+p.ID+"/actions", official.token, a, 201)
+	}
+	ta.mustDo("POST", "/api/v1/plans/"+p.ID+"/adopt", official.token, map[string]any{"method": "board", "participants": 4}, 200)
+	ta.mustDo("POST", "/api/v1/plans/"+p.ID+"/submit", official.token, nil, 200)
+	tests := []struct {
+		who       account
+		want, not []string
+	}{
+		{official, []string{"Utvecklingsplaner att kvittera", `href="/planer/aby-2026"`, "Laga vägen", "försenad"}, []string{"Mäta trafiken", "Bygga bryggan"}},
+		{rep, []string{"Mäta trafiken", "Laga vägen"}, []string{"Utvecklingsplaner att kvittera", "Bygga bryggan"}},
+		{other, []string{"Inga åtgärder är på väg att bli sena."}, []string{"Mäta trafiken"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.who.user.Role+" "+strings.Join(tt.who.user.Villages, ","), func(t *testing.T) {
+			code, b, _ := ta.page("GET", "/att-gora", tt.who, nil)
+			if code != 200 {
+				t.Fatalf("got %d", code)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(string(b), w) {
+					t.Errorf("got no %q", w)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(string(b), n) {
+					t.Errorf("got %q; want it not shown", n)
+				}
+			}
+		})
+	}
+}

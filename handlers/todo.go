@@ -21,9 +21,17 @@ type todoData struct {
 	// YearRule are the undecided proposals near or over the one-year rule.
 	YearRule []proposalRow
 	// Surveys are the newest surveys the user may read.
-	Surveys         []*survey.Survey
+	Surveys []*survey.Survey
+	// Acknowledge are the submitted plans an official should acknowledge.
+	Acknowledge []*survey.Plan
+	// DueActions are the open actions due this month or overdue that the
+	// user follows: their villages' for a representative, the
+	// municipality's for an official.
+	DueActions      []actionView
 	Names           names
 	ManageProposals bool
+	AcknowledgePlan bool
+	ManagePlan      bool
 	AnswerRemisses  bool
 	ReadSurveys     bool
 }
@@ -105,7 +113,48 @@ func (s *server) todo(cx context.Context, u *survey.User) (*todoData, error) {
 		}
 		d.Surveys = svs
 	}
+	if err := s.todoPlans(cx, u, d); err != nil {
+		return nil, err
+	}
 	return d, nil
+}
+
+// todoPlans adds the plans waiting for acknowledgement and the actions due
+// this month (or already overdue): one read of the plans, one of the actions.
+func (s *server) todoPlans(cx context.Context, u *survey.User, d *todoData) error {
+	d.AcknowledgePlan = survey.Can(u, survey.AcknowledgePlan)
+	d.ManagePlan = survey.Can(u, survey.ManagePlan)
+	if !d.AcknowledgePlan && !d.ManagePlan {
+		return nil
+	}
+	if d.AcknowledgePlan {
+		plans, err := s.plans.ListPlans(cx, "")
+		if err != nil {
+			return err
+		}
+		for _, p := range plans {
+			if p.Status == survey.PlanSubmitted {
+				d.Acknowledge = append(d.Acknowledge, p)
+			}
+		}
+	}
+	actions, err := s.plans.ListActions(cx, storage.ActionFilter{})
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	month := survey.MonthOf(now)
+	for _, v := range s.actionViews(actions) {
+		if v.Status == survey.ActionDone || v.Status == survey.ActionDropped || month.Before(v.Due) {
+			continue
+		}
+		mine := u.Role == survey.RoleRepresentative && u.HasVillage(v.Village) ||
+			u.Role != survey.RoleRepresentative && v.Owner != survey.OwnerGroup
+		if mine {
+			d.DueActions = append(d.DueActions, v)
+		}
+	}
+	return nil
 }
 
 // todoPage is GET /att-gora, where everyone lands after signing in.
