@@ -127,4 +127,5 @@ func (f FocusAreas) AltText() string {
 	b.WriteString(".")
 	return b.String()
 }
+
 var _ Chart = FocusAreas{}

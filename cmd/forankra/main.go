@@ -16,8 +16,8 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
-	"sync"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
