@@ -228,7 +228,24 @@ func render(c *fiber.Ctx, status int, name, title string, data any) error {
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Status(status).Send(buf.Bytes())
+	return c.Status(status).Send(withoutBidiControls(buf.Bytes()))
+}
+
+// bidiControls are the Unicode controls that reorder the text after them
+// (embeddings, overrides, isolates). Our templates use none, so any in a
+// page came from what someone typed — a title or an answer that shows as
+// "txt.exe" while it says "exe.txt" — and is removed from every page.
+var bidiControls = strings.NewReplacer(
+	"\u202a", "", "\u202b", "", "\u202c", "", "\u202d", "", "\u202e", "",
+	"\u2066", "", "\u2067", "", "\u2068", "", "\u2069", "",
+)
+
+// withoutBidiControls returns the page without bidiControls.
+func withoutBidiControls(page []byte) []byte {
+	if !bytes.Contains(page, []byte("\xe2\x80")) && !bytes.Contains(page, []byte("\xe2\x81")) {
+		return page
+	}
+	return []byte(bidiControls.Replace(string(page)))
 }
 
 // errorPage is what the error page says: a heading, what happened, what to

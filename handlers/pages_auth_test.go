@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -362,5 +363,38 @@ func TestSignedInPagesRenderInEnglish(t *testing.T) {
 				t.Errorf("got %d; want 200 in English with the sign-out button", resp.StatusCode)
 			}
 		})
+	}
+}
+
+// A title with a right-to-left override shows on the pages without it: the
+// text reads in the order it was typed.
+func TestBidiControlsAreRemovedFromPages(t *testing.T) {
+	ta := newTestApp(t)
+	adm := ta.account(survey.RoleAdmin)
+	for _, name := range []string{"Åby", "Bäckby"} {
+		ta.do("POST", "/api/v1/villages", adm.token, map[string]any{"name": name})
+	}
+	code, b := ta.do("POST", "/api/v1/surveys", adm.token, map[string]any{"title": "Faktura\u202eexe.pdf", "villages": []string{"aby"},
+		"questions": []map[string]any{{"key": "q1", "type": "text", "prompt": "Säg\u2067 något\u2069"}}})
+	if code != http.StatusCreated {
+		t.Fatalf("create: got %d %s", code, b)
+	}
+	id := decode[map[string]any](t, b)["id"].(string)
+	ta.do("POST", "/api/v1/surveys/"+id+"/open", adm.token, nil)
+	for _, path := range []string{"/enkater/" + id, "/s/" + id + "/aby"} {
+		req := httptest.NewRequest("GET", path, nil)
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: adm.session})
+		code, page := ta.send(req)
+		if code != http.StatusOK {
+			t.Fatalf("%s: got %d", path, code)
+		}
+		for _, r := range []string{"\u202e", "\u2067", "\u2069"} {
+			if strings.Contains(string(page), r) {
+				t.Errorf("%s: got the control %U in the page; want it removed", path, []rune(r)[0])
+			}
+		}
+		if !strings.Contains(string(page), "Fakturaexe.pdf") {
+			t.Errorf("%s: got no title without the override", path)
+		}
 	}
 }
