@@ -439,15 +439,50 @@ func (s *server) planDiff(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	a, err := s.plans.PlanVersion(cx, p.ID, from)
+	d, err := s.versionDiff(cx, p, from, to)
 	if err != nil {
 		return err
+	}
+	return c.JSON(d)
+}
+
+// planVersionDiff is what changed between two versions of a plan: its text
+// and, between the two saves, its actions.
+type planVersionDiff struct {
+	survey.PlanDiff
+	Actions survey.ActionsDiff `json:"actions"`
+}
+
+func (s *server) versionDiff(cx context.Context, p *survey.Plan, from, to int) (planVersionDiff, error) {
+	a, err := s.plans.PlanVersion(cx, p.ID, from)
+	if err != nil {
+		return planVersionDiff{}, err
 	}
 	b, err := s.plans.PlanVersion(cx, p.ID, to)
 	if err != nil {
-		return err
+		return planVersionDiff{}, err
 	}
-	return c.JSON(survey.Diff(a, b))
+	actions, err := s.plans.ListActions(cx, storage.ActionFilter{Plan: p.ID})
+	if err != nil {
+		return planVersionDiff{}, err
+	}
+	ids := make([]string, len(actions))
+	for i, a := range actions {
+		ids[i] = a.ID
+	}
+	history, err := s.plans.ActionChanges(cx, ids)
+	if err != nil {
+		return planVersionDiff{}, err
+	}
+	since := a.Saved
+	if from == 1 && to > 1 {
+		since = time.Time{} // version 1 is the start: everything since counts
+	}
+	until := b.Saved
+	if to == p.Version {
+		until = s.now() // the newest version: what happened to the actions since, too
+	}
+	return planVersionDiff{PlanDiff: survey.Diff(a, b), Actions: survey.DiffActions(actions, history, since, until)}, nil
 }
 
 func (s *server) createAction(c *fiber.Ctx) error {
@@ -484,7 +519,7 @@ func (s *server) addAction(cx context.Context, u *survey.User, planID string, in
 			}
 		}
 		return false
-	})
+	}, s.now())
 	if err != nil {
 		return nil, err
 	}

@@ -93,6 +93,7 @@ func TestPlanThroughItsYear(t *testing.T) {
 	ta.mustDo("PUT", "/api/v1/plans/aby-2026", rep, bad, 422)
 
 	prio := p.Priorities[0].ID
+	ta.now = ta.now.Add(time.Minute) // the actions come after version 2
 	dep := decode[survey.Department](t, ta.mustDo("POST", "/api/v1/departments", official, map[string]any{"name": "Samhällsbyggnad", "email": "sbf@kommun.se"}, 201))
 	ta.mustDo("POST", "/api/v1/departments", rep, map[string]any{"name": "X", "email": "x@kommun.se"}, 403)
 	act := func(title, owner, due string) string {
@@ -139,9 +140,15 @@ func TestPlanThroughItsYear(t *testing.T) {
 		t.Errorf("acknowledged: got %s", p.Status)
 	}
 
-	diff := decode[survey.PlanDiff](t, ta.mustDo("GET", "/api/v1/plans/aby-2026/diff?from=1&to=2", rep, nil, 200))
-	if len(diff.Added) != 2 || !diff.SummaryChanged {
-		t.Errorf("diff 1 → 2: got %+v; want two priorities added and the summary changed", diff)
+	diff := decode[planVersionDiff](t, ta.mustDo("GET", "/api/v1/plans/aby-2026/diff?from=1&to=2", rep, nil, 200))
+	if len(diff.Added) != 2 || !diff.SummaryChanged || len(diff.Actions.Added) != 0 {
+		t.Errorf("diff 1 → 2: got %+v; want two priorities added, the summary changed and no action yet", diff)
+	}
+	// The actions were added and moved after version 2 was saved: the diff
+	// up to the newest version shows them.
+	latest := decode[planVersionDiff](t, ta.mustDo("GET", "/api/v1/plans/aby-2026/diff?from=2", rep, nil, 200))
+	if len(latest.Actions.Added) != 2 || len(latest.Actions.Changed) != 3 {
+		t.Errorf("actions since version 2: got %d added, %d changed (%+v); want 2 and 3", len(latest.Actions.Added), len(latest.Actions.Changed), latest.Actions)
 	}
 	ta.mustDo("GET", "/api/v1/plans/aby-2026/diff?from=0", rep, nil, 422)
 

@@ -372,11 +372,7 @@ func (s *server) planVersionsPage(c *fiber.Ctx) error {
 	if from < 1 || from >= to {
 		from = max(1, to-1)
 	}
-	a, err := s.plans.PlanVersion(cx, p.ID, from)
-	if err != nil {
-		return err
-	}
-	b, err := s.plans.PlanVersion(cx, p.ID, to)
+	diff, err := s.versionDiff(cx, p, from, to)
 	if err != nil {
 		return err
 	}
@@ -393,7 +389,7 @@ func (s *server) planVersionsPage(c *fiber.Ctx) error {
 		versions[i] = i + 1
 	}
 	return render(c, fiber.StatusOK, "plan_diff", v.Name+" "+strconv.Itoa(p.Year), fiber.Map{
-		"Plan": p, "Village": v, "Diff": survey.Diff(a, b), "Names": names, "Versions": versions, "From": from, "To": to})
+		"Plan": p, "Village": v, "Diff": diff.PlanDiff, "Actions": diff.Actions, "Names": names, "Versions": versions, "From": from, "To": to})
 }
 
 // anchorSubmit attaches evidence to the plan from its page.

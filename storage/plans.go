@@ -296,7 +296,8 @@ type actionDoc struct {
 	DoneBy      string `bson:"done_by,omitempty"`
 	Reason      string `bson:"reason,omitempty"`
 	// Changes counts the changes made: the next one claims Changes + 1.
-	Changes int `bson:"changes"`
+	Changes int       `bson:"changes"`
+	Created time.Time `bson:"created"`
 }
 
 // actionChangeDoc is one change of an action, with the action as it was
@@ -316,7 +317,7 @@ type actionChangeDoc struct {
 func toActionDoc(a *survey.PlanAction, changes int) actionDoc {
 	return actionDoc{ID: a.ID, Plan: a.Plan, Village: a.Village, Priority: a.Priority, Title: a.Title, Owner: a.Owner,
 		Responsible: a.Responsible, Department: a.Department, Due: a.Due.String(), CostSEK: a.CostSEK, Status: a.Status,
-		DoneOn: a.DoneOn.String(), DoneBy: a.DoneBy, Reason: a.Reason, Changes: changes}
+		DoneOn: a.DoneOn.String(), DoneBy: a.DoneBy, Reason: a.Reason, Changes: changes, Created: a.Created}
 }
 
 func (d actionDoc) action() (*survey.PlanAction, int) {
@@ -324,7 +325,7 @@ func (d actionDoc) action() (*survey.PlanAction, int) {
 	done, _ := survey.ParseDate(d.DoneOn)
 	return &survey.PlanAction{ID: d.ID, Plan: d.Plan, Village: d.Village, Priority: d.Priority, Title: d.Title, Owner: d.Owner,
 		Responsible: d.Responsible, Department: d.Department, Due: due, CostSEK: d.CostSEK, Status: d.Status,
-		DoneOn: done, DoneBy: d.DoneBy, Reason: d.Reason}, d.Changes
+		DoneOn: done, DoneBy: d.DoneBy, Reason: d.Reason, Created: d.Created}, d.Changes
 }
 
 func changeKey(action string, n int) string { return action + "/c" + strconv.Itoa(n) }
@@ -447,6 +448,20 @@ func (s *Plans) Departments(ctx context.Context) ([]survey.Department, error) {
 	out := make([]survey.Department, len(docs))
 	for i, d := range docs {
 		out[i] = survey.Department(d)
+	}
+	return out, nil
+}
+
+// ActionChanges lists the changes of every action of a plan, oldest first
+// (the plan's own actions: a small collection read once).
+func (s *Plans) ActionChanges(ctx context.Context, actionIDs []string) (map[string][]survey.ActionHistory, error) {
+	var docs []actionChangeDoc
+	if err := findAll(ctx, s.changes, bson.M{"action": bson.M{"$in": actionIDs}}, options.Find().SetSort(bson.D{{Key: "n", Value: 1}}), &docs); err != nil {
+		return nil, fmt.Errorf("åtgärdernas historik: %w", err)
+	}
+	out := map[string][]survey.ActionHistory{}
+	for _, d := range docs {
+		out[d.Action] = append(out[d.Action], survey.ActionHistory{At: d.At, By: d.By, From: d.From, To: d.To, Note: d.Note})
 	}
 	return out, nil
 }

@@ -1,7 +1,9 @@
 package survey
 
 import (
+	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 )
@@ -48,6 +50,24 @@ func (m Month) MarshalJSON() ([]byte, error) {
 	return []byte(`"` + m.String() + `"`), nil
 }
 
+// UnmarshalJSON reads "YYYY-MM" (or null).
+func (m *Month) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*m = Month{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := ParseMonth(s)
+	if err != nil {
+		return err
+	}
+	*m = v
+	return nil
+}
+
 // End is the first instant after the month in Stockholm.
 func (m Month) End() time.Time { return time.Date(m.Year, m.Month+1, 1, 0, 0, 0, 0, Stockholm) }
 
@@ -78,6 +98,8 @@ type PlanAction struct {
 	DoneOn      Date   `json:"done_on"`
 	DoneBy      string `json:"done_by,omitempty"`
 	Reason      string `json:"reason,omitempty"`
+	// Created is when the action was added, for the plan's diff.
+	Created time.Time `json:"created"`
 }
 
 // Overdue reports whether the action's due month has ended at now and it is
@@ -202,4 +224,37 @@ func (a *PlanAction) Change(in ActionChange, now time.Time, by string) (ActionHi
 		a.Reason = in.Reason
 	}
 	return h, nil
+}
+
+// ActionsDiff is what happened to a plan's actions between two moments:
+// the actions added, and every change of state.
+type ActionsDiff struct {
+	Added   []PlanAction    `json:"added"`
+	Changed []ActionChanged `json:"changed"`
+}
+
+// ActionChanged is one change of state of an action.
+type ActionChanged struct {
+	Action string `json:"action"`
+	Title  string `json:"title"`
+	ActionHistory
+}
+
+// DiffActions lists the actions added and the changes made after since and
+// at or before until.
+func DiffActions(actions []PlanAction, history map[string][]ActionHistory, since, until time.Time) ActionsDiff {
+	d := ActionsDiff{Added: []PlanAction{}, Changed: []ActionChanged{}}
+	in := func(t time.Time) bool { return t.After(since) && !t.After(until) }
+	for _, a := range actions {
+		if in(a.Created) {
+			d.Added = append(d.Added, a)
+		}
+		for _, h := range history[a.ID] {
+			if in(h.At) {
+				d.Changed = append(d.Changed, ActionChanged{Action: a.ID, Title: a.Title, ActionHistory: h})
+			}
+		}
+	}
+	sort.Slice(d.Changed, func(i, j int) bool { return d.Changed[i].At.Before(d.Changed[j].At) })
+	return d
 }

@@ -3,6 +3,7 @@ package survey
 import (
 	"net/mail"
 	"strings"
+	"time"
 )
 
 // Department is a department of the municipality (förvaltning): not a user,
@@ -58,7 +59,7 @@ type NewAction struct {
 
 // Action validates the request against the plan and returns the action to
 // store. The department, when named, must exist (known).
-func (n NewAction) Action(p *Plan, known func(string) bool) (*PlanAction, error) {
+func (n NewAction) Action(p *Plan, known func(string) bool, now time.Time) (*PlanAction, error) {
 	n.Title, n.Responsible = strings.TrimSpace(n.Title), strings.TrimSpace(n.Responsible)
 	v := &ValidationError{}
 	Check(v, n)
@@ -83,5 +84,5 @@ func (n NewAction) Action(p *Plan, known func(string) bool) (*PlanAction, error)
 		return nil, err
 	}
 	return &PlanAction{Plan: p.ID, Village: p.Village, Priority: n.Priority, Title: n.Title, Owner: n.Owner,
-		Responsible: n.Responsible, Department: n.Department, Due: due, CostSEK: n.CostSEK, Status: ActionPlanned}, nil
+		Responsible: n.Responsible, Department: n.Department, Due: due, CostSEK: n.CostSEK, Status: ActionPlanned, Created: now.UTC()}, nil
 }
