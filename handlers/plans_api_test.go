@@ -83,10 +83,12 @@ func TestPlanThroughItsYear(t *testing.T) {
 	stale := map[string]any{"version": 1, "summary": "Skolan först", "priorities": []map[string]any{}}
 	code, b := ta.do("PUT", "/api/v1/plans/aby-2026", rep, stale)
 	conflict := decode[struct {
+		planJSON
 		Error   string   `json:"error"`
 		Current planJSON `json:"current"`
 	}](t, b)
-	if code != http.StatusConflict || conflict.Current.Summary != "Vägarna först" || conflict.Current.Version != 2 || conflict.Error == "" {
+	if code != http.StatusConflict || conflict.Current.Summary != "Vägarna först" || conflict.Current.Version != 2 || conflict.Error == "" ||
+		conflict.Version != 2 || conflict.Summary != "Vägarna först" {
 		t.Errorf("stale save: got %d %s; want 409 with the current plan", code, b)
 	}
 	bad := map[string]any{"version": 2, "priorities": []map[string]any{{"focus_area": "rymden", "rank": 1, "horizon": "year"}}}
