@@ -180,8 +180,7 @@ func (s *server) renderPlan(c *fiber.Ctx, id string, status int, posted *survey.
 	if edit == nil {
 		edit = &survey.PlanEdit{Version: p.Version, Summary: p.Summary}
 		for _, pr := range p.Priorities {
-			edit.Priorities = append(edit.Priorities, survey.PriorityInput{ID: pr.ID, FocusArea: pr.FocusArea, Rank: pr.Rank,
-				Label: pr.Label, Rationale: pr.Rationale, Horizon: pr.Horizon})
+			edit.Priorities = append(edit.Priorities, survey.PriorityInput(pr))
 		}
 	} else if posted.Version != p.Version && fe.List == nil {
 		// A save on an older version: keep what was written, on the current

@@ -142,12 +142,12 @@ func TestConcurrentActionChangesLetOneIn(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got, n, err := plans.Action(ctx, a.ID)
+			got, _, err := plans.Action(ctx, a.ID)
 			if err != nil {
 				errs[i] = err
 				return
 			}
-			n = 0 // everyone read the action before any change
+			const n = 0 // everyone read the action before any change
 			got.Status = survey.ActionPlanned
 			h, err := got.Change(survey.ActionChange{Status: survey.ActionInProgress, Note: fmt.Sprint(i)}, planNow, "u")
 			if err != nil {
