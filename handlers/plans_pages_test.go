@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -140,5 +141,44 @@ func TestTodoShowsPlansToAcknowledgeAndActionsDue(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestTheRemissInboxSearchesAndPages(t *testing.T) {
+	ta := plansApp(t)
+	official := ta.account(survey.RoleOfficial)
+	for i := range 27 {
+		code, b := ta.do("POST", "/api/v1/proposals", official.token, map[string]any{"title": fmt.Sprintf("Förslag %02d", i), "body": "Text"})
+		if code != http.StatusCreated {
+			t.Fatalf("proposal: got %d %s", code, b)
+		}
+		id := decode[map[string]any](t, b)["id"].(string)
+		ta.mustDo("POST", "/api/v1/proposals/"+id+"/remiss", official.token, map[string]any{"villages": []string{"aby"}, "deadline": "2026-04-30"}, 201)
+	}
+	tests := []struct {
+		path      string
+		want, not []string
+	}{
+		{"/remisser", []string{"Sida 1 av 2", `rel="next"`}, nil},
+		{"/remisser?sida=2", []string{"Sida 2 av 2", `rel="prev"`}, nil},
+		{"/remisser?q=f%C3%B6rslag+07", []string{"Förslag 07", "1 remisser"}, []string{"Förslag 08"}},
+		{"/remisser?q=%C3%A5by", []string{"Sida 1 av 2"}, nil},
+		{"/remisser?q=nowhere", []string{"0 remisser", "Inga öppna remisser just nu."}, nil},
+	}
+	for _, tt := range tests {
+		code, b, _ := ta.page("GET", tt.path, official, nil)
+		if code != 200 {
+			t.Fatalf("%s: got %d", tt.path, code)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(string(b), w) {
+				t.Errorf("%s: got no %q", tt.path, w)
+			}
+		}
+		for _, n := range tt.not {
+			if strings.Contains(string(b), n) {
+				t.Errorf("%s: got %q; want it left out", tt.path, n)
+			}
+		}
 	}
 }

@@ -386,6 +386,8 @@ func (s *server) remissInboxPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// ?q= searches the proposals' titles and the villages; ?sida= pages.
+	q := strings.ToLower(strings.TrimSpace(c.Query("q")))
 	var rows []inboxRow
 	for _, v := range views {
 		answered := map[string]bool{}
@@ -396,12 +398,16 @@ func (s *server) remissInboxPage(c *fiber.Ctx) error {
 			if u.Role == survey.RoleRepresentative && !u.HasVillage(village) {
 				continue
 			}
+			if q != "" && !strings.Contains(strings.ToLower(titles[v.Proposal]), q) && !strings.Contains(strings.ToLower(n.Village[village]), q) {
+				continue
+			}
 			rows = append(rows, inboxRow{Remiss: v, Title: titles[v.Proposal], Village: village, Answered: answered[village],
 				CanReply: survey.Can(u, survey.AnswerRemiss, village)})
 		}
 	}
+	page, pg := pageOf(c, rows)
 	return render(c, fiber.StatusOK, "remisses", "Remisser att besvara", fiber.Map{
-		"Rows": rows, "Names": n, "CanManage": survey.Can(u, survey.ManageProposals),
+		"Rows": page, "Pager": pg, "Query": c.Query("q"), "Names": n, "CanManage": survey.Can(u, survey.ManageProposals),
 	})
 }
 
