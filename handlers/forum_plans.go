@@ -26,7 +26,7 @@ type plansMatrix struct {
 type matrixRow struct {
 	survey.AreaRow
 	Name  string
-	Ranks []string // in the order of Villages; "" where the plan does not name it
+	Ranks []int // in the order of Villages; 0 where the plan does not name it
 }
 
 // overdueCount is how many actions of a village or department are overdue,
@@ -62,14 +62,8 @@ func (s *server) plansMatrix(cx context.Context, year int) (plansMatrix, error) 
 	for _, v := range all {
 		villageName[v.Slug] = v.Name
 	}
-	ranks := make([]survey.VillageRanks, len(plans))
 	current := map[string]bool{}
-	for i, p := range plans {
-		r := map[string]int{}
-		for _, pr := range p.Priorities {
-			r[pr.FocusArea] = pr.Rank
-		}
-		ranks[i] = survey.VillageRanks{Village: p.Village, Ranks: r}
+	for _, p := range plans {
 		current[p.ID] = true
 		for _, v := range all {
 			if v.Slug == p.Village {
@@ -78,17 +72,13 @@ func (s *server) plansMatrix(cx context.Context, year int) (plansMatrix, error) 
 		}
 	}
 	sort.Slice(m.Villages, func(i, j int) bool { return m.Villages[i].Name < m.Villages[j].Name })
-	for _, row := range survey.FocusMatrix(ranks) {
+	for _, row := range survey.FocusMatrix(villageRanks(plans)) {
 		mr := matrixRow{AreaRow: row, Name: names[row.FocusArea]}
 		if mr.Name == "" {
 			mr.Name = row.FocusArea
 		}
 		for _, v := range m.Villages {
-			if r, ok := row.Villages[v.Slug]; ok {
-				mr.Ranks = append(mr.Ranks, strconv.Itoa(r))
-			} else {
-				mr.Ranks = append(mr.Ranks, "")
-			}
+			mr.Ranks = append(mr.Ranks, row.Villages[v.Slug])
 		}
 		m.Areas = append(m.Areas, mr)
 	}
@@ -141,6 +131,18 @@ func sortedCounts(set map[string]*overdueCount) []overdueCount {
 	return out
 }
 
+// requestedMatrix is the matrix of the year in ?year= (every village's
+// newest plan when absent).
+func (s *server) requestedMatrix(c *fiber.Ctx) (plansMatrix, error) {
+	year, err := matrixYear(c)
+	if err != nil {
+		return plansMatrix{}, err
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	return s.plansMatrix(cx, year)
+}
+
 // matrixYear reads ?year=; 0 (every village's newest plan) when absent.
 func matrixYear(c *fiber.Ctx) (int, error) {
 	raw := c.Query("year")
@@ -155,19 +157,13 @@ func matrixYear(c *fiber.Ctx) (int, error) {
 }
 
 func (s *server) forumPlansPage(c *fiber.Ctx) error {
-	year, err := matrixYear(c)
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx(c)
-	defer cancel()
-	m, err := s.plansMatrix(cx, year)
+	m, err := s.requestedMatrix(c)
 	if err != nil {
 		return err
 	}
 	query := ""
-	if year != 0 {
-		query = "?year=" + strconv.Itoa(year)
+	if m.Year != 0 {
+		query = "?year=" + strconv.Itoa(m.Year)
 	}
 	return render(c, fiber.StatusOK, "forum_plans", "Byarnas planer", fiber.Map{"M": m, "Query": query, "Alt": focusChart(m).AltText()})
 }
@@ -186,13 +182,7 @@ func (s *server) forumPlansChart(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	year, err := matrixYear(c)
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx(c)
-	defer cancel()
-	m, err := s.plansMatrix(cx, year)
+	m, err := s.requestedMatrix(c)
 	if err != nil {
 		return err
 	}
@@ -216,12 +206,11 @@ func matrixTable(m plansMatrix) ([]string, [][]any) {
 	for _, a := range m.Areas {
 		row := []any{a.Name, a.Kind, a.Share, len(a.Villages)}
 		for _, r := range a.Ranks {
-			if r == "" {
+			if r == 0 {
 				row = append(row, nil)
-				continue
+			} else {
+				row = append(row, r)
 			}
-			n, _ := strconv.Atoi(r)
-			row = append(row, n)
 		}
 		rows = append(rows, row)
 	}
@@ -234,13 +223,7 @@ func (s *server) forumPlansFile(c *fiber.Ctx) error {
 	if format != "csv" && format != "xlsx" {
 		return fiber.ErrNotFound
 	}
-	year, err := matrixYear(c)
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx(c)
-	defer cancel()
-	m, err := s.plansMatrix(cx, year)
+	m, err := s.requestedMatrix(c)
 	if err != nil {
 		return err
 	}

@@ -621,17 +621,27 @@ func (s *server) listActions(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// currentPlans is each village's newest plan that the group has submitted
-// (or that was acknowledged), for the year when given.
+// isCurrent reports whether the group has submitted p (or it was
+// acknowledged): only such a plan is a village's current plan.
+func isCurrent(p *survey.Plan) bool {
+	return p.Status == survey.PlanSubmitted || p.Status == survey.PlanAcknowledged
+}
+
+// currentPlans is each village's newest current plan, for the year when
+// given, in the order of ListPlans.
 func (s *server) currentPlans(cx context.Context, year int) ([]*survey.Plan, error) {
 	plans, err := s.plans.ListPlans(cx, "")
 	if err != nil {
 		return nil, err
 	}
+	return newestCurrent(plans, year), nil
+}
+
+func newestCurrent(plans []*survey.Plan, year int) []*survey.Plan {
 	best := map[string]*survey.Plan{}
 	var order []string
 	for _, p := range plans {
-		if p.Status != survey.PlanSubmitted && p.Status != survey.PlanAcknowledged || year != 0 && p.Year != year {
+		if !isCurrent(p) || year != 0 && p.Year != year {
 			continue
 		}
 		if b, ok := best[p.Village]; !ok || p.Year > b.Year {
@@ -645,17 +655,39 @@ func (s *server) currentPlans(cx context.Context, year int) ([]*survey.Plan, err
 	for _, v := range order {
 		out = append(out, best[v])
 	}
-	return out, nil
+	return out
+}
+
+// currentPlan is the village's current plan, read whole by its _id, or nil.
+func (s *server) currentPlan(cx context.Context, village string) (*survey.Plan, error) {
+	plans, err := s.plans.ListPlans(cx, village)
+	if err != nil {
+		return nil, err
+	}
+	current := newestCurrent(plans, 0)
+	if len(current) == 0 {
+		return nil, nil
+	}
+	return s.plans.Plan(cx, current[0].ID)
+}
+
+// villageRanks is the rank of every focus area in each plan, for the matrix.
+func villageRanks(plans []*survey.Plan) []survey.VillageRanks {
+	ranks := make([]survey.VillageRanks, len(plans))
+	for i, p := range plans {
+		r := map[string]int{}
+		for _, pr := range p.Priorities {
+			r[pr.FocusArea] = pr.Rank
+		}
+		ranks[i] = survey.VillageRanks{Village: p.Village, Ranks: r}
+	}
+	return ranks
 }
 
 func (s *server) forumFocusAreas(c *fiber.Ctx) error {
-	year := 0
-	if raw := c.Query("year"); raw != "" {
-		y, err := strconv.Atoi(raw)
-		if err != nil || y < 2000 || y > 2100 {
-			return fieldError("year", "Ange ett år, t.ex. 2026")
-		}
-		year = y
+	year, err := matrixYear(c)
+	if err != nil {
+		return err
 	}
 	cx, cancel := ctx(c)
 	defer cancel()
@@ -663,16 +695,11 @@ func (s *server) forumFocusAreas(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ranks := make([]survey.VillageRanks, len(plans))
 	villages := make([]string, len(plans))
 	for i, p := range plans {
-		r := map[string]int{}
-		for _, pr := range p.Priorities {
-			r[pr.FocusArea] = pr.Rank
-		}
-		ranks[i], villages[i] = survey.VillageRanks{Village: p.Village, Ranks: r}, p.Village
+		villages[i] = p.Village
 	}
-	return c.JSON(fiber.Map{"villages": villages, "areas": survey.FocusMatrix(ranks)})
+	return c.JSON(fiber.Map{"villages": villages, "areas": survey.FocusMatrix(villageRanks(plans))})
 }
 
 // publicVillage is what anyone may read of a village: its current plan with
@@ -684,25 +711,24 @@ func (s *server) publicVillage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	plans, err := s.plans.ListPlans(cx, v.Slug)
+	out := fiber.Map{"village": v, "plan": nil}
+	p, err := s.currentPlan(cx, v.Slug)
 	if err != nil {
 		return err
 	}
-	out := fiber.Map{"village": v, "plan": nil}
-	for _, p := range plans {
-		if p.Status == survey.PlanSubmitted || p.Status == survey.PlanAcknowledged {
-			p, err := s.plans.Plan(cx, p.ID)
-			if err != nil {
-				return err
-			}
-			view, err := s.planView(cx, p)
-			if err != nil {
-				return err
-			}
-			view.SavedBy = ""
-			out["plan"] = view
-			break
+	if p != nil {
+		view, err := s.planView(cx, p)
+		if err != nil {
+			return err
 		}
+		// The public reads what the group decided, not which accounts typed it.
+		view.SavedBy = ""
+		if view.Acknowledgement != nil {
+			ack := *view.Acknowledgement
+			ack.By = ""
+			view.Acknowledgement = &ack
+		}
+		out["plan"] = view
 	}
 	surveys, err := s.surveys.List(cx, storage.SurveyFilter{Village: v.Slug, Status: survey.Open})
 	if err != nil {

@@ -170,11 +170,9 @@ func (s *server) renderPlan(c *fiber.Ctx, id string, status int, posted *survey.
 	if d.Departments, err = s.plans.Departments(cx); err != nil {
 		return err
 	}
-	pd := villagePageData{Plan: p}
-	if err := s.fillPriorities(cx, &pd); err != nil {
+	if d.Priorities, d.Progress, err = s.priorityRows(cx, p, d.Areas); err != nil {
 		return err
 	}
-	d.Priorities, d.Progress = pd.Priorities, pd.Progress
 	d.Version, d.Summary = p.Version, p.Summary
 	edit := posted
 	if edit == nil {

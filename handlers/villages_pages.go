@@ -101,19 +101,15 @@ func (s *server) publicVillagePage(c *fiber.Ctx) error {
 		return err
 	}
 	d := villagePageData{Village: v, MinN: s.cfg.MinN}
-	current, err := s.currentPlans(cx, 0)
-	if err != nil {
+	if d.Plan, err = s.currentPlan(cx, v.Slug); err != nil {
 		return err
 	}
-	for _, p := range current {
-		if p.Village == v.Slug {
-			if d.Plan, err = s.plans.Plan(cx, p.ID); err != nil {
-				return err
-			}
-		}
-	}
 	if d.Plan != nil {
-		if err := s.fillPriorities(cx, &d); err != nil {
+		areas, err := s.plans.FocusAreas(cx)
+		if err != nil {
+			return err
+		}
+		if d.Priorities, d.Progress, err = s.priorityRows(cx, d.Plan, areas); err != nil {
 			return err
 		}
 	}
@@ -143,31 +139,29 @@ func (s *server) publicVillagePage(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, "village", v.Name, d)
 }
 
-func (s *server) fillPriorities(cx context.Context, d *villagePageData) error {
-	areas, err := s.plans.FocusAreas(cx)
-	if err != nil {
-		return err
-	}
+// priorityRows puts the plan's actions (dropped ones left out) under its
+// priorities, named after their focus areas, and counts its progress.
+func (s *server) priorityRows(cx context.Context, p *survey.Plan, areas []survey.FocusArea) ([]priorityRow, survey.Progress, error) {
 	names := map[string]string{}
 	for _, a := range areas {
 		names[a.ID] = a.Name
 	}
-	actions, err := s.plans.ListActions(cx, storage.ActionFilter{Plan: d.Plan.ID})
+	actions, err := s.plans.ListActions(cx, storage.ActionFilter{Plan: p.ID})
 	if err != nil {
-		return err
+		return nil, survey.Progress{}, err
 	}
-	d.Progress = survey.ProgressOf(actions, s.now())
 	views := s.actionViews(actions)
-	for _, pr := range d.Plan.Priorities {
+	rows := make([]priorityRow, 0, len(p.Priorities))
+	for _, pr := range p.Priorities {
 		row := priorityRow{Priority: pr, AreaName: names[pr.FocusArea]}
 		for _, a := range views {
 			if a.Priority == pr.ID && a.Status != survey.ActionDropped {
 				row.Actions = append(row.Actions, a)
 			}
 		}
-		d.Priorities = append(d.Priorities, row)
+		rows = append(rows, row)
 	}
-	return nil
+	return rows, survey.ProgressOf(actions, s.now()), nil
 }
 
 // closedResults is the village's own answers to a closed survey, question by
@@ -233,17 +227,17 @@ func (s *server) groupAnswers(cx context.Context, slug string) ([]groupAnswer, e
 	if err != nil {
 		return nil, err
 	}
+	titles, err := s.proposalTitles(cx)
+	if err != nil {
+		return nil, err
+	}
 	var out []groupAnswer
 	for _, r := range rounds {
 		for _, a := range answers {
 			if a.Remiss != r.ID || a.Village != slug {
 				continue
 			}
-			p, err := s.remiss.proposals.Get(cx, r.Proposal)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, groupAnswer{Title: p.Title, Answer: a})
+			out = append(out, groupAnswer{Title: titles[r.Proposal], Answer: a})
 		}
 	}
 	return out, nil
