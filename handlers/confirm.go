@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"fmt"
-
 	"github.com/forankra/forankra/survey"
 	"github.com/gofiber/fiber/v2"
 )
@@ -50,16 +48,9 @@ func (s *server) surveyCloseConfirm(c *fiber.Ctx) error {
 func (s *server) questionRemoveConfirm(c *fiber.Ctx) error {
 	cx, cancel := ctx(c)
 	defer cancel()
-	sv, err := s.loadManaged(cx, c)
-	if err != nil {
+	sv, q, ok, err := s.draftQuestion(cx, c)
+	if err != nil || !ok {
 		return err
-	}
-	q := sv.Question(c.Params("key"))
-	if q == nil {
-		return fmt.Errorf("frågan %q: %w", c.Params("key"), survey.ErrNotFound)
-	}
-	if sv.Status != survey.Draft {
-		return c.Redirect("/enkater/"+sv.ID, fiber.StatusSeeOther)
 	}
 	return renderConfirm(c, confirmation{Question: "Ta bort frågan?", Subject: q.Prompt,
 		Detail: "Frågan tas bort ur utkastet. Vill du ha den igen får du lägga till den på nytt.",

@@ -126,3 +126,22 @@ func decode[T any](t *testing.T, b []byte) T {
 	}
 	return v
 }
+
+// checkPage fails unless the page answered 200 with every text of want and
+// none of notWant.
+func checkPage(t *testing.T, code int, page []byte, want, notWant []string) {
+	t.Helper()
+	if code != 200 {
+		t.Fatalf("got %d; want 200", code)
+	}
+	for _, w := range want {
+		if !strings.Contains(string(page), w) {
+			t.Errorf("got a page without %q", w)
+		}
+	}
+	for _, w := range notWant {
+		if strings.Contains(string(page), w) {
+			t.Errorf("got a page with %q; want it not shown", w)
+		}
+	}
+}

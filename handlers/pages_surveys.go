@@ -352,16 +352,9 @@ func (s *server) questionAdd(c *fiber.Ctx) error {
 func (s *server) questionEditPage(c *fiber.Ctx) error {
 	cx, cancel := ctx(c)
 	defer cancel()
-	sv, err := s.loadManaged(cx, c)
-	if err != nil {
+	sv, q, ok, err := s.draftQuestion(cx, c)
+	if err != nil || !ok {
 		return err
-	}
-	q := sv.Question(c.Params("key"))
-	if q == nil {
-		return fmt.Errorf("frågan %q: %w", c.Params("key"), survey.ErrNotFound)
-	}
-	if sv.Status != survey.Draft {
-		return c.Redirect("/enkater/"+sv.ID, fiber.StatusSeeOther)
 	}
 	qf := questionForm{Key: q.Key, Type: q.Type, Prompt: q.Prompt, Help: q.Help, Options: strings.Join(q.Options, "\n"), Required: q.Required}
 	if q.Min != nil {
@@ -736,4 +729,22 @@ func orDash(s string) string {
 // responses again; the audit log says who reopened it.
 func (s *server) surveyReopen(c *fiber.Ctx) error {
 	return s.statusStep(c, func(sv *survey.Survey, _ time.Time) error { return sv.Reopen() })
+}
+
+// draftQuestion loads the survey the user manages and the question of the
+// path. ok is false, with the answer sent, when the survey is no longer a
+// draft: the browser goes back to the survey's page.
+func (s *server) draftQuestion(cx context.Context, c *fiber.Ctx) (*survey.Survey, *survey.Question, bool, error) {
+	sv, err := s.loadManaged(cx, c)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	q := sv.Question(c.Params("key"))
+	if q == nil {
+		return nil, nil, false, fmt.Errorf("frågan %q: %w", c.Params("key"), survey.ErrNotFound)
+	}
+	if sv.Status != survey.Draft {
+		return sv, q, false, c.Redirect("/enkater/"+sv.ID, fiber.StatusSeeOther)
+	}
+	return sv, q, true, nil
 }

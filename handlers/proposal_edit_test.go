@@ -117,21 +117,8 @@ func TestTheProposalListSearchesAndPages(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			code, page, _ := ta.page("GET", "/forslag"+tc.query, off, nil)
-			p := string(page)
-			if code != 200 {
-				t.Fatalf("got %d; want 200", code)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(p, w) {
-					t.Errorf("got a page without %q", w)
-				}
-			}
-			for _, w := range tc.notWant {
-				if strings.Contains(p, w) {
-					t.Errorf("got a page with %q", w)
-				}
-			}
-			if n := strings.Count(p, `<td><a href="/forslag/`); n > pageSize {
+			checkPage(t, code, page, tc.want, tc.notWant)
+			if n := strings.Count(string(page), `<td><a href="/forslag/`); n > pageSize {
 				t.Errorf("got %d rows; want at most %d", n, pageSize)
 			}
 		})
