@@ -86,18 +86,7 @@ func TestConcurrentSavesOfOneDraftLetOneIn(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	won := 0
-	for i, err := range errs {
-		switch {
-		case err == nil:
-			won++
-		case !errors.Is(err, survey.ErrConflict):
-			t.Errorf("saver %d: got %v; want nil or ErrConflict", i, err)
-		}
-	}
-	if won != 1 {
-		t.Fatalf("got %d saves landed; want exactly 1", won)
-	}
+	exactlyOneWon(t, "saver", errs)
 	p, err := plans.Plan(ctx, "hogsjo-2026")
 	if err != nil || p.Version != 2 {
 		t.Fatalf("stored: got %+v, %v; want version 2", p, err)
@@ -158,18 +147,7 @@ func TestConcurrentActionChangesLetOneIn(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	won := 0
-	for i, err := range errs {
-		switch {
-		case err == nil:
-			won++
-		case !errors.Is(err, survey.ErrConflict):
-			t.Errorf("change %d: got %v; want nil or ErrConflict", i, err)
-		}
-	}
-	if won != 1 {
-		t.Fatalf("got %d changes landed; want exactly 1", won)
-	}
+	exactlyOneWon(t, "change", errs)
 	got, n, err := plans.Action(ctx, a.ID)
 	if err != nil || n != 1 || got.Status != survey.ActionInProgress {
 		t.Errorf("stored: got %+v, %d changes, %v; want in_progress after 1 change", got, n, err)
@@ -177,5 +155,23 @@ func TestConcurrentActionChangesLetOneIn(t *testing.T) {
 	h, err := plans.ActionHistory(ctx, a.ID)
 	if err != nil || len(h) != 1 || h[0].From != survey.ActionPlanned || h[0].To != survey.ActionInProgress {
 		t.Errorf("history: got %+v, %v; want planned → in_progress", h, err)
+	}
+}
+
+// exactlyOneWon fails unless one of the simultaneous writers succeeded and
+// every other got survey.ErrConflict.
+func exactlyOneWon(t *testing.T, writer string, errs []error) {
+	t.Helper()
+	won := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, survey.ErrConflict):
+			t.Errorf("%s %d: got %v; want nil or ErrConflict", writer, i, err)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("got %d of %d landed; want exactly 1", won, len(errs))
 	}
 }
