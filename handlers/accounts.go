@@ -230,7 +230,7 @@ func (s *server) forgotSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.limits.Hit(cx, "forgot:"+ip, forgotWindow, s.now())
+	n, err := s.limits.Claim(cx, "forgot:"+ip, forgotWindow, s.now(), forgotLimit)
 	if err != nil {
 		return err
 	}
@@ -399,7 +399,7 @@ func (s *server) sendReset(base, email string) {
 	if !u.Active {
 		return
 	}
-	n, err := s.limits.Hit(cx, "forgot-user:"+u.ID, forgotWindow, s.now())
+	n, err := s.limits.Claim(cx, "forgot-user:"+u.ID, forgotWindow, s.now(), forgotPerEmail)
 	if err != nil || n > forgotPerEmail {
 		return
 	}

@@ -15,19 +15,15 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
-// Limits counts events in fixed time windows, for rate limits shared by every
-// instance. Each event is its own small document, and a count is a
-// CountDocuments: FerretDB v1.24 was seen to lose concurrent $inc updates
-// (40 concurrent increments of one counter left it at 4 to 20), while an
-// insert is always counted once. Callers check the count before they hit, so
-// a flood past the limit adds no documents. Events carry their expiry and
-// are swept, since FerretDB has no TTL index. Keys are HMACs when they stand
-// for an address or an email.
-//
-// Claim and Release count differently, for limits that must hold against a
-// burst: the n-th event of a window inserts the document whose _id ends in
-// n, so no two events can both be told they are the n-th, on one instance or
-// several, and a limit decided from that number holds exactly.
+// Limits counts events in fixed time windows, for limits shared by every
+// instance (sign-in, forgotten passwords). The n-th event of a window
+// inserts the document whose _id ends in n (Claim), so no two events can
+// both be told they are the n-th, on one instance or several, and a limit
+// decided from that number holds exactly: FerretDB v1.24 was seen to lose
+// concurrent $inc updates, and any count by a field other than _id scans
+// the collection. Events carry their expiry and are swept, since FerretDB
+// has no TTL index. Keys are HMACs when they stand for an address or an
+// email.
 type Limits struct {
 	col *mongo.Collection
 	// next is, per key and window, the number the next Claim tries first
@@ -41,39 +37,10 @@ func NewLimits(db *DB) *Limits { return &Limits{col: db.col(colLimits), next: ma
 
 type limitDoc struct {
 	ID      string    `bson:"_id"`
-	Key     string    `bson:"key"`
-	Window  time.Time `bson:"w"`
 	Expires time.Time `bson:"expires"`
 }
 
 func window(w time.Duration, now time.Time) time.Time { return now.UTC().Truncate(w) }
-
-// Hit records one event for key in the current window and returns the count
-// including it (and any made at the same moment).
-func (s *Limits) Hit(ctx context.Context, key string, w time.Duration, now time.Time) (int, error) {
-	if err := s.Record(ctx, key, w, now); err != nil {
-		return 0, err
-	}
-	return s.Count(ctx, key, w, now)
-}
-
-// Record notes one event for key in the current window, without counting.
-func (s *Limits) Record(ctx context.Context, key string, w time.Duration, now time.Time) error {
-	start := window(w, now)
-	if _, err := s.col.InsertOne(ctx, limitDoc{ID: NewID(), Key: key, Window: start, Expires: start.Add(w)}); err != nil {
-		return fmt.Errorf("räkna försök: %w", translate(err))
-	}
-	return nil
-}
-
-// Count returns the number of events for key in the current window.
-func (s *Limits) Count(ctx context.Context, key string, w time.Duration, now time.Time) (int, error) {
-	n, err := s.col.CountDocuments(ctx, bson.M{"key": key, "w": window(w, now)})
-	if err != nil {
-		return 0, fmt.Errorf("räkna försök: %w", translate(err))
-	}
-	return int(n), nil
-}
 
 // maxHints bounds the guesses kept in memory; past it they are forgotten
 // and rebuilt from duplicate keys.
@@ -101,7 +68,7 @@ func (s *Limits) Claim(ctx context.Context, key string, w time.Duration, now tim
 			s.remember(prefix, max+1)
 			return max + 1, nil
 		}
-		_, err := s.col.InsertOne(ctx, limitDoc{ID: slotID(prefix, n), Key: key, Window: start, Expires: start.Add(w)})
+		_, err := s.col.InsertOne(ctx, limitDoc{ID: slotID(prefix, n), Expires: start.Add(w)})
 		if err == nil {
 			s.remember(prefix, n+1)
 			return n, nil

@@ -153,7 +153,6 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "expires", Value: 1}}},
 		},
 		colLimits: {
-			{Keys: bson.D{{Key: "key", Value: 1}, {Key: "w", Value: 1}}},
 			{Keys: bson.D{{Key: "expires", Value: 1}}},
 		},
 		colCodeUses: {
