@@ -377,6 +377,13 @@ func (s *server) routes(app *fiber.App) {
 	r.page("GET", "/forum/planer/diagram.:format", survey.ReadPlans, s.forumPlansChart)
 	r.page("GET", "/forum/planer.:format", survey.ReadPlans, s.forumPlansFile)
 
+	// Timeline and the yearly report: public, with more for signed-in
+	// readers of the village (survey.ReadVillageRecords, checked inside).
+	r.public("GET", "/api/v1/villages/:slug/timeline", s.optionalUser, s.villageTimeline)
+	r.public("GET", "/byar/:slug/tidslinje", s.optionalSession, s.villageTimelinePage)
+	r.public("GET", "/api/v1/public/reports/:year", s.yearReportAPI)
+	r.public("GET", "/arsrapport/:year", s.yearReportPage)
+
 	// Anything else, under /api/v1 too: 404 (JSON under /api).
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

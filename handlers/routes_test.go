@@ -239,6 +239,11 @@ func routeCases() []routeCase {
 	newAction := map[string]any{"priority": "p1", "title": "Röja", "owner": "group", "responsible": "Anna", "due": "2026-06"}
 	return []routeCase{
 		{method: "GET", route: "/healthz", build: static("/healthz"), public: true},
+		// Timeline and the yearly report: public (more for readers of the village).
+		{method: "GET", route: "/api/v1/villages/:slug/timeline", build: static("/api/v1/villages/aby/timeline"), public: true},
+		{method: "GET", route: "/byar/:slug/tidslinje", page: true, build: static("/byar/aby/tidslinje"), public: true},
+		{method: "GET", route: "/api/v1/public/reports/:year", build: static("/api/v1/public/reports/2026"), public: true},
+		{method: "GET", route: "/arsrapport/:year", build: static("/arsrapport/2026"), public: true},
 		{method: "GET", route: "/byar", build: static("/byar"), public: true},
 		{method: "GET", route: "/byar/:slug", build: static("/byar/aby"), public: true},
 		{method: "GET", route: "/api/v1/public/villages/:slug", build: static("/api/v1/public/villages/aby"), public: true},
@@ -708,6 +713,11 @@ var routeActions = []struct {
 	method, path string
 	action       survey.Action
 }{
+	// Timeline and the yearly report.
+	{"GET", "/api/v1/villages/:slug/timeline", publicRoute},
+	{"GET", "/byar/:slug/tidslinje", publicRoute},
+	{"GET", "/api/v1/public/reports/:year", publicRoute},
+	{"GET", "/arsrapport/:year", publicRoute},
 	{"GET", "/healthz", publicRoute},
 	{"GET", "/readyz", publicRoute},
 	{"GET", "/api/openapi.json", publicRoute},
