@@ -7,7 +7,10 @@ import (
 
 func TestBuildYearReportCountsTheYearsRecords(t *testing.T) {
 	day := func(y int, m time.Month, d int) Date { return Date{Year: y, Month: m, Day: d} }
-	at := func(y int, m time.Month, d int) *time.Time { t := time.Date(y, m, d, 10, 0, 0, 0, Stockholm); return &t }
+	at := func(y int, m time.Month, d int) *time.Time {
+		t := time.Date(y, m, d, 10, 0, 0, 0, Stockholm)
+		return &t
+	}
 	in := ReportInput{
 		Actions: []PlanAction{
 			{ID: "a1", Village: "aby", Title: "Belysning", Owner: OwnerGroup, Status: ActionDone, DoneOn: day(2026, 3, 1), DoneBy: "Anna Andersson", Responsible: "Anna Andersson"},
@@ -102,7 +105,10 @@ func TestBuildYearReportCountsTheYearsRecords(t *testing.T) {
 }
 
 func TestSurveyInYear(t *testing.T) {
-	at := func(y int, m time.Month, d int) *time.Time { t := time.Date(y, m, d, 0, 30, 0, 0, Stockholm); return &t }
+	at := func(y int, m time.Month, d int) *time.Time {
+		t := time.Date(y, m, d, 0, 30, 0, 0, Stockholm)
+		return &t
+	}
 	tests := []struct {
 		name string
 		sv   Survey
