@@ -223,3 +223,28 @@ func TestActionDoneEventOnlyForDoneActions(t *testing.T) {
 		t.Error("got an event for an action in progress; want none")
 	}
 }
+
+// FuzzParseTimelineQuery: whatever the query string, the parser answers a
+// query or a 400 naming a field, and a query it accepts pages without
+// panicking.
+func FuzzParseTimelineQuery(f *testing.F) {
+	f.Add("plan,action_done", encodeCursor(time.Unix(1700000000, 5), "plan:aby-2026/v2"), "10")
+	f.Add("", "", "")
+	f.Add("survey", "MTIz", "0")
+	f.Add(",,,", "fA", "-1")
+	events := []Event{{ID: "a", Kind: EventPlanAdopted, Public: true}, {ID: "b", Kind: EventActionDone, At: time.Unix(5, 0)}}
+	f.Fuzz(func(t *testing.T, kind, cursor, limit string) {
+		q, err := ParseTimelineQuery(kind, cursor, limit)
+		if err != nil {
+			var verr *ValidationError
+			if !errors.As(err, &verr) || !verr.Malformed || len(verr.Fields) == 0 {
+				t.Fatalf("got %v; want a 400 naming a field", err)
+			}
+			return
+		}
+		page, _ := TimelinePage(events, q, true)
+		if len(page) > q.Limit {
+			t.Fatalf("got %d events; want at most %d", len(page), q.Limit)
+		}
+	})
+}
