@@ -395,6 +395,12 @@ func (s *server) routes(app *fiber.App) {
 	r.api("POST", "/api/v1/matters/:id/answer", survey.HandleMatter, s.matterStep(survey.MoveAnswer))
 	r.api("POST", "/api/v1/matters/:id/confirm", survey.ConfirmMatter, s.matterStep(survey.MoveConfirm)) // and the matter's village
 	r.api("POST", "/api/v1/matters/:id/reopen", survey.ConfirmMatter, s.matterStep(survey.MoveReopen))   // and the matter's village
+	// Timeline and the yearly report: public, with more for signed-in
+	// readers of the village (survey.ReadVillageRecords, checked inside).
+	r.public("GET", "/api/v1/villages/:slug/timeline", s.optionalUser, s.villageTimeline)
+	r.public("GET", "/byar/:slug/tidslinje", s.optionalSession, s.villageTimelinePage)
+	r.public("GET", "/api/v1/public/reports/:year", s.yearReportAPI)
+	r.public("GET", "/arsrapport/:year", s.yearReportPage)
 
 	// Anything else, under /api/v1 too: 404 (JSON under /api).
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

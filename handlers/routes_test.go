@@ -310,6 +310,11 @@ func routeCases() []routeCase {
 		{method: "POST", route: "/api/v1/matters/:id/confirm", build: matterPath(survey.MatterAnswered, "/api/v1/matters/", "/confirm", map[string]any{}, nil), allow: matterRaisers},
 		{method: "POST", route: "/api/v1/matters/:id/reopen", build: matterPath(survey.MatterAnswered, "/api/v1/matters/", "/reopen", map[string]any{"reason": "Inget hände"}, nil), allow: matterRaisers},
 		// End of matters.
+		// Timeline and the yearly report: public (more for readers of the village).
+		{method: "GET", route: "/api/v1/villages/:slug/timeline", build: static("/api/v1/villages/aby/timeline"), public: true},
+		{method: "GET", route: "/byar/:slug/tidslinje", page: true, build: static("/byar/aby/tidslinje"), public: true},
+		{method: "GET", route: "/api/v1/public/reports/:year", build: static("/api/v1/public/reports/2026"), public: true},
+		{method: "GET", route: "/arsrapport/:year", build: static("/arsrapport/2026"), public: true},
 		{method: "GET", route: "/byar", build: static("/byar"), public: true},
 		{method: "GET", route: "/byar/:slug", build: static("/byar/aby"), public: true},
 		{method: "GET", route: "/api/v1/public/villages/:slug", build: static("/api/v1/public/villages/aby"), public: true},
@@ -779,6 +784,11 @@ var routeActions = []struct {
 	method, path string
 	action       survey.Action
 }{
+	// Timeline and the yearly report.
+	{"GET", "/api/v1/villages/:slug/timeline", publicRoute},
+	{"GET", "/byar/:slug/tidslinje", publicRoute},
+	{"GET", "/api/v1/public/reports/:year", publicRoute},
+	{"GET", "/arsrapport/:year", publicRoute},
 	{"GET", "/healthz", publicRoute},
 	{"GET", "/readyz", publicRoute},
 	{"GET", "/api/openapi.json", publicRoute},

@@ -28,6 +28,9 @@ const (
 	ReadMatters   Action = "read_matters"   // read matters; a representative those of their villages
 	HandleMatter  Action = "handle_matter"  // forward and answer matters (the municipality)
 	ConfirmMatter Action = "confirm_matter" // confirm or reopen an answered matter of the given village
+	// Timeline: the village's events that are not public (drafts saved,
+	// matters not yet answered) for signed-in readers of the village.
+	ReadVillageRecords Action = "read_village_records"
 )
 
 // staff may act for every village.
@@ -54,6 +57,8 @@ var policy = map[Action]map[string]bool{
 	ReadMatters:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
 	HandleMatter:  {RoleAdmin: true, RoleOfficial: true},
 	ConfirmMatter: {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
+	// Timeline: staff of every village; a representative for their own.
+	ReadVillageRecords: {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
 }
 
 // Can reports whether u may take action a concerning the villages. A
