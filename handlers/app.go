@@ -90,6 +90,9 @@ type server struct {
 	// lastVillages holds the last copy of each village read for a phone
 	// page (slug → survey.Village), for the form shown during an outage.
 	lastVillages sync.Map
+
+	// shortLinks: the short links of code sheets (/e/{code}).
+	shortLinks *storage.ShortLinks
 }
 
 // New builds the Fiber app with every route of the service.
@@ -127,6 +130,7 @@ func New(cfg Config) *fiber.App {
 		remiss:    newRemissDeps(cfg),
 		committer: cfg.Committer,
 	}
+	s.shortLinks = storage.NewShortLinks(cfg.DB)
 	if s.committer == nil {
 		s.committer = storage.NewCommitter(s.responses, storage.CommitterOptions{})
 	}
@@ -206,6 +210,7 @@ func (s *server) routes(app *fiber.App) {
 	r.public("GET", "/s/:survey/:village", s.phonePage)
 	r.public("POST", "/s/:survey/:village", s.phoneSubmit)
 	r.public("GET", "/s/:survey/:village/tack", s.thanksPage)
+	r.public("GET", "/e/:code", s.shortLinkRedirect) // the short link of a code sheet
 	r.public("GET", "/byar", s.villagesIndexPage)
 	r.public("GET", "/byar/:slug", s.publicVillagePage)
 
@@ -233,6 +238,7 @@ func (s *server) routes(app *fiber.App) {
 	r.api("POST", "/api/v1/users", survey.ManageUsers, s.createUser)
 	r.api("PATCH", "/api/v1/users/:id", survey.ManageUsers, s.updateUser)
 	r.api("POST", "/api/v1/surveys/:id/codes", survey.ManageSurvey, s.createCodes)
+	r.api("GET", "/api/v1/surveys/:id/short-links", survey.ManageSurvey, s.listShortLinks)
 	r.api("GET", "/api/v1/audit", survey.ReadAudit, s.listAudit)
 
 	r.public("GET", "/logga-in", s.signInPage)

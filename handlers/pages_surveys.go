@@ -174,8 +174,10 @@ type surveyView struct {
 
 // villageLink is one village of a survey with its phone link.
 type villageLink struct {
-	Village   survey.Village
-	Link      string
+	Village survey.Village
+	Link    string
+	// Short is the short link to type (host/e/CODE, no scheme).
+	Short     string
 	QR        template.URL
 	Codes     storage.CodeCount
 	Responses int
@@ -234,6 +236,9 @@ func (s *server) renderSurvey(c *fiber.Ctx, status int, sv *survey.Survey, v sur
 		}
 		link := villageLink{Village: vl, Link: s.phoneLink(c, sv.ID, slug, ""), Codes: counts[slug], Responses: perVillage[slug],
 			CanPaper: sv.Status == survey.Open && survey.Can(u, survey.EnterPaperResponse, slug)}
+		if link.Short, err = s.shortLink(cx, c, sv.ID, slug); err != nil {
+			return err
+		}
 		if sv.Access == survey.AccessLink {
 			link.QR = qrDataURI(link.Link, 200)
 		}
@@ -568,11 +573,15 @@ func (s *server) codesSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	short, err := s.shortLink(cx, c, sv.ID, vl.Slug)
+	if err != nil {
+		return err
+	}
 	sheet := codeSheet{Survey: sv, Village: vl, Codes: make([]codeCard, len(codes))}
 	for i, code := range codes {
-		// The QR code carries the code; the printed link does not, so the
-		// resident types it from the sheet.
-		sheet.Codes[i] = codeCard{Code: code, Link: s.phoneLink(c, sv.ID, vl.Slug, ""), QR: qrDataURI(s.phoneLink(c, sv.ID, vl.Slug, code), 160)}
+		// The QR code carries the code; the printed short link does not, so
+		// the resident types it from the sheet.
+		sheet.Codes[i] = codeCard{Code: code, Link: short, QR: qrDataURI(s.phoneLink(c, sv.ID, vl.Slug, code), 160)}
 	}
 	return render(c, fiber.StatusCreated, "codesheet", "Engångskoder för "+vl.Name, sheet)
 }

@@ -368,6 +368,17 @@ func routeCases() []routeCase {
 		}, allow: managers},
 		{method: "GET", route: "/api/v1/audit", build: static("/api/v1/audit"), allow: []string{admin}},
 
+		// polish: short links and the editing API.
+		{method: "GET", route: "/e/:code", build: func(f *routeFixture, _ string) routeRequest {
+			sv := f.survey(survey.Open, survey.AccessCode)
+			code, err := storage.NewShortLinks(f.ta.db).Ensure(context.Background(), sv.ID, "aby")
+			if err != nil {
+				f.ta.t.Fatal(err)
+			}
+			return routeRequest{path: "/e/" + code}
+		}, public: true},
+		{method: "GET", route: "/api/v1/surveys/:id/short-links", build: draft("/short-links"), allow: managers},
+
 		{method: "GET", route: "/logga-in", page: true, build: static("/logga-in"), public: true},
 		{method: "POST", route: "/logga-in", page: true, build: func(f *routeFixture, _ string) routeRequest {
 			code, b, h := f.ta.page("GET", "/logga-in", account{}, nil)
@@ -717,6 +728,9 @@ var routeActions = []struct {
 	{"GET", "/s/:survey/:village", publicRoute},
 	{"POST", "/s/:survey/:village", publicRoute},
 	{"GET", "/s/:survey/:village/tack", publicRoute},
+	// polish: short links and the editing API.
+	{"GET", "/e/:code", publicRoute},
+	{"GET", "/api/v1/surveys/:id/short-links", survey.ManageSurvey},
 	{"POST", "/api/v1/tokens", publicRoute},
 	{"GET", "/api/v1/tokens", survey.ManageOwnAccount},
 	{"DELETE", "/api/v1/tokens", survey.ManageOwnAccount},
