@@ -239,6 +239,14 @@ func (s *server) routes(app *fiber.App) {
 	r.api("PATCH", "/api/v1/users/:id", survey.ManageUsers, s.updateUser)
 	r.api("POST", "/api/v1/surveys/:id/codes", survey.ManageSurvey, s.createCodes)
 	r.api("GET", "/api/v1/surveys/:id/short-links", survey.ManageSurvey, s.listShortLinks)
+	// The editing pages' JSON routes (handlers/editing_api.go).
+	r.api("PATCH", "/api/v1/surveys/:id", survey.ManageSurvey, s.apiEditDetails)
+	r.api("PUT", "/api/v1/surveys/:id/questions/:key", survey.ManageSurvey, s.apiEditQuestion)
+	r.api("PUT", "/api/v1/surveys/:id/schedule", survey.ManageSurvey, s.apiSchedule)
+	r.api("POST", "/api/v1/surveys/:id/copy", survey.ManageSurvey, s.apiCopySurvey)
+	r.api("PATCH", "/api/v1/villages/:slug", survey.ManageVillages, s.apiEditVillage)
+	r.api("PATCH", "/api/v1/proposals/:id", survey.ManageProposals, s.apiEditProposal)
+	r.api("PUT", "/api/v1/proposals/:id/decision", survey.ManageProposals, s.apiCorrectDecision)
 	r.api("GET", "/api/v1/audit", survey.ReadAudit, s.listAudit)
 
 	r.public("GET", "/logga-in", s.signInPage)

@@ -391,15 +391,10 @@ func (s *server) questionEdit(c *fiber.Ctx) error {
 func (s *server) surveyCopy(c *fiber.Ctx) error {
 	cx, cancel := ctx(c)
 	defer cancel()
-	sv, err := s.loadManaged(cx, c)
+	cp, err := s.copySurvey(cx, c)
 	if err != nil {
 		return err
 	}
-	cp := sv.Copy(currentUser(c).ID, s.now())
-	if err := s.surveys.Create(cx, cp); err != nil {
-		return err
-	}
-	s.audit(cx, currentUser(c), survey.AuditSurveyCreated, cp.ID, cp.Title)
 	return c.Redirect("/enkater/"+cp.ID, fiber.StatusSeeOther)
 }
 
@@ -700,12 +695,11 @@ func (s *server) surveySchedule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	before := sv.Status
 	v := &survey.ValidationError{}
 	opens, closes := civilTime(v, "opens_at", opensIn), civilTime(v, "closes_at", closesIn)
 	err = v.Err()
 	if err == nil {
-		err = sv.SetSchedule(opens, closes, s.now())
+		err = s.schedule(cx, c, sv, opens, closes)
 	}
 	if fe, ok := newFormErrors(err); ok {
 		cur, gerr := s.surveys.Get(cx, sv.ID)
@@ -719,11 +713,6 @@ func (s *server) surveySchedule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.surveys.Replace(cx, sv, before); err != nil {
-		return err
-	}
-	s.cache.forget(sv.ID)
-	s.audit(cx, currentUser(c), survey.AuditSurveyScheduled, sv.ID, "öppnas "+orDash(civilInput(sv.OpensAt))+", stängs "+orDash(civilInput(sv.ClosesAt)))
 	return c.Redirect("/enkater/"+sv.ID+"#schema", fiber.StatusSeeOther)
 }
 
