@@ -92,6 +92,9 @@ type server struct {
 	// lastVillages holds the last copy of each village read for a phone
 	// page (slug → survey.Village), for the form shown during an outage.
 	lastVillages sync.Map
+
+	// shortLinks: the short links of code sheets (/e/{code}).
+	shortLinks *storage.ShortLinks
 }
 
 // New builds the Fiber app with every route of the service.
@@ -159,6 +162,7 @@ func newServer(cfg Config) *server {
 		committer: cfg.Committer,
 		matters:   storage.NewMatters(cfg.DB),
 	}
+	s.shortLinks = storage.NewShortLinks(cfg.DB)
 	if s.committer == nil {
 		s.committer = storage.NewCommitter(s.responses, storage.CommitterOptions{})
 	}
@@ -215,6 +219,7 @@ func (s *server) routes(app *fiber.App) {
 	r.public("GET", "/s/:survey/:village", s.phonePage)
 	r.public("POST", "/s/:survey/:village", s.phoneSubmit)
 	r.public("GET", "/s/:survey/:village/tack", s.thanksPage)
+	r.public("GET", "/e/:code", s.shortLinkRedirect) // the short link of a code sheet
 	r.public("GET", "/byar", s.villagesIndexPage)
 	r.public("GET", "/byar/:slug", s.publicVillagePage)
 
@@ -242,6 +247,15 @@ func (s *server) routes(app *fiber.App) {
 	r.api("POST", "/api/v1/users", survey.ManageUsers, s.createUser)
 	r.api("PATCH", "/api/v1/users/:id", survey.ManageUsers, s.updateUser)
 	r.api("POST", "/api/v1/surveys/:id/codes", survey.ManageSurvey, s.createCodes)
+	r.api("GET", "/api/v1/surveys/:id/short-links", survey.ManageSurvey, s.listShortLinks)
+	// The editing pages' JSON routes (handlers/editing_api.go).
+	r.api("PATCH", "/api/v1/surveys/:id", survey.ManageSurvey, s.apiEditDetails)
+	r.api("PUT", "/api/v1/surveys/:id/questions/:key", survey.ManageSurvey, s.apiEditQuestion)
+	r.api("PUT", "/api/v1/surveys/:id/schedule", survey.ManageSurvey, s.apiSchedule)
+	r.api("POST", "/api/v1/surveys/:id/copy", survey.ManageSurvey, s.apiCopySurvey)
+	r.api("PATCH", "/api/v1/villages/:slug", survey.ManageVillages, s.apiEditVillage)
+	r.api("PATCH", "/api/v1/proposals/:id", survey.ManageProposals, s.apiEditProposal)
+	r.api("PUT", "/api/v1/proposals/:id/decision", survey.ManageProposals, s.apiCorrectDecision)
 	r.api("GET", "/api/v1/audit", survey.ReadAudit, s.listAudit)
 
 	r.public("GET", "/logga-in", s.signInPage)
