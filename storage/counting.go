@@ -113,13 +113,6 @@ func (s *Responses) AddEach(ctx context.Context, subs []Submission) []AddResult 
 	if _, err := s.pending.InsertOne(ctx, marker); err != nil {
 		return failAll(results, fmt.Errorf("spara svar: %w", translate(err)))
 	}
-	// The requests to compare with a retry's, remembered before their
-	// responses: a request remembered now (not a duplicate) whose response
-	// was there already is another request under a used key.
-	fresh, err := s.rememberRequests(ctx, subs)
-	if err != nil {
-		return failAll(results, err)
-	}
 	for _, sv := range order {
 		idx := groups[sv]
 		docs := make([]any, len(idx))
@@ -146,30 +139,19 @@ func (s *Responses) AddEach(ctx context.Context, subs []Submission) []AddResult 
 			return failAll(results, fmt.Errorf("spara svar: %w", translate(err)))
 		}
 	}
-	var reused []any
 	for i, sub := range subs {
-		if !fresh[i] || results[i].Created || results[i].Err != nil {
+		if !sub.SameRequest || results[i].Created || results[i].Err != nil {
 			continue
 		}
-		// A response under the id, and no request remembered for it: stored
-		// by a version that did not remember requests, or another request.
-		// Only here is the response read (slow on FerretDB: a client error
-		// or a retry across an upgrade).
+		// A response under the id was there: a retry, or another request
+		// under a used key. Only a duplicate is read, by its _id.
 		first, err := s.Get(ctx, sub.Response.Survey, sub.Response.ID)
 		if err != nil {
 			results[i].Err = err
 			continue
 		}
-		if requestID(&first) != requestID(sub.Response) {
+		if requestDigest(&first) != requestDigest(sub.Response) {
 			results[i].Err = ErrKeyReused
-			reused = append(reused, requestID(sub.Response))
-		}
-	}
-	for _, id := range reused {
-		// Forgotten again, so that the same wrong request is refused again
-		// (a delete by _id reads the collection: only on this client error).
-		if _, err := s.requests.DeleteOne(ctx, bson.M{"_id": id}); err != nil {
-			return failAll(results, fmt.Errorf("spara svar: %w", translate(err)))
 		}
 	}
 	var stored []Submission
@@ -187,37 +169,6 @@ func (s *Responses) AddEach(ctx context.Context, subs []Submission) []AddResult 
 		}
 	}
 	return results
-}
-
-// rememberRequests inserts the requests of the submissions that ask for
-// SameRequest and reports which were new (not a duplicate).
-func (s *Responses) rememberRequests(ctx context.Context, subs []Submission) ([]bool, error) {
-	fresh := make([]bool, len(subs))
-	var docs []any
-	var idx []int
-	for i, sub := range subs {
-		if sub.SameRequest {
-			docs = append(docs, bson.M{"_id": requestID(sub.Response)})
-			idx = append(idx, i)
-			fresh[i] = true
-		}
-	}
-	if len(docs) == 0 {
-		return fresh, nil
-	}
-	_, err := s.requests.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	var bwe mongo.BulkWriteException
-	if errors.As(err, &bwe) && bwe.WriteConcernError == nil {
-		for _, we := range bwe.WriteErrors {
-			if !mongo.IsDuplicateKeyError(we) || we.Index < 0 || we.Index >= len(idx) {
-				return nil, fmt.Errorf("spara svar: %w", translate(err))
-			}
-			fresh[idx[we.Index]] = false
-		}
-	} else if err != nil {
-		return nil, fmt.Errorf("spara svar: %w", translate(err))
-	}
-	return fresh, nil
 }
 
 func failAll(results []AddResult, err error) []AddResult {

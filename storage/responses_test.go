@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -232,7 +233,7 @@ func TestSameRequestTellsARetryFromAnotherRequest(t *testing.T) {
 		sub.SameRequest = same
 		return sub
 	}
-	// "old" was stored without its request remembered, as before an upgrade.
+	// "old" was stored without asking for SameRequest (the phone form's nonce).
 	if _, err := responses.Add(ctx, []storage.Submission{keyed("old", 1, false), keyed("new", 1, true)}); err != nil {
 		t.Fatal(err)
 	}
@@ -241,10 +242,10 @@ func TestSameRequestTellsARetryFromAnotherRequest(t *testing.T) {
 		sub     storage.Submission
 		wantErr error
 	}{
-		{"a retry of a remembered request is no error", keyed("new", 1, true), nil},
-		{"another request under a remembered key is refused", keyed("new", 2, true), storage.ErrKeyReused},
+		{"a retry of the same request is no error", keyed("new", 1, true), nil},
+		{"another request under a used key is refused", keyed("new", 2, true), storage.ErrKeyReused},
 		{"the same other request again is refused again", keyed("new", 2, true), storage.ErrKeyReused},
-		{"a retry of a response stored before requests were remembered is no error", keyed("old", 1, true), nil},
+		{"a retry of a response stored without SameRequest is no error", keyed("old", 1, true), nil},
 		{"another request under that key is refused", keyed("old", 2, true), storage.ErrKeyReused},
 	}
 	for _, tt := range tests {
@@ -260,5 +261,40 @@ func TestSameRequestTellsARetryFromAnotherRequest(t *testing.T) {
 	}
 	if n, err := responses.Count(ctx, sv.ID); n != 2 || err != nil {
 		t.Errorf("got %d, %v counted; want 2", n, err)
+	}
+}
+
+// Keyed submissions used to leave one document each in response_requests,
+// never deleted; now nothing is written there, and a start drops what an
+// earlier version left.
+func TestKeyedSubmissionsLeaveNothingThatGrowsForever(t *testing.T) {
+	db := dbtest.New(t)
+	ctx := context.Background()
+	raw := rawDB(t, db)
+	if _, err := raw.Collection("response_requests").InsertOne(ctx, bson.M{"_id": "left by an earlier version"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	responses := storage.NewResponses(db)
+	sv := openSurvey(t, db)
+	for i := range 20 {
+		sub := response(sv, fmt.Sprint("key-", i), "aby", i)
+		sub.SameRequest = true
+		if _, err := responses.Add(ctx, []storage.Submission{sub, sub}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names, err := raw.ListCollectionNames(ctx, bson.M{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(names, "response_requests") {
+		n, _ := raw.Collection("response_requests").CountDocuments(ctx, bson.M{})
+		t.Errorf("got response_requests with %d documents; want no such collection", n)
+	}
+	if n, err := responses.Count(ctx, sv.ID); n != 20 || err != nil {
+		t.Errorf("got %d, %v counted; want 20", n, err)
 	}
 }
