@@ -298,3 +298,58 @@ func TestKeyedSubmissionsLeaveNothingThatGrowsForever(t *testing.T) {
 		t.Errorf("got %d, %v counted; want 20", n, err)
 	}
 }
+
+// A crash-cut batch among many stored responses is recovered by reads of
+// its ids: a query by its batch field read all 20,000 (about 1 s).
+func TestRecoveryOfACrashedBatchDoesNotReadTheSurvey(t *testing.T) {
+	if testing.Short() {
+		t.Skip("stores 20,000 responses")
+	}
+	db := dbtest.New(t)
+	ctx := context.Background()
+	responses := storage.NewResponses(db)
+	sv := openSurvey(t, db)
+	raw := rawDB(t, db)
+	col := raw.Collection("responses_" + sv.ID)
+	const stored = 20000
+	for i := 0; i < stored; i += 1000 {
+		docs := make([]any, 0, 1000)
+		for j := i; j < i+1000; j++ {
+			docs = append(docs, bson.M{"_id": fmt.Sprint("r-", j), "survey": sv.ID, "village": "aby", "channel": "api",
+				"submitted": now, "batch": "old", "answers": bson.M{"q1": bson.M{"o": "Ja"}}})
+		}
+		if _, err := col.InsertMany(ctx, docs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dbtest.IndexIDs(t)
+	old := time.Now().Add(-time.Hour)
+	times := make([]time.Duration, 0, 7)
+	for i := range cap(times) {
+		// 256 ids, the last one written by the batch before the crash.
+		ids := make([]string, 256)
+		for j := range ids {
+			ids[j] = fmt.Sprintf("never-%d-%d", i, j)
+		}
+		batch := fmt.Sprint("crash-", i)
+		doc := bson.M{"_id": ids[255], "survey": sv.ID, "village": "aby", "channel": "api", "submitted": now,
+			"batch": batch, "answers": bson.M{"q1": bson.M{"o": "Ja"}}}
+		if _, err := col.InsertOne(ctx, doc); err != nil {
+			t.Fatal(err)
+		}
+		marker := bson.M{"_id": batch, "ids": ids, "sv": []string{sv.ID}, "created": old}
+		if _, err := raw.Collection("pending").InsertOne(ctx, marker); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		n, err := responses.RecoverPending(ctx, time.Now().Add(-time.Minute))
+		times = append(times, time.Since(start))
+		if n != 1 || err != nil {
+			t.Fatalf("got %d, %v recovered; want 1, nil", n, err)
+		}
+	}
+	slices.Sort(times)
+	if p50 := times[len(times)/2]; p50 > 200*time.Millisecond {
+		t.Errorf("got p50 %v to recover a batch of 256 among %d; want under 200 ms", p50, stored)
+	}
+}
