@@ -59,7 +59,10 @@ const (
 	colPassLinks = "password_links"
 	colScheduled = "scheduled_changes"
 	colCodeUses  = "code_uses"
-	colRequests  = "response_requests"
+	// colRetiredRequests held one document per keyed submission, never
+	// deleted, before a duplicate response was read by its _id instead;
+	// EnsureIndexes drops what earlier versions left in it.
+	colRetiredRequests = "response_requests"
 )
 
 // SelectTimeout is the longest an operation waits for a database server
@@ -187,6 +190,9 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 	}
 	if err := d.ensureMatterIndexes(ctx); err != nil {
 		return err
+	}
+	if err := d.col(colRetiredRequests).Drop(ctx); err != nil {
+		return fmt.Errorf("ta bort %s: %w", colRetiredRequests, translate(err))
 	}
 	return d.ensureRemissIndexes(ctx)
 }
