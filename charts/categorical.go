@@ -26,9 +26,9 @@ const (
 // Categorical compares the answers to a single, multi or rank question
 // village by village, with a legend of the options.
 type Categorical struct {
-	Title    string // optional
+	Title string // optional
 	// Text translates the chart's texts; nil keeps the Swedish.
-	Text Text `json:"-"`
+	Text     Text `json:"-"`
 	Kind     CategoricalKind
 	Options  []string
 	Villages []CategoricalVillage

@@ -21,9 +21,9 @@ var LikertLabels = [5]string{
 // neutral middle (3) centred on the line, with the disagree and agree
 // totals at the ends.
 type Likert struct {
-	Title    string // optional
+	Title string // optional
 	// Text translates the chart's texts; nil keeps the Swedish.
-	Text Text `json:"-"`
+	Text     Text `json:"-"`
 	Villages []LikertVillage
 }
 

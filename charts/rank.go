@@ -12,9 +12,9 @@ import (
 // rank, on a scale from 1 at the left to the number of options at the
 // right.
 type Rank struct {
-	Title    string // optional
+	Title string // optional
 	// Text translates the chart's texts; nil keeps the Swedish.
-	Text Text `json:"-"`
+	Text     Text `json:"-"`
 	Options  []string
 	Villages []RankVillage
 }

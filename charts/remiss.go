@@ -84,9 +84,9 @@ func (s Stance) color() drawing.Color {
 // a bar of how many villages took each stance, then each village as a row
 // with its stance written out in a coloured label, in the given order.
 type Remiss struct {
-	Title    string // optional
+	Title string // optional
 	// Text translates the chart's texts; nil keeps the Swedish.
-	Text Text `json:"-"`
+	Text     Text `json:"-"`
 	Villages []RemissVillage
 }
 
