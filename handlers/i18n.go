@@ -96,8 +96,13 @@ func translate(lang, sv string) string {
 		if m == nil {
 			continue
 		}
+		// A value may be a text of the catalog itself (a method's label in
+		// "Remissvar: … (Styrelsebeslut)"); names and numbers stay.
 		en := p.en
 		for _, v := range m[1:] {
+			if tv, ok := catalog.english[v]; ok {
+				v = tv
+			}
 			en = strings.Replace(en, slot, v, 1)
 		}
 		return en

@@ -183,6 +183,9 @@ func TestMessagesBuiltWithValuesAreTranslatedWithTheirValues(t *testing.T) {
 		{"en", "Får vara högst 5", "At most 5"},
 		{"en", "Talet får inte vara mindre än 2,5", "The number may not be less than 2,5"},
 		{"en", "Svaret får vara högst 500 tecken (nu 612)", "The answer may be at most 500 characters (now 612)"},
+		{"en", "Busstider: 12 svar (4 per 100 invånare)", "Busstider: 12 responses (4 per 100 inhabitants)"},
+		{"en", "Busstider: 12 svar", "Busstider: 12 responses"},
+		{"en", "Remissvar: Brygga (styrelsemöte)", "Remiss answer: Brygga (board meeting)"},
 		{"sv", "Får vara högst 200 tecken", "Får vara högst 200 tecken"},
 		{"en", "Ingen sådan text 12", "Ingen sådan text 12"},
 	} {
