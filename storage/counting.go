@@ -118,7 +118,11 @@ func (s *Responses) AddEach(ctx context.Context, subs []Submission) []AddResult 
 		idx := groups[sv]
 		docs := make([]any, len(idx))
 		for j, i := range idx {
-			docs[j] = toResponseDoc(subs[i].Response, marker.ID)
+			d, err := toResponseDoc(subs[i].Response, marker.ID)
+			if err != nil {
+				return failAll(results, err)
+			}
+			docs[j] = d
 		}
 		_, err := surveyResponses(s.db, sv).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 		var bwe mongo.BulkWriteException
@@ -286,7 +290,10 @@ func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (in
 			if sv == nil {
 				continue // the survey is gone: nothing to count it in
 			}
-			r := d.response()
+			r, err := d.response()
+			if err != nil {
+				return err
+			}
 			stored[d.Batch] = append(stored[d.Batch], Submission{Survey: sv, Response: &r})
 		}
 		return nil
