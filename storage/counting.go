@@ -3,9 +3,9 @@ package storage
 // How responses are counted exactly once, fast, without transactions.
 //
 // FerretDB (SQLite) has no transactions, takes one writer at a time, scans a
-// whole collection for every update, and decodes a whole document to update
-// it: updating a survey's wide tally for every batch cost more than the batch
-// itself. So a batch only inserts, into small collections:
+// whole collection for every update filtered by more than _id, and decodes a
+// whole document to update it: updating a survey's wide tally for every batch
+// cost more than the batch itself. So a batch only inserts (three writes):
 //
 //  1. a marker in "pending" naming the batch's response ids and surveys;
 //  2. the responses, each carrying the batch's id (one InsertMany per
@@ -17,9 +17,10 @@ package storage
 //
 // A delta's _id makes it unique: a batch is counted at most once. A marker
 // left by a crash or an outage is replayed by RecoverPending: a survey whose
-// delta exists was counted; for the others it counts the responses whose
-// batch field names that batch and inserts the same delta (a duplicate key
-// means it was counted already). So no answer is lost or
+// delta exists was counted; for the others it reads the marker's ids by _id,
+// counts those whose batch field names that batch and inserts the same delta
+// (a duplicate key means it was counted already). A retry's duplicate id is
+// read by _id to tell it from another request under the same key. So no answer is lost or
 // counted twice, at any point of a crash.
 //
 // Fold (run every few seconds by the committer) adds the deltas of finished
