@@ -36,6 +36,7 @@ import (
 
 	"github.com/forankra/forankra/survey"
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/event"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 	"go.mongodb.org/mongo-driver/mongo/readpref"
@@ -77,9 +78,18 @@ type DB struct {
 	db     *mongo.Database
 }
 
+// ConnectOption changes how Connect sets up the client.
+type ConnectOption func(*options.ClientOptions)
+
+// WithCommandMonitor has m see every command the client sends (tests count
+// the queries a page needs).
+func WithCommandMonitor(m *event.CommandMonitor) ConnectOption {
+	return func(o *options.ClientOptions) { o.SetMonitor(m) }
+}
+
 // Connect dials uri, pings it within timeout and returns the named database.
 // Writes wait for the majority (journaled) so an answered write survives a crash.
-func Connect(ctx context.Context, uri, name string, timeout time.Duration) (*DB, error) {
+func Connect(ctx context.Context, uri, name string, timeout time.Duration, opt ...ConnectOption) (*DB, error) {
 	// Each operation waits at most selectTimeout for a server, so that a
 	// request during an outage gets its 503 in seconds; the start waits the
 	// whole timeout, pinging again and again.
@@ -88,6 +98,9 @@ func Connect(ctx context.Context, uri, name string, timeout time.Duration) (*DB,
 		SetServerSelectionTimeout(selectTimeout).
 		SetConnectTimeout(selectTimeout).
 		SetAppName("forankra")
+	for _, o := range opt {
+		o(opts)
+	}
 	client, err := mongo.Connect(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("ansluta till databasen: %w", err)
@@ -177,6 +190,9 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 				return fmt.Errorf("index för %s: %w", name, translate(err))
 			}
 		}
+	}
+	if err := d.ensureMatterIndexes(ctx); err != nil {
+		return err
 	}
 	if err := d.col(colRetiredRequests).Drop(ctx); err != nil {
 		return fmt.Errorf("ta bort %s: %w", colRetiredRequests, translate(err))

@@ -61,15 +61,15 @@ func IndexIDs(t testing.TB) {
 func URI() string { return uri }
 
 // New connects to a fresh database with the service's indexes, dropped and
-// disconnected when the test ends.
-func New(t testing.TB) *storage.DB {
+// disconnected when the test ends; opt can add a command monitor.
+func New(t testing.TB, opt ...storage.ConnectOption) *storage.DB {
 	t.Helper()
 	if uri == "" {
 		t.Fatal("dbtest: call dbtest.Main from TestMain")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	db, err := storage.Connect(ctx, uri, Name(), 10*time.Second)
+	db, err := storage.Connect(ctx, uri, Name(), 10*time.Second, opt...)
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
 	}
