@@ -97,6 +97,9 @@ type server struct {
 // New builds the Fiber app with every route of the service.
 func New(cfg Config) *fiber.App {
 	s := newServer(cfg)
+	if s.committer == nil {
+		s.committer = storage.NewCommitter(s.responses, storage.CommitterOptions{})
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "Förankra",
 		ErrorHandler:          errorHandler(s.cfg.Logger),
@@ -158,9 +161,6 @@ func newServer(cfg Config) *server {
 		remiss:    newRemissDeps(cfg),
 		committer: cfg.Committer,
 		matters:   storage.NewMatters(cfg.DB),
-	}
-	if s.committer == nil {
-		s.committer = storage.NewCommitter(s.responses, storage.CommitterOptions{})
 	}
 	return s
 }
