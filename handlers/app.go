@@ -100,6 +100,9 @@ type server struct {
 // New builds the Fiber app with every route of the service.
 func New(cfg Config) *fiber.App {
 	s := newServer(cfg)
+	if s.committer == nil {
+		s.committer = storage.NewCommitter(s.responses, storage.CommitterOptions{})
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "Förankra",
 		ErrorHandler:          errorHandler(s.cfg.Logger),
@@ -163,9 +166,6 @@ func newServer(cfg Config) *server {
 		matters:   storage.NewMatters(cfg.DB),
 	}
 	s.shortLinks = storage.NewShortLinks(cfg.DB)
-	if s.committer == nil {
-		s.committer = storage.NewCommitter(s.responses, storage.CommitterOptions{})
-	}
 	return s
 }
 
