@@ -238,6 +238,21 @@ func routeCases() []routeCase {
 	meeting := map[string]any{"kind": "meeting", "label": "Stormöte", "date": "2026-03-01", "participants": 12}
 	newAction := map[string]any{"priority": "p1", "title": "Röja", "owner": "group", "responsible": "Anna", "due": "2026-06"}
 	return []routeCase{
+		// meetings (fixture in meetings_api_test.go)
+		{method: "GET", route: "/api/v1/meetings", build: static("/api/v1/meetings?upcoming=true"), allow: everyone},
+		{method: "POST", route: "/api/v1/meetings", build: func(*routeFixture, string) routeRequest {
+			return routeRequest{path: "/api/v1/meetings", json: map[string]any{"kind": "theme", "title": "Träff", "starts": "2026-04-15T18:00", "ends": "2026-04-15T20:00"}}
+		}, allow: meetingManagers},
+		{method: "GET", route: "/api/v1/meetings/:id", build: meetingPath(survey.MeetingPlanned, "", nil), allow: readers},
+		{method: "POST", route: "/api/v1/meetings/:id/agenda", build: meetingPath(survey.MeetingPlanned, "/agenda", map[string]any{"title": "Punkt"}), allow: meetingManagers},
+		{method: "POST", route: "/api/v1/meetings/:id/invite", build: meetingPath(survey.MeetingPlanned, "/invite", map[string]any{}), allow: meetingManagers},
+		{method: "POST", route: "/api/v1/meetings/:id/held", build: meetingPath(survey.MeetingInvited, "/held", map[string]any{"present": []string{"aby"}}), allow: meetingManagers},
+		{method: "PUT", route: "/api/v1/meetings/:id/items/:item/minutes", build: meetingPath(survey.MeetingHeld, "/items/{item}/minutes", map[string]any{"text": "Protokoll"}), allow: meetingManagers},
+		{method: "POST", route: "/api/v1/meetings/:id/items/:item/decisions", build: meetingPath(survey.MeetingHeld, "/items/{item}/decisions", map[string]any{"text": "Beslut"}), allow: meetingManagers},
+		{method: "POST", route: "/api/v1/meetings/:id/approve", build: meetingPath(survey.MeetingHeld, "/approve", map[string]any{}), allow: meetingManagers},
+		{method: "GET", route: "/kalender.ics", build: static("/kalender.ics"), public: true},
+		{method: "GET", route: "/byar/:slug/kalender.ics", build: static("/byar/aby/kalender.ics"), public: true},
+
 		{method: "GET", route: "/healthz", build: static("/healthz"), public: true},
 		{method: "GET", route: "/byar", build: static("/byar"), public: true},
 		{method: "GET", route: "/byar/:slug", build: static("/byar/aby"), public: true},
@@ -872,6 +887,18 @@ var routeActions = []struct {
 	{"GET", "/enkater/:id/fritext", survey.ReadSurveyResults},
 	{"GET", "/api/v1/remisses/:id/summary.xlsx", survey.ReadRemiss},
 	{"GET", "/remisser/:id/sammanstallning.xlsx", survey.ReadRemiss},
+	// meetings
+	{"GET", "/api/v1/meetings", survey.ReadMeetings},
+	{"POST", "/api/v1/meetings", survey.ManageMeetings},
+	{"GET", "/api/v1/meetings/:id", survey.ReadMeetings},
+	{"POST", "/api/v1/meetings/:id/agenda", survey.ManageMeetings},
+	{"POST", "/api/v1/meetings/:id/invite", survey.ManageMeetings},
+	{"POST", "/api/v1/meetings/:id/held", survey.ManageMeetings},
+	{"PUT", "/api/v1/meetings/:id/items/:item/minutes", survey.ManageMeetings},
+	{"POST", "/api/v1/meetings/:id/items/:item/decisions", survey.ManageMeetings},
+	{"POST", "/api/v1/meetings/:id/approve", survey.ManageMeetings},
+	{"GET", "/kalender.ics", publicRoute},
+	{"GET", "/byar/:slug/kalender.ics", publicRoute},
 }
 
 func TestEveryRouteNamesItsAction(t *testing.T) {

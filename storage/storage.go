@@ -172,7 +172,10 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 			}
 		}
 	}
-	return d.ensureRemissIndexes(ctx)
+	if err := d.ensureRemissIndexes(ctx); err != nil {
+		return err
+	}
+	return d.ensureMeetingIndexes(ctx)
 }
 
 // translate maps driver errors to survey's sentinels.
