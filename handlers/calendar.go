@@ -179,15 +179,6 @@ func eventStart(e calendarEvent) time.Time {
 	return e.from
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // sendCalendar writes a feed.
 func sendCalendar(c *fiber.Ctx, name, file string, events []calendarEvent) error {
 	cal := newCalendar(name)

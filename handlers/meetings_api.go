@@ -192,8 +192,8 @@ func (s *server) meetingWithAgenda(cx context.Context, m *survey.Meeting) (meeti
 }
 
 // resolveLink gives an agenda link the title of what it names; a link to
-// something that is gone keeps its id with an empty title. Matters,
-// applications and service plans are resolved once their stores exist.
+// something that is gone keeps its id with an empty title. Applications and
+// service plans are resolved once their stores exist.
 func (s *server) resolveLink(cx context.Context, l survey.Link) (linkView, error) {
 	v := linkView{Link: l}
 	var err error
@@ -208,7 +208,12 @@ func (s *server) resolveLink(cx context.Context, l survey.Link) (linkView, error
 		if p, err = s.remiss.proposals.Get(cx, l.ID); err == nil {
 			v.Title, v.Href = p.Title, "/forslag/"+p.ID
 		}
-	// resolveLink: matters, applications, service plans (after their merge).
+	case survey.LinkMatter:
+		var mt *survey.Matter
+		if mt, _, err = s.matters.Get(cx, l.ID); err == nil {
+			v.Title, v.Href = mt.Ref+" "+mt.Title, "/api/v1/matters/"+mt.ID
+		}
+	// resolveLink: applications, service plans (after their merge).
 	default:
 		return v, nil
 	}
@@ -222,7 +227,7 @@ func (s *server) resolveLink(cx context.Context, l survey.Link) (linkView, error
 // Kinds whose stores are not part of the service yet are taken as given.
 func (s *server) linkExists(cx context.Context, l survey.Link) (bool, error) {
 	switch l.Kind {
-	case survey.LinkPlan, survey.LinkProposal:
+	case survey.LinkPlan, survey.LinkProposal, survey.LinkMatter:
 		v, err := s.resolveLink(cx, l)
 		return v.Title != "", err
 	default:
@@ -487,7 +492,7 @@ type decisionInput struct {
 type decisionResult struct {
 	Decision *survey.MeetingDecision `json:"decision"`
 	Action   *actionView             `json:"action,omitempty"`
-	Matter   any                     `json:"matter,omitempty"`
+	Matter   *matterView             `json:"matter,omitempty"`
 }
 
 // meetingDecision records a decision under an item of a held meeting. One that
@@ -530,11 +535,12 @@ func (s *server) meetingDecision(cx context.Context, u *survey.User, id, item st
 		s.record(cx, u, auditActionAdded, "action/"+a.ID, a.Title)
 		res.Action = &actionView{PlanAction: *a, Overdue: a.Overdue(s.now())}
 	case survey.BecomesMatter:
-		// meetingDecision: becoming a matter is wired to the matters' create helper
-		// once it is part of the service.
-		v := &survey.ValidationError{}
-		v.Add("becomes", "Ärenden kan ännu inte skapas från beslut")
-		return nil, v.Err()
+		mt, err := s.matterFromDecision(cx, u, m.ID, item, d, in)
+		if err != nil {
+			return nil, err
+		}
+		mv := s.matterView(mt)
+		res.Matter = &mv
 	default:
 		if err := s.meetings.AddDecision(cx, m.ID, item, d); err != nil {
 			return nil, err
@@ -542,6 +548,35 @@ func (s *server) meetingDecision(cx context.Context, u *survey.User, id, item st
 	}
 	s.record(cx, u, auditMeetingDecision, "meeting/"+m.ID+"/"+item, d.Text)
 	return res, nil
+}
+
+// matterFromDecision raises the matter a decision becomes. The matter's
+// fields are checked first; then the decision is stored (naming a matter to
+// come), the matter raised with the decision as its source, and the
+// decision given the matter's id.
+func (s *server) matterFromDecision(cx context.Context, u *survey.User, meeting, item string, d *survey.MeetingDecision, in decisionInput) (*survey.Matter, error) {
+	nm := survey.NewMatter{Village: in.Village, Title: in.Title, Description: in.Description, FocusArea: in.FocusArea,
+		Department: in.Department, Source: &survey.MatterSource{Kind: survey.SourceMeetingDecision, ID: d.ID}}
+	checks, err := s.matterChecks(cx, nm)
+	if err != nil {
+		return nil, err
+	}
+	checks.Source = nil // the decision is stored next
+	if _, err := nm.Matter(checks, s.now(), u.ID); err != nil {
+		return nil, err
+	}
+	if err := s.meetings.AddDecision(cx, meeting, item, d); err != nil {
+		return nil, err
+	}
+	mt, err := s.raiseMatter(cx, u, nm)
+	if err != nil {
+		return nil, err
+	}
+	d.Created.ID = mt.ID
+	if err := s.meetings.SetDecisionCreated(cx, d.ID, *d.Created); err != nil {
+		return nil, err
+	}
+	return mt, nil
 }
 
 // actionFromDecision checks the action a decision becomes against its plan,

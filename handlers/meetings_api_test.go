@@ -2,7 +2,12 @@ package handlers
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/mail"
 	"strings"
 	"testing"
 	"time"
@@ -214,9 +219,42 @@ func TestMeetingThroughItsLife(t *testing.T) {
 		t.Errorf("stored actions: got %+v; want the one naming the decision", actions)
 	}
 	ta.mustDo("POST", id+"/items/"+item+"/decisions", official, map[string]any{"text": "Noterades"}, 201)
+
+	// One that becomes a matter, linked both ways too.
+	code, b = ta.do("POST", id+"/items/"+item+"/decisions", official, map[string]any{"text": "Ett ärende", "becomes": "matter", "village": "nope", "title": "T"})
+	if code != 422 || !strings.Contains(string(b), `"village"`) {
+		t.Errorf("a matter of no village: got %d %s; want 422 on village", code, b)
+	}
+	mres := decode[struct {
+		Decision survey.MeetingDecision `json:"decision"`
+		Matter   struct {
+			ID     string               `json:"id"`
+			Ref    string               `json:"ref"`
+			Status string               `json:"status"`
+			Source *survey.MatterSource `json:"source"`
+		} `json:"matter"`
+	}](t, ta.mustDo("POST", id+"/items/"+item+"/decisions", official, map[string]any{"text": "Kontaktpersonen följer upp mastens placering",
+		"becomes": "matter", "village": "aby", "title": "Mobilmasten", "description": "Var ska masten stå?"}, 201))
+	if mres.Matter.ID == "" || mres.Matter.Status != "registered" || mres.Matter.Source == nil || mres.Matter.Source.Kind != survey.SourceMeetingDecision ||
+		mres.Matter.Source.ID != mres.Decision.ID || mres.Decision.Created == nil || mres.Decision.Created.ID != mres.Matter.ID {
+		t.Fatalf("decision → matter: got %+v; want a registered matter and the decision naming each other", mres)
+	}
 	got = decode[meetingJSON](t, ta.mustDo("GET", id, repA, nil, 200))
-	if got.Agenda[0].Minutes != "Operatören har lovat svar." || len(got.Agenda[0].Decisions) != 2 {
-		t.Errorf("item after the meeting: got %+v; want its minutes and two decisions", got.Agenda[0])
+	if got.Agenda[0].Minutes != "Operatören har lovat svar." || len(got.Agenda[0].Decisions) != 3 {
+		t.Errorf("item after the meeting: got %+v; want its minutes and three decisions", got.Agenda[0])
+	}
+	if d := got.Agenda[0].Decisions[2]; d.Created == nil || d.Created.Kind != "matter" || d.Created.ID != mres.Matter.ID {
+		t.Errorf("stored decision: got %+v; want it naming the matter %s", d, mres.Matter.ID)
+	}
+	// A matter can name a meeting decision only when there is one.
+	ta.mustDo("POST", "/api/v1/matters", official, map[string]any{"village": "aby", "title": "T", "source": map[string]any{"kind": "meeting_decision", "id": "nope"}}, 422)
+	// And an agenda item can link to the matter, by its title.
+	next := decode[meetingJSON](t, ta.mustDo("POST", "/api/v1/meetings", official, meetingBody("aby"), 201))
+	ta.mustDo("POST", "/api/v1/meetings/"+next.ID+"/agenda", official, map[string]any{"title": "Uppföljning", "link": map[string]any{"kind": "matter", "id": mres.Matter.ID}}, 201)
+	ta.mustDo("POST", "/api/v1/meetings/"+next.ID+"/agenda", official, map[string]any{"title": "Uppföljning", "link": map[string]any{"kind": "matter", "id": "2026-999"}}, 422)
+	linked := decode[meetingJSON](t, ta.mustDo("GET", "/api/v1/meetings/"+next.ID, official, nil, 200))
+	if len(linked.Agenda) != 1 || linked.Agenda[0].Link == nil || !strings.Contains(linked.Agenda[0].Link.Title, "Mobilmasten") {
+		t.Errorf("matter link: got %+v; want its title", linked.Agenda)
 	}
 
 	// Approve, then nothing changes.
@@ -368,5 +406,57 @@ func TestItemOwedToTheNextForumLandsOnItsAgenda(t *testing.T) {
 	got := decode[meetingJSON](t, ta.mustDo("GET", "/api/v1/meetings/"+m.ID, official, nil, 200))
 	if len(got.Agenda) != 1 || got.Agenda[0].Title != "Ärende 0" {
 		t.Errorf("got %+v; want the one item added first", got.Agenda)
+	}
+}
+
+// An invitation through a relay is multipart/mixed: the text, then the
+// .ics in base64 that decodes to a calendar the library reads.
+func TestInvitationMailCarriesTheICS(t *testing.T) {
+	relay := startRelay(t)
+	m := newMailer(relay.ln.Addr().String(), "forankra@kommun.se", nil)
+	cal := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a@b\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260415T160000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	if err := m.Send(context.Background(), "rep@example.se", "Kallelse", "Hej\nvälkomna", survey.Attachment{Name: "mote.ics", ContentType: "text/calendar; charset=utf-8", Data: []byte(cal)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Send(context.Background(), "rep@example.se", "Kallelse", "Hej", survey.Attachment{Name: "x\r\nBcc: evil@example.com", ContentType: "text/plain"}); err == nil {
+		t.Error("an attachment name with a line break: got sent; want a refusal")
+	}
+	relay.mu.Lock()
+	defer relay.mu.Unlock()
+	if len(relay.msgs) != 1 {
+		t.Fatalf("relay got %d messages; want 1", len(relay.msgs))
+	}
+	msg, err := mail.ReadMessage(strings.NewReader(relay.msgs[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/mixed" {
+		t.Fatalf("got %q, %v; want multipart/mixed", mt, err)
+	}
+	r := multipart.NewReader(msg.Body, params["boundary"])
+	text, err := r.NextPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(text)
+	if !strings.Contains(string(body), "välkomna") {
+		t.Errorf("text part: got %q; want the body", body)
+	}
+	att, err := r.NextPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if att.FileName() != "mote.ics" || !strings.HasPrefix(att.Header.Get("Content-Type"), "text/calendar") {
+		t.Errorf("attachment: got %q %q; want mote.ics as text/calendar", att.FileName(), att.Header.Get("Content-Type"))
+	}
+	raw, _ := io.ReadAll(att)
+	data, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(string(raw), "\r\n", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := ics.ParseCalendar(strings.NewReader(string(data)))
+	if err != nil || len(parsed.Events()) != 1 || parsed.Events()[0].Id() != "a@b" {
+		t.Errorf("attachment decodes to %v, %v; want the one event", parsed, err)
 	}
 }

@@ -114,7 +114,7 @@ func (s *Meetings) Meeting(ctx context.Context, id string) (*survey.Meeting, err
 	}
 	for next := survey.NextMeetingStatus(d.Status); next != ""; next = survey.NextMeetingStatus(d.Status) {
 		var st stepDoc
-		err := s.steps.FindOne(ctx, bson.M{"_id": stepKey(id, next)}).Decode(&st)
+		err := s.steps.FindOne(ctx, bson.M{"_id": meetingStepKey(id, next)}).Decode(&st)
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			break
 		}
@@ -158,7 +158,7 @@ type stepDoc struct {
 	At      time.Time `bson:"at"`
 }
 
-func stepKey(meeting, to string) string { return meeting + "/" + to }
+func meetingStepKey(meeting, to string) string { return meeting + "/" + to }
 
 // StepMeeting moves a meeting from status from to to, setting the fields
 // given too. The move is claimed by a unique _id first: of two steps taken
@@ -177,7 +177,7 @@ func (s *Meetings) StepMeeting(ctx context.Context, id, from, to string, set map
 	for k, v := range set {
 		upd[k] = v
 	}
-	if _, err := s.steps.InsertOne(ctx, stepDoc{ID: stepKey(id, to), Meeting: id, From: from, To: to, Set: upd, At: time.Now().UTC()}); err != nil {
+	if _, err := s.steps.InsertOne(ctx, stepDoc{ID: meetingStepKey(id, to), Meeting: id, From: from, To: to, Set: upd, At: time.Now().UTC()}); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
 			return fmt.Errorf("mötet ändrades samtidigt av någon annan: %w", survey.ErrConflict)
 		}
@@ -404,6 +404,19 @@ func (s *Meetings) AddDecision(ctx context.Context, meeting, item string, d *sur
 	}
 	if _, err := s.decisions.InsertOne(ctx, doc); err != nil {
 		return fmt.Errorf("spara beslut: %w", translate(err))
+	}
+	return nil
+}
+
+// SetDecisionCreated records what a decision became (the matter raised
+// after the decision was stored).
+func (s *Meetings) SetDecisionCreated(ctx context.Context, id string, created survey.Source) error {
+	res, err := s.decisions.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"created": createdDoc{Kind: created.Kind, ID: created.ID}}})
+	if err != nil {
+		return fmt.Errorf("beslut %q: %w", id, translate(err))
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("beslut %q: %w", id, survey.ErrNotFound)
 	}
 	return nil
 }

@@ -172,6 +172,9 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 			}
 		}
 	}
+	if err := d.ensureMatterIndexes(ctx); err != nil {
+		return err
+	}
 	if err := d.ensureRemissIndexes(ctx); err != nil {
 		return err
 	}

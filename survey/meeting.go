@@ -41,10 +41,6 @@ const (
 	BecomesMatter = "matter"
 )
 
-// SourceMeetingDecision is the source kind an action or matter made from a
-// meeting decision records: {kind: "meeting_decision", id: decision id}.
-const SourceMeetingDecision = "meeting_decision"
-
 // Meeting is a forum meeting, theme meeting or storting.
 type Meeting struct {
 	ID          string    `json:"id"`

@@ -25,6 +25,12 @@ const (
 	// meetings
 	ManageMeetings Action = "manage_meetings" // plan meetings, agendas, invitations, attendance, minutes, decisions
 	ReadMeetings   Action = "read_meetings"   // read meetings; a representative those their village is invited to
+
+	// Matters (ärenden).
+	RaiseMatter   Action = "raise_matter"   // raise a matter for the given village
+	ReadMatters   Action = "read_matters"   // read matters; a representative those of their villages
+	HandleMatter  Action = "handle_matter"  // forward and answer matters (the municipality)
+	ConfirmMatter Action = "confirm_matter" // confirm or reopen an answered matter of the given village
 )
 
 // staff may act for every village.
@@ -48,6 +54,12 @@ var policy = map[Action]map[string]bool{
 	// meetings
 	ManageMeetings: {RoleAdmin: true, RoleOfficial: true},
 	ReadMeetings:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+
+	// Matters.
+	RaiseMatter:   {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
+	ReadMatters:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+	HandleMatter:  {RoleAdmin: true, RoleOfficial: true},
+	ConfirmMatter: {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
 }
 
 // Can reports whether u may take action a concerning the villages. A
@@ -64,7 +76,7 @@ func Can(u *User, a Action, villages ...string) bool {
 	switch a {
 	case ReadPlans:
 		return true // the plans are the villages' public work
-	case ReadSurveyResults, ReadRemiss, ReadComparison, ReadMeetings:
+	case ReadSurveyResults, ReadRemiss, ReadComparison, ReadMatters, ReadMeetings:
 		for _, v := range villages {
 			if u.HasVillage(v) {
 				return true
