@@ -402,6 +402,16 @@ func (s *server) routes(app *fiber.App) {
 	r.api("POST", "/api/v1/meetings/:id/approve", survey.ManageMeetings, s.apiApproveMinutes)
 	r.public("GET", "/kalender.ics", s.calendarFeed)
 	r.public("GET", "/byar/:slug/kalender.ics", s.villageCalendarFeed)
+	r.page("GET", "/moten", survey.ReadMeetings, s.meetingsPage) // a representative: meetings of their villages
+	r.page("GET", "/moten/ny", survey.ManageMeetings, s.newMeetingPage)
+	r.page("POST", "/moten/ny", survey.ManageMeetings, s.newMeetingSubmit)
+	r.page("GET", "/moten/:id", survey.ReadMeetings, s.meetingPage) // and the meeting's villages
+	r.page("POST", "/moten/:id/punkter", survey.ManageMeetings, s.meetingAgendaSubmit)
+	r.page("POST", "/moten/:id/kalla", survey.ManageMeetings, s.meetingInviteSubmit)
+	r.page("POST", "/moten/:id/hallet", survey.ManageMeetings, s.meetingHeldSubmit)
+	r.page("POST", "/moten/:id/punkter/:item/protokoll", survey.ManageMeetings, s.meetingMinutesSubmit)
+	r.page("POST", "/moten/:id/punkter/:item/beslut", survey.ManageMeetings, s.meetingDecisionSubmit)
+	r.page("POST", "/moten/:id/justera", survey.ManageMeetings, s.meetingApproveSubmit)
 	// Matters (ärenden): the contact person's matters with their clock, and
 	// the departments' public figures.
 	r.api("POST", "/api/v1/matters", survey.RaiseMatter, s.createMatter) // and the village

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/mail"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -69,6 +70,15 @@ func meetingPath(status, suffix string, body any) func(*routeFixture, string) ro
 			r.json = body
 		}
 		return r
+	}
+}
+
+// meetingPage builds a form post (or a GET, without a form) to a fresh
+// meeting's page in the status; {item} in the suffix is its item.
+func meetingPage(status, suffix string, form url.Values) func(*routeFixture, string) routeRequest {
+	return func(f *routeFixture, _ string) routeRequest {
+		id, item := f.meeting(status)
+		return routeRequest{path: "/moten/" + id + strings.ReplaceAll(suffix, "{item}", item), form: form}
 	}
 }
 

@@ -67,6 +67,9 @@ func loadPages() *pages {
 		"deref": func(f *float64) float64 { return *f },
 		"label": label,
 		"colon": colon,
+		// meetings
+		"when":        meetingWhen,
+		"meetingkind": meetingKindName,
 	}
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
 	names, _ := fs.Glob(templateFS, "templates/*.html")
@@ -149,6 +152,7 @@ var navParts = []navPart{
 	{"/enkater", "Enkäter", survey.ReadSurveyResults, []string{"/enkater"}},
 	{"/forslag", "Förslag och remisser", survey.ReadRemiss, []string{"/forslag", "/remisser"}},
 	{"/forum", "Forum", survey.ReadComparison, []string{"/forum"}},
+	{"/moten", "Möten", survey.ReadMeetings, []string{"/moten"}},
 }
 
 // adminParts are the administration pages; the header links the first the

@@ -312,6 +312,18 @@ func routeCases() []routeCase {
 		{method: "POST", route: "/api/v1/meetings/:id/approve", build: meetingPath(survey.MeetingHeld, "/approve", map[string]any{}), allow: meetingManagers},
 		{method: "GET", route: "/kalender.ics", build: static("/kalender.ics"), public: true},
 		{method: "GET", route: "/byar/:slug/kalender.ics", build: static("/byar/aby/kalender.ics"), public: true},
+		{method: "GET", route: "/moten", page: true, build: static("/moten"), allow: everyone},
+		{method: "GET", route: "/moten/ny", page: true, build: static("/moten/ny"), allow: meetingManagers},
+		{method: "POST", route: "/moten/ny", page: true, build: func(*routeFixture, string) routeRequest {
+			return routeRequest{path: "/moten/ny", form: url.Values{"kind": {"theme"}, "title": {"Träff"}, "starts": {"2026-04-15T18:00"}, "ends": {"2026-04-15T20:00"}}}
+		}, allow: meetingManagers},
+		{method: "GET", route: "/moten/:id", page: true, build: meetingPage(survey.MeetingHeld, "", nil), allow: readers},
+		{method: "POST", route: "/moten/:id/punkter", page: true, build: meetingPage(survey.MeetingPlanned, "/punkter", url.Values{"title": {"Punkt"}}), allow: meetingManagers},
+		{method: "POST", route: "/moten/:id/kalla", page: true, build: meetingPage(survey.MeetingPlanned, "/kalla", url.Values{}), allow: meetingManagers},
+		{method: "POST", route: "/moten/:id/hallet", page: true, build: meetingPage(survey.MeetingInvited, "/hallet", url.Values{"present": {"aby"}}), allow: meetingManagers},
+		{method: "POST", route: "/moten/:id/punkter/:item/protokoll", page: true, build: meetingPage(survey.MeetingHeld, "/punkter/{item}/protokoll", url.Values{"text": {"P"}}), allow: meetingManagers},
+		{method: "POST", route: "/moten/:id/punkter/:item/beslut", page: true, build: meetingPage(survey.MeetingHeld, "/punkter/{item}/beslut", url.Values{"text": {"B"}}), allow: meetingManagers},
+		{method: "POST", route: "/moten/:id/justera", page: true, build: meetingPage(survey.MeetingHeld, "/justera", url.Values{}), allow: meetingManagers},
 
 		{method: "GET", route: "/healthz", build: static("/healthz"), public: true},
 		// Matters.
@@ -970,6 +982,16 @@ var routeActions = []struct {
 	{"POST", "/api/v1/meetings/:id/approve", survey.ManageMeetings},
 	{"GET", "/kalender.ics", publicRoute},
 	{"GET", "/byar/:slug/kalender.ics", publicRoute},
+	{"GET", "/moten", survey.ReadMeetings},
+	{"GET", "/moten/ny", survey.ManageMeetings},
+	{"POST", "/moten/ny", survey.ManageMeetings},
+	{"GET", "/moten/:id", survey.ReadMeetings},
+	{"POST", "/moten/:id/punkter", survey.ManageMeetings},
+	{"POST", "/moten/:id/kalla", survey.ManageMeetings},
+	{"POST", "/moten/:id/hallet", survey.ManageMeetings},
+	{"POST", "/moten/:id/punkter/:item/protokoll", survey.ManageMeetings},
+	{"POST", "/moten/:id/punkter/:item/beslut", survey.ManageMeetings},
+	{"POST", "/moten/:id/justera", survey.ManageMeetings},
 	// Matters.
 	{"POST", "/api/v1/matters", survey.RaiseMatter},
 	{"GET", "/api/v1/matters", survey.ReadMatters},
