@@ -37,7 +37,7 @@ var labels = map[string]string{
 	auditMeetingCreated: "möte planerat", auditMeetingItem: "punkt på dagordningen", auditMeetingInvited: "kallelse skickad",
 	auditMeetingHeld: "möte hållet", auditMeetingMinutes: "protokoll skrivet", auditMeetingDecision: "beslut fattat",
 	auditMeetingApproved: "protokoll justerat",
-	survey.LinkMatter: "ärende", survey.LinkPlan: "plan", survey.LinkProposal: "medborgarförslag",
+	survey.LinkMatter:    "ärende", survey.LinkPlan: "plan", survey.LinkProposal: "medborgarförslag",
 	survey.LinkApplication: "ansökan", survey.LinkServicePlan: "utvecklings- och serviceplan",
 }
 
