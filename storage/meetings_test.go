@@ -176,3 +176,47 @@ func TestDecisionsAreFoundByIDWithTheirItem(t *testing.T) {
 		t.Errorf("item of another meeting: got %v; want ErrNotFound", err)
 	}
 }
+
+// The demo has a held meeting with minutes and a decision that became an
+// action (linked both ways), and an upcoming forum meeting in April or
+// October that AddToNextForum finds.
+func TestDemoMeetings(t *testing.T) {
+	for _, now := range []time.Time{
+		time.Date(2026, 5, 10, 9, 0, 0, 0, time.UTC),
+		time.Date(2026, 10, 16, 9, 0, 0, 0, time.UTC),
+		time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC),
+	} {
+		t.Run(now.Format("2006-01-02"), func(t *testing.T) {
+			db := dbtest.New(t)
+			ctx := context.Background()
+			if _, err := storage.SeedDemo(ctx, db, survey.NewDemo(now, 1), "ett-långt-lösenord", now); err != nil {
+				t.Fatal(err)
+			}
+			s := storage.NewMeetings(db)
+			list, err := s.ListMeetings(ctx)
+			if err != nil || len(list) != 2 {
+				t.Fatalf("got %d meetings, %v; want 2", len(list), err)
+			}
+			held, next := list[0], list[1]
+			if held.Status != survey.MeetingMinutesApproved || !held.Ended(now) || len(held.Present) == 0 {
+				t.Errorf("held: got %+v; want an ended meeting with its minutes approved and attendance", held)
+			}
+			if m := survey.DateOf(next.Starts).Month; next.Status != survey.MeetingPlanned || next.Started(now) || m != time.April && m != time.October {
+				t.Errorf("next: got %s %v; want a planned forum meeting in April or October, not started", next.Status, next.Starts)
+			}
+			agenda, err := s.Agenda(ctx, held.ID)
+			if err != nil || len(agenda) != 2 || agenda[0].Minutes == "" || len(agenda[0].Decisions) != 2 {
+				t.Fatalf("held agenda: got %+v, %v; want two items with minutes, the first with two decisions", agenda, err)
+			}
+			d := agenda[0].Decisions[0]
+			a, _, err := storage.NewPlans(db).Action(ctx, d.Created.ID)
+			if err != nil || a.Source == nil || a.Source.ID != d.ID {
+				t.Errorf("the decision's action: got %+v, %v; want it naming the decision", a, err)
+			}
+			m, _, err := s.AddToNextForum(ctx, now, "demo-test", survey.AgendaItem{Title: "x", Added: now})
+			if err != nil || m.ID != next.ID {
+				t.Errorf("AddToNextForum: got %v, %v; want the demo's next meeting", m, err)
+			}
+		})
+	}
+}
