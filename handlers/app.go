@@ -79,7 +79,9 @@ type server struct {
 	secrets   *storage.Secrets
 	auditLog  *storage.Audit
 	plans     *storage.Plans
-	keys      keys
+	// meetings: forum meetings, agendas, minutes, decisions.
+	meetings *storage.Meetings
+	keys     keys
 	// hashSlots bounds concurrent password checks: each argon2id hash takes
 	// 64 MiB, so a burst of sign-ins must queue rather than exhaust memory.
 	hashSlots chan struct{}
@@ -160,6 +162,7 @@ func newServer(cfg Config) *server {
 		secrets:   storage.NewSecrets(cfg.DB),
 		auditLog:  storage.NewAudit(cfg.DB),
 		plans:     storage.NewPlans(cfg.DB),
+		meetings:  storage.NewMeetings(cfg.DB),
 		hashSlots: make(chan struct{}, maxConcurrentHashes),
 		remiss:    newRemissDeps(cfg),
 		committer: cfg.Committer,
@@ -400,6 +403,29 @@ func (s *server) routes(app *fiber.App) {
 	r.page("GET", "/forum/planer/diagram.:format", survey.ReadPlans, s.forumPlansChart)
 	r.page("GET", "/forum/planer.:format", survey.ReadPlans, s.forumPlansFile)
 
+	// Meetings: forum meetings, their agendas, invitations, minutes and
+	// decisions, and the public calendar.
+	r.api("GET", "/api/v1/meetings", survey.ReadMeetings, s.listMeetings) // a representative: meetings of their villages
+	r.api("POST", "/api/v1/meetings", survey.ManageMeetings, s.createMeeting)
+	r.api("GET", "/api/v1/meetings/:id", survey.ReadMeetings, s.getMeeting) // and the meeting's villages
+	r.api("POST", "/api/v1/meetings/:id/agenda", survey.ManageMeetings, s.createAgendaItem)
+	r.api("POST", "/api/v1/meetings/:id/invite", survey.ManageMeetings, s.apiInviteMeeting)
+	r.api("POST", "/api/v1/meetings/:id/held", survey.ManageMeetings, s.apiHoldMeeting)
+	r.api("PUT", "/api/v1/meetings/:id/items/:item/minutes", survey.ManageMeetings, s.apiWriteMinutes)
+	r.api("POST", "/api/v1/meetings/:id/items/:item/decisions", survey.ManageMeetings, s.apiMeetingDecision)
+	r.api("POST", "/api/v1/meetings/:id/approve", survey.ManageMeetings, s.apiApproveMinutes)
+	r.public("GET", "/kalender.ics", s.calendarFeed)
+	r.public("GET", "/byar/:slug/kalender.ics", s.villageCalendarFeed)
+	r.page("GET", "/moten", survey.ReadMeetings, s.meetingsPage) // a representative: meetings of their villages
+	r.page("GET", "/moten/ny", survey.ManageMeetings, s.newMeetingPage)
+	r.page("POST", "/moten/ny", survey.ManageMeetings, s.newMeetingSubmit)
+	r.page("GET", "/moten/:id", survey.ReadMeetings, s.meetingPage) // and the meeting's villages
+	r.page("POST", "/moten/:id/punkter", survey.ManageMeetings, s.meetingAgendaSubmit)
+	r.page("POST", "/moten/:id/kalla", survey.ManageMeetings, s.meetingInviteSubmit)
+	r.page("POST", "/moten/:id/hallet", survey.ManageMeetings, s.meetingHeldSubmit)
+	r.page("POST", "/moten/:id/punkter/:item/protokoll", survey.ManageMeetings, s.meetingMinutesSubmit)
+	r.page("POST", "/moten/:id/punkter/:item/beslut", survey.ManageMeetings, s.meetingDecisionSubmit)
+	r.page("POST", "/moten/:id/justera", survey.ManageMeetings, s.meetingApproveSubmit)
 	// Matters (ärenden): the contact person's matters with their clock, and
 	// the departments' public figures.
 	r.api("POST", "/api/v1/matters", survey.RaiseMatter, s.createMatter) // and the village

@@ -69,6 +69,9 @@ func loadPages() *pages {
 		"colon": colon,
 		// errs gives the "formerrors" template its language.
 		"errs": func(lang string, fe formErrors) langErrors { return langErrors{Lang: lang, formErrors: fe} },
+		// meetings
+		"when":        meetingWhen,
+		"meetingkind": meetingKindName,
 	}
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
 	names, _ := fs.Glob(templateFS, "templates/*.html")
@@ -158,6 +161,7 @@ var navParts = []navPart{
 	{"/enkater", "Enkäter", survey.ReadSurveyResults, []string{"/enkater"}},
 	{"/forslag", "Förslag och remisser", survey.ReadRemiss, []string{"/forslag", "/remisser"}},
 	{"/forum", "Forum", survey.ReadComparison, []string{"/forum"}},
+	{"/moten", "Möten", survey.ReadMeetings, []string{"/moten"}},
 }
 
 // adminParts are the administration pages; the header links the first the

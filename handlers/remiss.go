@@ -459,7 +459,7 @@ func (s *server) deliver(cx context.Context, m *survey.OutboxMessage) {
 		s.log.Info("message left in the outbox: no mail server configured", "to", m.To, "subject", m.Subject, "id", m.ID)
 		return
 	}
-	err := s.remiss.mailer.Send(cx, m.To, m.Subject, m.Body)
+	err := s.remiss.mailer.Send(cx, m.To, m.Subject, m.Body, m.Attachments...)
 	if err != nil {
 		s.log.Warn("message not sent; it stays in the outbox", "to", m.To, "id", m.ID, "err", err)
 		m.Status, m.Error = survey.MessageFailed, err.Error()

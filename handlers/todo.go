@@ -27,7 +27,11 @@ type todoData struct {
 	// DueActions are the open actions due this month or overdue that the
 	// user follows: their villages' for a representative, the
 	// municipality's for an official.
-	DueActions      []actionView
+	DueActions []actionView
+	// Meetings are the upcoming meetings: for a representative those their
+	// villages are invited to.
+	Meetings        []*survey.Meeting
+	ReadMeetings    bool
 	Names           names
 	ManageProposals bool
 	AcknowledgePlan bool
@@ -129,6 +133,12 @@ func (s *server) todo(cx context.Context, u *survey.User) (*todoData, error) {
 	}
 	if err := s.todoPlans(cx, u, d); err != nil {
 		return nil, err
+	}
+	// todo: meetings
+	if d.ReadMeetings = survey.Can(u, survey.ReadMeetings); d.ReadMeetings {
+		if d.Meetings, err = s.visibleMeetings(cx, u, true); err != nil {
+			return nil, err
+		}
 	}
 	return d, nil
 }

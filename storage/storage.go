@@ -197,7 +197,10 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 	if err := d.col(colRetiredRequests).Drop(ctx); err != nil {
 		return fmt.Errorf("ta bort %s: %w", colRetiredRequests, translate(err))
 	}
-	return d.ensureRemissIndexes(ctx)
+	if err := d.ensureRemissIndexes(ctx); err != nil {
+		return err
+	}
+	return d.ensureMeetingIndexes(ctx)
 }
 
 // translate maps driver errors to survey's sentinels.

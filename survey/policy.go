@@ -22,6 +22,9 @@ const (
 	ManagePlan         Action = "manage_plan"          // write, adopt and submit a village's plan and actions
 	AcknowledgePlan    Action = "acknowledge_plan"     // acknowledge plans, set the status of the municipality's actions
 	ReadPlans          Action = "read_plans"           // read every village's plans and the forum's matrix
+	// meetings
+	ManageMeetings Action = "manage_meetings" // plan meetings, agendas, invitations, attendance, minutes, decisions
+	ReadMeetings   Action = "read_meetings"   // read meetings; a representative those their village is invited to
 
 	// Matters (ärenden).
 	RaiseMatter   Action = "raise_matter"   // raise a matter for the given village
@@ -51,6 +54,9 @@ var policy = map[Action]map[string]bool{
 	ManagePlan:         {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
 	AcknowledgePlan:    {RoleAdmin: true, RoleOfficial: true},
 	ReadPlans:          {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+	// meetings
+	ManageMeetings: {RoleAdmin: true, RoleOfficial: true},
+	ReadMeetings:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
 
 	// Matters.
 	RaiseMatter:   {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
@@ -75,7 +81,7 @@ func Can(u *User, a Action, villages ...string) bool {
 	switch a {
 	case ReadPlans:
 		return true // the plans are the villages' public work
-	case ReadSurveyResults, ReadRemiss, ReadComparison, ReadMatters:
+	case ReadSurveyResults, ReadRemiss, ReadComparison, ReadMatters, ReadMeetings:
 		for _, v := range villages {
 			if u.HasVillage(v) {
 				return true

@@ -31,6 +31,15 @@ func TestCan(t *testing.T) {
 		{"forum reads comparisons", user(RoleForum), ReadComparison, []string{"aby"}, true},
 		{"forum may not manage surveys", user(RoleForum), ManageSurvey, []string{"aby"}, false},
 		{"an official may not answer remisses", user(RoleOfficial), AnswerRemiss, []string{"aby"}, false},
+		// meetings
+		{"an official manages meetings", user(RoleOfficial), ManageMeetings, nil, true},
+		{"a politician may not manage meetings", user(RolePolitician), ManageMeetings, nil, false},
+		{"a forum member may not manage meetings", user(RoleForum), ManageMeetings, nil, false},
+		{"a representative may not manage meetings", rep, ManageMeetings, []string{"aby"}, false},
+		{"a politician reads meetings", user(RolePolitician), ReadMeetings, []string{"bby"}, true},
+		{"a forum member reads meetings", user(RoleForum), ReadMeetings, []string{"bby"}, true},
+		{"a representative reads a meeting their village is invited to", rep, ReadMeetings, []string{"aby", "bby"}, true},
+		{"a representative may not read a meeting only other villages are invited to", rep, ReadMeetings, []string{"bby"}, false},
 		// Matters.
 		{"a representative raises a matter for their village", rep, RaiseMatter, []string{"aby"}, true},
 		{"a representative may not raise a matter for another village", rep, RaiseMatter, []string{"bby"}, false},
