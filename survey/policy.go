@@ -25,6 +25,12 @@ const (
 	// Timeline: the village's events that are not public (drafts saved,
 	// matters not yet answered) for signed-in readers of the village.
 	ReadVillageRecords Action = "read_village_records"
+
+	// Matters (ärenden).
+	RaiseMatter   Action = "raise_matter"   // raise a matter for the given village
+	ReadMatters   Action = "read_matters"   // read matters; a representative those of their villages
+	HandleMatter  Action = "handle_matter"  // forward and answer matters (the municipality)
+	ConfirmMatter Action = "confirm_matter" // confirm or reopen an answered matter of the given village
 )
 
 // staff may act for every village.
@@ -47,6 +53,12 @@ var policy = map[Action]map[string]bool{
 	ReadPlans:          {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
 	// Timeline: staff of every village; a representative for their own.
 	ReadVillageRecords: {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+
+	// Matters.
+	RaiseMatter:   {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
+	ReadMatters:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+	HandleMatter:  {RoleAdmin: true, RoleOfficial: true},
+	ConfirmMatter: {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
 }
 
 // Can reports whether u may take action a concerning the villages. A
@@ -63,7 +75,7 @@ func Can(u *User, a Action, villages ...string) bool {
 	switch a {
 	case ReadPlans:
 		return true // the plans are the villages' public work
-	case ReadSurveyResults, ReadRemiss, ReadComparison:
+	case ReadSurveyResults, ReadRemiss, ReadComparison, ReadMatters:
 		for _, v := range villages {
 			if u.HasVillage(v) {
 				return true
