@@ -391,6 +391,7 @@ func (s *server) routes(app *fiber.App) {
 	r.public("GET", "/api/v1/villages/:slug/timeline", s.optionalUser, s.villageTimeline)
 	r.public("GET", "/byar/:slug/tidslinje", s.optionalSession, s.villageTimelinePage)
 	r.public("GET", "/api/v1/public/reports/:year", s.yearReportAPI)
+	r.public("GET", "/arsrapport", s.yearReportNow)
 	r.public("GET", "/arsrapport/:year", s.yearReportPage)
 	// Matters (ärenden): the contact person's matters with their clock, and
 	// the departments' public figures.

@@ -133,3 +133,8 @@ func (s *server) yearReportPage(c *fiber.Ctx) error {
 	}
 	return render(c, fiber.StatusOK, "report", translate(lang(c), "Årsrapport")+" "+strconv.Itoa(year), d)
 }
+
+// yearReportNow sends /arsrapport to this year's report (Stockholm).
+func (s *server) yearReportNow(c *fiber.Ctx) error {
+	return c.Redirect("/arsrapport/"+strconv.Itoa(survey.DateOf(s.now()).Year), fiber.StatusSeeOther)
+}

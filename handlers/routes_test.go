@@ -304,6 +304,7 @@ func routeCases() []routeCase {
 		{method: "GET", route: "/byar/:slug/tidslinje", page: true, build: static("/byar/aby/tidslinje"), public: true},
 		{method: "GET", route: "/api/v1/public/reports/:year", build: static("/api/v1/public/reports/2026"), public: true},
 		{method: "GET", route: "/arsrapport/:year", build: static("/arsrapport/2026"), public: true},
+		{method: "GET", route: "/arsrapport", build: static("/arsrapport"), public: true},
 		// Matters.
 		{method: "POST", route: "/api/v1/matters", build: func(*routeFixture, string) routeRequest {
 			return routeRequest{path: "/api/v1/matters", json: map[string]any{"village": "aby", "title": "Gatlyktor"}}
@@ -789,6 +790,7 @@ var routeActions = []struct {
 	{"GET", "/byar/:slug/tidslinje", publicRoute},
 	{"GET", "/api/v1/public/reports/:year", publicRoute},
 	{"GET", "/arsrapport/:year", publicRoute},
+	{"GET", "/arsrapport", publicRoute},
 	{"GET", "/healthz", publicRoute},
 	{"GET", "/readyz", publicRoute},
 	{"GET", "/api/openapi.json", publicRoute},
