@@ -92,6 +92,9 @@ type server struct {
 	// lastVillages holds the last copy of each village read for a phone
 	// page (slug → survey.Village), for the form shown during an outage.
 	lastVillages sync.Map
+
+	// shortLinks: the short links of code sheets (/e/{code}).
+	shortLinks *storage.ShortLinks
 }
 
 // New builds the Fiber app with every route of the service.
@@ -159,6 +162,7 @@ func newServer(cfg Config) *server {
 		committer: cfg.Committer,
 		matters:   storage.NewMatters(cfg.DB),
 	}
+	s.shortLinks = storage.NewShortLinks(cfg.DB)
 	if s.committer == nil {
 		s.committer = storage.NewCommitter(s.responses, storage.CommitterOptions{})
 	}
@@ -215,6 +219,7 @@ func (s *server) routes(app *fiber.App) {
 	r.public("GET", "/s/:survey/:village", s.phonePage)
 	r.public("POST", "/s/:survey/:village", s.phoneSubmit)
 	r.public("GET", "/s/:survey/:village/tack", s.thanksPage)
+	r.public("GET", "/e/:code", s.shortLinkRedirect) // the short link of a code sheet
 	r.public("GET", "/byar", s.villagesIndexPage)
 	r.public("GET", "/byar/:slug", s.publicVillagePage)
 
@@ -242,6 +247,15 @@ func (s *server) routes(app *fiber.App) {
 	r.api("POST", "/api/v1/users", survey.ManageUsers, s.createUser)
 	r.api("PATCH", "/api/v1/users/:id", survey.ManageUsers, s.updateUser)
 	r.api("POST", "/api/v1/surveys/:id/codes", survey.ManageSurvey, s.createCodes)
+	r.api("GET", "/api/v1/surveys/:id/short-links", survey.ManageSurvey, s.listShortLinks)
+	// The editing pages' JSON routes (handlers/editing_api.go).
+	r.api("PATCH", "/api/v1/surveys/:id", survey.ManageSurvey, s.apiEditDetails)
+	r.api("PUT", "/api/v1/surveys/:id/questions/:key", survey.ManageSurvey, s.apiEditQuestion)
+	r.api("PUT", "/api/v1/surveys/:id/schedule", survey.ManageSurvey, s.apiSchedule)
+	r.api("POST", "/api/v1/surveys/:id/copy", survey.ManageSurvey, s.apiCopySurvey)
+	r.api("PATCH", "/api/v1/villages/:slug", survey.ManageVillages, s.apiEditVillage)
+	r.api("PATCH", "/api/v1/proposals/:id", survey.ManageProposals, s.apiEditProposal)
+	r.api("PUT", "/api/v1/proposals/:id/decision", survey.ManageProposals, s.apiCorrectDecision)
 	r.api("GET", "/api/v1/audit", survey.ReadAudit, s.listAudit)
 
 	r.public("GET", "/logga-in", s.signInPage)
@@ -386,13 +400,6 @@ func (s *server) routes(app *fiber.App) {
 	r.page("GET", "/forum/planer/diagram.:format", survey.ReadPlans, s.forumPlansChart)
 	r.page("GET", "/forum/planer.:format", survey.ReadPlans, s.forumPlansFile)
 
-	// Timeline and the yearly report: public, with more for signed-in
-	// readers of the village (survey.ReadVillageRecords, checked inside).
-	r.public("GET", "/api/v1/villages/:slug/timeline", s.optionalUser, s.villageTimeline)
-	r.public("GET", "/byar/:slug/tidslinje", s.optionalSession, s.villageTimelinePage)
-	r.public("GET", "/api/v1/public/reports/:year", s.yearReportAPI)
-	r.public("GET", "/arsrapport", s.yearReportNow)
-	r.public("GET", "/arsrapport/:year", s.yearReportPage)
 	// Matters (ärenden): the contact person's matters with their clock, and
 	// the departments' public figures.
 	r.api("POST", "/api/v1/matters", survey.RaiseMatter, s.createMatter) // and the village
@@ -402,6 +409,13 @@ func (s *server) routes(app *fiber.App) {
 	r.api("POST", "/api/v1/matters/:id/answer", survey.HandleMatter, s.matterStep(survey.MoveAnswer))
 	r.api("POST", "/api/v1/matters/:id/confirm", survey.ConfirmMatter, s.matterStep(survey.MoveConfirm)) // and the matter's village
 	r.api("POST", "/api/v1/matters/:id/reopen", survey.ConfirmMatter, s.matterStep(survey.MoveReopen))   // and the matter's village
+	// Timeline and the yearly report: public, with more for signed-in
+	// readers of the village (survey.ReadVillageRecords, checked inside).
+	r.public("GET", "/api/v1/villages/:slug/timeline", s.optionalUser, s.villageTimeline)
+	r.public("GET", "/byar/:slug/tidslinje", s.optionalSession, s.villageTimelinePage)
+	r.public("GET", "/api/v1/public/reports/:year", s.yearReportAPI)
+	r.public("GET", "/arsrapport", s.yearReportNow)
+	r.public("GET", "/arsrapport/:year", s.yearReportPage)
 
 	// Anything else, under /api/v1 too: 404 (JSON under /api).
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

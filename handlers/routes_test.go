@@ -299,12 +299,6 @@ func routeCases() []routeCase {
 	matterHandlers := []string{admin, official}                           // HandleMatter
 	return []routeCase{
 		{method: "GET", route: "/healthz", build: static("/healthz"), public: true},
-		// Timeline and the yearly report: public (more for readers of the village).
-		{method: "GET", route: "/api/v1/villages/:slug/timeline", build: static("/api/v1/villages/aby/timeline"), public: true},
-		{method: "GET", route: "/byar/:slug/tidslinje", page: true, build: static("/byar/aby/tidslinje"), public: true},
-		{method: "GET", route: "/api/v1/public/reports/:year", build: static("/api/v1/public/reports/2026"), public: true},
-		{method: "GET", route: "/arsrapport/:year", build: static("/arsrapport/2026"), public: true},
-		{method: "GET", route: "/arsrapport", build: static("/arsrapport"), public: true},
 		// Matters.
 		{method: "POST", route: "/api/v1/matters", build: func(*routeFixture, string) routeRequest {
 			return routeRequest{path: "/api/v1/matters", json: map[string]any{"village": "aby", "title": "Gatlyktor"}}
@@ -316,6 +310,12 @@ func routeCases() []routeCase {
 		{method: "POST", route: "/api/v1/matters/:id/confirm", build: matterPath(survey.MatterAnswered, "/api/v1/matters/", "/confirm", map[string]any{}, nil), allow: matterRaisers},
 		{method: "POST", route: "/api/v1/matters/:id/reopen", build: matterPath(survey.MatterAnswered, "/api/v1/matters/", "/reopen", map[string]any{"reason": "Inget hände"}, nil), allow: matterRaisers},
 		// End of matters.
+		// Timeline and the yearly report: public (more for readers of the village).
+		{method: "GET", route: "/api/v1/villages/:slug/timeline", build: static("/api/v1/villages/aby/timeline"), public: true},
+		{method: "GET", route: "/byar/:slug/tidslinje", page: true, build: static("/byar/aby/tidslinje"), public: true},
+		{method: "GET", route: "/api/v1/public/reports/:year", build: static("/api/v1/public/reports/2026"), public: true},
+		{method: "GET", route: "/arsrapport/:year", build: static("/arsrapport/2026"), public: true},
+		{method: "GET", route: "/arsrapport", build: static("/arsrapport"), public: true},
 		{method: "GET", route: "/byar", build: static("/byar"), public: true},
 		{method: "GET", route: "/byar/:slug", build: static("/byar/aby"), public: true},
 		{method: "GET", route: "/api/v1/public/villages/:slug", build: static("/api/v1/public/villages/aby"), public: true},
@@ -444,6 +444,40 @@ func routeCases() []routeCase {
 			return routeRequest{path: "/api/v1/surveys/" + f.survey(survey.Open, survey.AccessCode).ID + "/codes", json: map[string]any{"village": "aby", "count": 2}}
 		}, allow: managers},
 		{method: "GET", route: "/api/v1/audit", build: static("/api/v1/audit"), allow: []string{admin}},
+
+		// polish: short links and the editing API.
+		{method: "GET", route: "/e/:code", build: func(f *routeFixture, _ string) routeRequest {
+			sv := f.survey(survey.Open, survey.AccessCode)
+			code, err := storage.NewShortLinks(f.ta.db).Ensure(context.Background(), sv.ID, "aby")
+			if err != nil {
+				f.ta.t.Fatal(err)
+			}
+			return routeRequest{path: "/e/" + code}
+		}, public: true},
+		{method: "GET", route: "/api/v1/surveys/:id/short-links", build: draft("/short-links"), allow: managers},
+		{method: "PATCH", route: "/api/v1/surveys/:id", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/surveys/" + f.survey(survey.Draft, survey.AccessLink).ID, json: map[string]any{"title": "Ny titel"}}
+		}, allow: managers},
+		{method: "PUT", route: "/api/v1/surveys/:id/questions/:key", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/surveys/" + f.survey(survey.Draft, survey.AccessLink).ID + "/questions/q2", json: map[string]any{"type": "likert", "prompt": "Bättre buss?"}}
+		}, allow: managers},
+		{method: "PUT", route: "/api/v1/surveys/:id/schedule", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/surveys/" + f.survey(survey.Draft, survey.AccessLink).ID + "/schedule", json: map[string]any{"opens_at": "2026-04-01T08:00"}}
+		}, allow: managers},
+		{method: "POST", route: "/api/v1/surveys/:id/copy", build: draft("/copy"), allow: managers},
+		{method: "PATCH", route: "/api/v1/villages/:slug", build: func(*routeFixture, string) routeRequest {
+			return routeRequest{path: "/api/v1/villages/aby", json: map[string]any{"population": 120}}
+		}, allow: []string{admin}},
+		{method: "PATCH", route: "/api/v1/proposals/:id", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/proposals/" + f.proposal(), json: map[string]any{"title": "Bättre brygga"}}
+		}, allow: proposers},
+		{method: "PUT", route: "/api/v1/proposals/:id/decision", build: func(f *routeFixture, _ string) routeRequest {
+			id := f.proposal()
+			if code, b := f.ta.do("POST", "/api/v1/proposals/"+id+"/decision", f.accounts[admin].token, map[string]any{"outcome": "approved"}); code != http.StatusOK {
+				f.ta.t.Fatalf("decide: got %d %s", code, b)
+			}
+			return routeRequest{path: "/api/v1/proposals/" + id + "/decision", json: map[string]any{"outcome": "rejected", "text": "Rättat"}}
+		}, allow: proposers},
 
 		{method: "GET", route: "/logga-in", page: true, build: static("/logga-in"), public: true},
 		{method: "POST", route: "/logga-in", page: true, build: func(f *routeFixture, _ string) routeRequest {
@@ -800,6 +834,16 @@ var routeActions = []struct {
 	{"GET", "/s/:survey/:village", publicRoute},
 	{"POST", "/s/:survey/:village", publicRoute},
 	{"GET", "/s/:survey/:village/tack", publicRoute},
+	// polish: short links and the editing API.
+	{"GET", "/e/:code", publicRoute},
+	{"GET", "/api/v1/surveys/:id/short-links", survey.ManageSurvey},
+	{"PATCH", "/api/v1/surveys/:id", survey.ManageSurvey},
+	{"PUT", "/api/v1/surveys/:id/questions/:key", survey.ManageSurvey},
+	{"PUT", "/api/v1/surveys/:id/schedule", survey.ManageSurvey},
+	{"POST", "/api/v1/surveys/:id/copy", survey.ManageSurvey},
+	{"PATCH", "/api/v1/villages/:slug", survey.ManageVillages},
+	{"PATCH", "/api/v1/proposals/:id", survey.ManageProposals},
+	{"PUT", "/api/v1/proposals/:id/decision", survey.ManageProposals},
 	{"POST", "/api/v1/tokens", publicRoute},
 	{"GET", "/api/v1/tokens", survey.ManageOwnAccount},
 	{"DELETE", "/api/v1/tokens", survey.ManageOwnAccount},

@@ -30,10 +30,7 @@ type Responses struct {
 	tallies *mongo.Collection
 	deltas  *mongo.Collection
 	pending *mongo.Collection
-	// requests remembers the request of each response stored under a key
-	// that asked for it, to tell a retry from another request (Submission).
-	requests *mongo.Collection
-	surveys  *Surveys
+	surveys *Surveys
 
 	mu      sync.Mutex
 	settled []string // markers of counted batches, to delete (FlushMarkers)
@@ -44,7 +41,7 @@ type Responses struct {
 // NewResponses returns the response store of db.
 func NewResponses(db *DB) *Responses {
 	return &Responses{db: db, legacy: db.col(colResponses), tallies: db.col(colTallies),
-		deltas: db.col(colDeltas), pending: db.col(colPending), requests: db.col(colRequests),
+		deltas: db.col(colDeltas), pending: db.col(colPending),
 		surveys: NewSurveys(db)}
 }
 
@@ -116,12 +113,9 @@ type Submission struct {
 // used before for another response.
 var ErrKeyReused = fmt.Errorf("nyckeln har använts för ett annat svar: %w", survey.ErrConflict)
 
-// requestID is the _id under which a request is remembered: the response's
-// id and a digest of its village and answers. Remembering is an insert, and
-// a retry of the same request finds it by the duplicate-key error: FerretDB
-// answers an insert's duplicate from its unique index, while a read, even by
-// _id, reads the collection up to the document.
-func requestID(r *survey.Response) string {
+// requestDigest is what tells a retry from another request under the same
+// idempotency key: a digest of the response's village and answers.
+func requestDigest(r *survey.Response) string {
 	h := sha256.New()
 	h.Write([]byte(r.Village))
 	for _, k := range slices.Sorted(maps.Keys(r.Answers)) {
@@ -131,7 +125,7 @@ func requestID(r *survey.Response) string {
 			fmt.Fprintf(h, "\x00%v", *a.Number)
 		}
 	}
-	return r.ID + "/" + hex.EncodeToString(h.Sum(nil)[:12])
+	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 
 // Add stores the responses and counts them, exactly once each. created[i] is

@@ -33,6 +33,7 @@ import (
 
 	"github.com/forankra/forankra/survey"
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/event"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 	"go.mongodb.org/mongo-driver/mongo/readpref"
@@ -58,7 +59,10 @@ const (
 	colPassLinks = "password_links"
 	colScheduled = "scheduled_changes"
 	colCodeUses  = "code_uses"
-	colRequests  = "response_requests"
+	// colRetiredRequests held one document per keyed submission, never
+	// deleted, before a duplicate response was read by its _id instead;
+	// EnsureIndexes drops what earlier versions left in it.
+	colRetiredRequests = "response_requests"
 )
 
 // SelectTimeout is the longest an operation waits for a database server
@@ -71,9 +75,18 @@ type DB struct {
 	db     *mongo.Database
 }
 
+// ConnectOption changes how Connect sets up the client.
+type ConnectOption func(*options.ClientOptions)
+
+// WithCommandMonitor has m see every command the client sends (tests count
+// the queries a page needs).
+func WithCommandMonitor(m *event.CommandMonitor) ConnectOption {
+	return func(o *options.ClientOptions) { o.SetMonitor(m) }
+}
+
 // Connect dials uri, pings it within timeout and returns the named database.
 // Writes wait for the majority (journaled) so an answered write survives a crash.
-func Connect(ctx context.Context, uri, name string, timeout time.Duration) (*DB, error) {
+func Connect(ctx context.Context, uri, name string, timeout time.Duration, opt ...ConnectOption) (*DB, error) {
 	// Each operation waits at most selectTimeout for a server, so that a
 	// request during an outage gets its 503 in seconds; the start waits the
 	// whole timeout, pinging again and again.
@@ -82,6 +95,9 @@ func Connect(ctx context.Context, uri, name string, timeout time.Duration) (*DB,
 		SetServerSelectionTimeout(selectTimeout).
 		SetConnectTimeout(selectTimeout).
 		SetAppName("forankra")
+	for _, o := range opt {
+		o(opts)
+	}
 	client, err := mongo.Connect(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("ansluta till databasen: %w", err)
@@ -174,6 +190,9 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 	}
 	if err := d.ensureMatterIndexes(ctx); err != nil {
 		return err
+	}
+	if err := d.col(colRetiredRequests).Drop(ctx); err != nil {
+		return fmt.Errorf("ta bort %s: %w", colRetiredRequests, translate(err))
 	}
 	return d.ensureRemissIndexes(ctx)
 }

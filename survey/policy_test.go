@@ -31,10 +31,6 @@ func TestCan(t *testing.T) {
 		{"forum reads comparisons", user(RoleForum), ReadComparison, []string{"aby"}, true},
 		{"forum may not manage surveys", user(RoleForum), ManageSurvey, []string{"aby"}, false},
 		{"an official may not answer remisses", user(RoleOfficial), AnswerRemiss, []string{"aby"}, false},
-		{"a representative reads their village's records on its timeline", rep, ReadVillageRecords, []string{"aby"}, true},
-		{"a representative may not read another village's records", rep, ReadVillageRecords, []string{"bby"}, false},
-		{"forum reads every village's records", user(RoleForum), ReadVillageRecords, []string{"bby"}, true},
-		{"anonymous may not read a village's records", nil, ReadVillageRecords, []string{"aby"}, false},
 		// Matters.
 		{"a representative raises a matter for their village", rep, RaiseMatter, []string{"aby"}, true},
 		{"a representative may not raise a matter for another village", rep, RaiseMatter, []string{"bby"}, false},
@@ -49,6 +45,10 @@ func TestCan(t *testing.T) {
 		{"a representative confirms their village's matter", rep, ConfirmMatter, []string{"aby"}, true},
 		{"a representative may not confirm another village's matter", rep, ConfirmMatter, []string{"bby"}, false},
 		{"forum may not confirm a matter", user(RoleForum), ConfirmMatter, []string{"aby"}, false},
+		{"a representative reads their village's records on its timeline", rep, ReadVillageRecords, []string{"aby"}, true},
+		{"a representative may not read another village's records", rep, ReadVillageRecords, []string{"bby"}, false},
+		{"forum reads every village's records", user(RoleForum), ReadVillageRecords, []string{"bby"}, true},
+		{"anonymous may not read a village's records", nil, ReadVillageRecords, []string{"aby"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
