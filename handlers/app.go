@@ -440,6 +440,7 @@ func (s *server) routes(app *fiber.App) {
 	r.public("GET", "/api/v1/villages/:slug/timeline", s.optionalUser, s.villageTimeline)
 	r.public("GET", "/byar/:slug/tidslinje", s.optionalSession, s.villageTimelinePage)
 	r.public("GET", "/api/v1/public/reports/:year", s.yearReportAPI)
+	r.public("GET", "/arsrapport", s.yearReportNow)
 	r.public("GET", "/arsrapport/:year", s.yearReportPage)
 
 	// Anything else, under /api/v1 too: 404 (JSON under /api).
