@@ -16,6 +16,9 @@ var publicAPI = map[string]bool{
 	"GET /api/v1/surveys/:id":            true,
 	"POST /api/v1/surveys/:id/responses": true,
 	"GET /api/openapi.json":              true,
+	// Bygdepeng: the public money.
+	"GET /api/v1/public/funds/:year":         true,
+	"GET /api/v1/public/funds/:year.:format": true,
 }
 
 // openAPIDoc serves the description, built once on first use (when every

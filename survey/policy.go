@@ -22,6 +22,12 @@ const (
 	ManagePlan         Action = "manage_plan"          // write, adopt and submit a village's plan and actions
 	AcknowledgePlan    Action = "acknowledge_plan"     // acknowledge plans, set the status of the municipality's actions
 	ReadPlans          Action = "read_plans"           // read every village's plans and the forum's matrix
+
+	// Bygdepeng.
+	ReadFunds          Action = "read_funds"          // read funds, basic grants, applications and the ledger
+	ManageFunds        Action = "manage_funds"        // create funds; approve, pay and override basic grants; reverse entries
+	DecideApplications Action = "decide_applications" // grant, reject and pay investment applications
+	ApplyForFunds      Action = "apply_for_funds"     // write, submit and report a village's applications
 )
 
 // staff may act for every village.
@@ -42,6 +48,11 @@ var policy = map[Action]map[string]bool{
 	ManagePlan:         {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
 	AcknowledgePlan:    {RoleAdmin: true, RoleOfficial: true},
 	ReadPlans:          {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+
+	ReadFunds:          {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+	ManageFunds:        {RoleAdmin: true, RoleOfficial: true},
+	DecideApplications: {RoleAdmin: true, RoleOfficial: true, RoleForum: true},
+	ApplyForFunds:      {RoleAdmin: true, RoleRepresentative: true},
 }
 
 // Can reports whether u may take action a concerning the villages. A
@@ -56,8 +67,8 @@ func Can(u *User, a Action, villages ...string) bool {
 		return true
 	}
 	switch a {
-	case ReadPlans:
-		return true // the plans are the villages' public work
+	case ReadPlans, ReadFunds:
+		return true // the plans and the money are public
 	case ReadSurveyResults, ReadRemiss, ReadComparison:
 		for _, v := range villages {
 			if u.HasVillage(v) {
