@@ -257,6 +257,8 @@ func (s *Funds) CreateApplication(ctx context.Context, a *survey.Application) er
 type appRevDoc struct {
 	ID    string         `bson:"_id"`
 	App   string         `bson:"app"`
+	Fund  int            `bson:"fund"`
+	Rev   int            `bson:"rev"`
 	After applicationDoc `bson:"after"`
 }
 
@@ -295,7 +297,7 @@ func (s *Funds) Application(ctx context.Context, id string) (*survey.Application
 func (s *Funds) SaveApplication(ctx context.Context, a *survey.Application) error {
 	d := toApplicationDoc(a)
 	d.Rev = a.Rev + 1
-	if _, err := s.revs.InsertOne(ctx, appRevDoc{ID: appRevKey(a.ID, d.Rev), App: a.ID, After: d}); err != nil {
+	if _, err := s.revs.InsertOne(ctx, appRevDoc{ID: appRevKey(a.ID, d.Rev), App: a.ID, Fund: a.Fund, Rev: d.Rev, After: d}); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
 			return fmt.Errorf("ansökan ändrades samtidigt av någon annan: %w", survey.ErrConflict)
 		}
@@ -309,7 +311,8 @@ func (s *Funds) SaveApplication(ctx context.Context, a *survey.Application) erro
 }
 
 // ListApplications lists the applications of a year (every year when 0),
-// oldest first: a fund has tens of applications.
+// oldest first: a fund has tens of applications. A change claimed but not
+// copied to its application (a crash in between) is shown as claimed.
 func (s *Funds) ListApplications(ctx context.Context, year int) ([]*survey.Application, error) {
 	filter := bson.M{}
 	if year != 0 {
@@ -319,8 +322,21 @@ func (s *Funds) ListApplications(ctx context.Context, year int) ([]*survey.Appli
 	if err := findAll(ctx, s.apps, filter, options.Find().SetSort(bson.D{{Key: "created", Value: 1}, {Key: "_id", Value: 1}}), &docs); err != nil {
 		return nil, fmt.Errorf("lista ansökningar: %w", err)
 	}
+	var revs []appRevDoc
+	if err := findAll(ctx, s.revs, filter, nil, &revs); err != nil {
+		return nil, fmt.Errorf("lista ansökningar: %w", err)
+	}
+	newest := map[string]applicationDoc{}
+	for _, r := range revs {
+		if r.Rev > newest[r.App].Rev {
+			newest[r.App] = r.After
+		}
+	}
 	out := make([]*survey.Application, len(docs))
 	for i, d := range docs {
+		if n, ok := newest[d.ID]; ok && n.Rev > d.Rev {
+			d = n
+		}
 		out[i] = d.application()
 	}
 	return out, nil
