@@ -27,13 +27,17 @@ type todoData struct {
 	// DueActions are the open actions due this month or overdue that the
 	// user follows: their villages' for a representative, the
 	// municipality's for an official.
-	DueActions      []actionView
-	Names           names
-	ManageProposals bool
-	AcknowledgePlan bool
-	ManagePlan      bool
-	AnswerRemisses  bool
-	ReadSurveys     bool
+	DueActions []actionView
+	// Bygdepeng: reports due, applications waiting for a decision, basic
+	// grants to approve.
+	FundReports, FundDecide, FundApprove           []fundTodo
+	DecideApplications, ManageFunds, ApplyForFunds bool
+	Names                                          names
+	ManageProposals                                bool
+	AcknowledgePlan                                bool
+	ManagePlan                                     bool
+	AnswerRemisses                                 bool
+	ReadSurveys                                    bool
 }
 
 // todoRound is an open round with the proposal's title.
@@ -114,6 +118,9 @@ func (s *server) todo(cx context.Context, u *survey.User) (*todoData, error) {
 		d.Surveys = svs
 	}
 	if err := s.todoPlans(cx, u, d); err != nil {
+		return nil, err
+	}
+	if err := s.todoFunds(cx, u, d); err != nil {
 		return nil, err
 	}
 	return d, nil
