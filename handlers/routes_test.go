@@ -47,6 +47,7 @@ type routeFixture struct {
 	accounts map[string]account
 	n        int
 	year     int // the next year a new plan of village aby may have
+	fundYear int // the next year a new fund may have (bygdepeng)
 }
 
 // routeRequest is one request of the table.
@@ -702,7 +703,7 @@ func TestEveryRouteAnswersEveryRoleAsThePolicySays(t *testing.T) {
 	f.accounts[repOther] = ta.account(survey.RoleRepresentative, "backby")
 	f.accounts[forum] = ta.account(survey.RoleForum)
 
-	cases := routeCases()
+	cases := append(routeCases(), fundRouteCases()...)
 	t.Run("every route of the app has a row in the table, and every row a route", func(t *testing.T) {
 		listed := map[string]bool{}
 		for _, rc := range cases {
@@ -1056,6 +1057,48 @@ var routeActions = []struct {
 	{"POST", "/api/v1/matters/:id/answer", survey.HandleMatter},
 	{"POST", "/api/v1/matters/:id/confirm", survey.ConfirmMatter},
 	{"POST", "/api/v1/matters/:id/reopen", survey.ConfirmMatter},
+
+	// Bygdepeng.
+	{"GET", "/api/v1/funds", survey.ReadFunds},
+	{"POST", "/api/v1/funds", survey.ManageFunds},
+	{"GET", "/api/v1/funds/:year", survey.ReadFunds},
+	{"GET", "/api/v1/funds/:year/basic-grants", survey.ReadFunds},
+	{"POST", "/api/v1/funds/:year/basic-grants/:slug/approve", survey.ManageFunds},
+	{"POST", "/api/v1/funds/:year/basic-grants/:slug/pay", survey.ManageFunds},
+	{"POST", "/api/v1/funds/:year/basic-grants/:slug/override", survey.ManageFunds},
+	{"GET", "/api/v1/funds/:year/applications", survey.ReadFunds},
+	{"POST", "/api/v1/funds/:year/applications", survey.ApplyForFunds},
+	{"GET", "/api/v1/funds/:year/applications/:id", survey.ReadFunds},
+	{"POST", "/api/v1/funds/:year/applications/:id/submit", survey.ApplyForFunds},
+	{"POST", "/api/v1/funds/:year/applications/:id/grant", survey.DecideApplications},
+	{"POST", "/api/v1/funds/:year/applications/:id/reject", survey.DecideApplications},
+	{"POST", "/api/v1/funds/:year/applications/:id/pay", survey.DecideApplications},
+	{"POST", "/api/v1/funds/:year/applications/:id/return", survey.DecideApplications},
+	{"POST", "/api/v1/funds/:year/applications/:id/report", survey.ApplyForFunds},
+	{"POST", "/api/v1/funds/:year/applications/:id/close", survey.DecideApplications},
+	{"GET", "/api/v1/funds/:year/ledger", survey.ReadFunds},
+	{"POST", "/api/v1/funds/:year/ledger/:id/reverse", survey.ManageFunds},
+	{"GET", "/api/v1/public/funds/:year", publicRoute},
+	{"GET", "/api/v1/public/funds/:year.:format", publicRoute},
+	{"GET", "/bygdepeng", publicRoute},
+	{"GET", "/bygdepeng/:year", publicRoute},
+	{"GET", "/bygdepeng/:year/diagram/:by.:format", publicRoute},
+	{"GET", "/fonder", survey.ReadFunds},
+	{"POST", "/fonder", survey.ManageFunds},
+	{"GET", "/fonder/:year", survey.ReadFunds},
+	{"POST", "/fonder/:year/grundbidrag/:slug/godkann", survey.ManageFunds},
+	{"POST", "/fonder/:year/grundbidrag/:slug/betala", survey.ManageFunds},
+	{"POST", "/fonder/:year/grundbidrag/:slug/undantag", survey.ManageFunds},
+	{"POST", "/fonder/:year/ansokningar", survey.ApplyForFunds},
+	{"GET", "/fonder/:year/ansokningar/:id", survey.ReadFunds},
+	{"POST", "/fonder/:year/ansokningar/:id/skicka-in", survey.ApplyForFunds},
+	{"POST", "/fonder/:year/ansokningar/:id/bevilja", survey.DecideApplications},
+	{"POST", "/fonder/:year/ansokningar/:id/avsla", survey.DecideApplications},
+	{"POST", "/fonder/:year/ansokningar/:id/betala", survey.DecideApplications},
+	{"POST", "/fonder/:year/ansokningar/:id/rapport", survey.ApplyForFunds},
+	{"POST", "/fonder/:year/ansokningar/:id/stang", survey.DecideApplications},
+	{"GET", "/fonder/:year/huvudbok/:id/rattelse", survey.ManageFunds},
+	{"POST", "/fonder/:year/huvudbok/:id/rattelse", survey.ManageFunds},
 }
 
 func TestEveryRouteNamesItsAction(t *testing.T) {

@@ -38,6 +38,10 @@ type todoData struct {
 	ManagePlan      bool
 	AnswerRemisses  bool
 	ReadSurveys     bool
+	// Bygdepeng: reports due, applications waiting for a decision, basic
+	// grants to approve.
+	FundReports, FundDecide, FundApprove           []fundTodo
+	DecideApplications, ManageFunds, ApplyForFunds bool
 }
 
 // todoRound is an open round with the proposal's title.
@@ -139,6 +143,9 @@ func (s *server) todo(cx context.Context, u *survey.User) (*todoData, error) {
 		if d.Meetings, err = s.visibleMeetings(cx, u, true); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.todoFunds(cx, u, d); err != nil {
+		return nil, err
 	}
 	return d, nil
 }
