@@ -319,7 +319,7 @@ func (s *server) applicationSubmit(form string) fiber.Handler {
 		case "pay":
 			_, err = s.payApplication(cx, u, f, id, noBody{})
 		case "report":
-			in := survey.ReportInput{Text: c.FormValue("text"), SpentSEK: kronorField(c, "spent_sek", v)}
+			in := survey.ApplicationReport{Text: c.FormValue("text"), SpentSEK: kronorField(c, "spent_sek", v)}
 			if err = v.Err(); err == nil {
 				_, err = s.reportApplication(cx, u, f, id, in)
 			}

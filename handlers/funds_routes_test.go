@@ -88,7 +88,7 @@ func (f *routeFixture) application(status string) (int, string) {
 		},
 		func() { f.appendEntry(year, survey.EntryInput{Kind: survey.EntryPay, Ref: ref}) },
 		func() {
-			_ = a.AddReport(survey.ReportInput{Text: "Klart", SpentSEK: 5000}, survey.RefMoney{PaidSEK: 5000}, f.ta.now, "")
+			_ = a.AddReport(survey.ApplicationReport{Text: "Klart", SpentSEK: 5000}, survey.RefMoney{PaidSEK: 5000}, f.ta.now, "")
 			save()
 		},
 	}[:map[string]int{survey.AppDraft: 0, survey.AppSubmitted: 1, survey.AppGranted: 2, survey.AppPaid: 3, survey.AppReported: 4}[status]] {

@@ -121,7 +121,7 @@ func seedDemoApplication(ctx context.Context, funds *Funds, f *survey.Fund, da d
 	if da.status != survey.AppClosed {
 		return nil
 	}
-	if err := a.AddReport(survey.ReportInput{Text: da.report, SpentSEK: da.spent}, survey.RefMoney{PaidSEK: da.granted}, now, by); err != nil {
+	if err := a.AddReport(survey.ApplicationReport{Text: da.report, SpentSEK: da.spent}, survey.RefMoney{PaidSEK: da.granted}, now, by); err != nil {
 		return err
 	}
 	if err := funds.SaveApplication(ctx, a); err != nil {

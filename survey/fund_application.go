@@ -100,8 +100,8 @@ func (a *Application) CheckGrant(in GrantInput) error {
 	return nil
 }
 
-// ReportInput is the body of .../report.
-type ReportInput struct {
+// ApplicationReport is the body of .../report.
+type ApplicationReport struct {
 	Text     string `json:"text" validate:"required,max=10000"`
 	SpentSEK int64  `json:"spent_sek" validate:"min=0,max=100000000"`
 }
@@ -156,7 +156,7 @@ func (a *Application) Reject(in ReasonInput) error {
 }
 
 // AddReport records how the money was used; it needs the money paid out.
-func (a *Application) AddReport(in ReportInput, m RefMoney, now time.Time, by string) error {
+func (a *Application) AddReport(in ApplicationReport, m RefMoney, now time.Time, by string) error {
 	in.Text = strings.TrimSpace(in.Text)
 	v := &ValidationError{}
 	Check(v, in)

@@ -181,10 +181,10 @@ func TestApplicationLifecycle(t *testing.T) {
 		}
 	}
 	g := &Application{Status: AppGranted}
-	if err := g.AddReport(ReportInput{Text: "Klart"}, RefMoney{Allocation: alloc, AllocatedSEK: 1}, fundNow, "u"); !errors.Is(err, ErrConflict) {
+	if err := g.AddReport(ApplicationReport{Text: "Klart"}, RefMoney{Allocation: alloc, AllocatedSEK: 1}, fundNow, "u"); !errors.Is(err, ErrConflict) {
 		t.Errorf("reporting before the payment: got %v; want ErrConflict", err)
 	}
-	if err := g.AddReport(ReportInput{Text: "Klart", SpentSEK: 900}, RefMoney{Allocation: alloc, AllocatedSEK: 1, PaidSEK: 1}, fundNow, "u"); err != nil || g.Status != AppReported {
+	if err := g.AddReport(ApplicationReport{Text: "Klart", SpentSEK: 900}, RefMoney{Allocation: alloc, AllocatedSEK: 1, PaidSEK: 1}, fundNow, "u"); err != nil || g.Status != AppReported {
 		t.Errorf("reporting after the payment: got %v, %s", err, g.Status)
 	}
 	if err := g.Close(fundNow); err != nil || g.Status != AppClosed {
