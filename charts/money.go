@@ -12,6 +12,7 @@ import (
 type Money struct {
 	Title string // optional
 	Rows  []MoneyRow
+	Text  Text // the reader's language; nil keeps the Swedish
 }
 
 // MoneyRow is one bar: its label, the kronor granted and paid.
@@ -23,7 +24,7 @@ type MoneyRow struct {
 
 // Render writes the chart to w.
 func (m Money) Render(w io.Writer, o Options) error {
-	return render(w, o, m.AltText(), m.paint)
+	return render(w, o, m.Text, m.AltText(), m.paint)
 }
 
 func (m Money) top() int64 {
@@ -37,10 +38,10 @@ func (m Money) top() int64 {
 func (m Money) paint(c *canvas) float64 {
 	y := header(c, m.Title, pad)
 	if len(m.Rows) == 0 {
-		return message(c, "Inget beviljat än.", y)
+		return message(c, c.tr.s("Inget beviljat än."), y)
 	}
 	granted, paid := categoryColors[4], categoryColors[0]
-	y = legend(c, []legendItem{{text: "Beviljat", fill: granted}, {text: "Utbetalt", fill: paid}}, y) + 2
+	y = legend(c, []legendItem{{text: c.tr.s("Beviljat"), fill: granted}, {text: c.tr.s("Utbetalt"), fill: paid}}, y) + 2
 	left, right := pad, c.width-pad
 	top := float64(m.top())
 	for _, r := range m.Rows {
@@ -64,21 +65,22 @@ func (m Money) paint(c *canvas) float64 {
 	return y + pad - rowGap
 }
 
-// AltText describes the chart in Swedish: each row with what was granted
+// AltText describes the chart in the reader's language: each row with what was granted
 // and paid.
 func (m Money) AltText() string {
 	var b strings.Builder
-	b.WriteString("Beviljade och utbetalda pengar")
+	t := m.Text
+	b.WriteString(t.s("Beviljade och utbetalda pengar"))
 	writeTitle(&b, m.Title)
 	if len(m.Rows) == 0 {
-		b.WriteString("Inget beviljat än.")
+		b.WriteString(t.s("Inget beviljat än."))
 		return b.String()
 	}
 	for i, r := range m.Rows {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(clean(r.Label) + ": " + survey.Kronor(r.GrantedSEK) + " beviljat, " + survey.Kronor(r.PaidSEK) + " utbetalt")
+		b.WriteString(clean(r.Label) + ": " + t.f("{{.Value}} beviljat, {{.Value}} utbetalt", survey.Kronor(r.GrantedSEK), survey.Kronor(r.PaidSEK)))
 	}
 	b.WriteString(".")
 	return b.String()

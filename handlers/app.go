@@ -79,8 +79,10 @@ type server struct {
 	secrets   *storage.Secrets
 	auditLog  *storage.Audit
 	plans     *storage.Plans
-	funds     *storage.Funds
-	keys      keys
+	// meetings: forum meetings, agendas, minutes, decisions.
+	meetings *storage.Meetings
+	funds    *storage.Funds
+	keys     keys
 	// hashSlots bounds concurrent password checks: each argon2id hash takes
 	// 64 MiB, so a burst of sign-ins must queue rather than exhaust memory.
 	hashSlots chan struct{}
@@ -88,13 +90,50 @@ type server struct {
 	remiss    *remissDeps
 	committer *storage.Committer
 	cache     surveyCache
+	// matters: the contact person's matters and their clock.
+	matters *storage.Matters
 	// lastVillages holds the last copy of each village read for a phone
 	// page (slug → survey.Village), for the form shown during an outage.
 	lastVillages sync.Map
+
+	// shortLinks: the short links of code sheets (/e/{code}).
+	shortLinks *storage.ShortLinks
 }
 
 // New builds the Fiber app with every route of the service.
 func New(cfg Config) *fiber.App {
+	s := newServer(cfg)
+	if s.committer == nil {
+		s.committer = storage.NewCommitter(s.responses, storage.CommitterOptions{})
+	}
+	app := fiber.New(fiber.Config{
+		AppName:               "Förankra",
+		ErrorHandler:          errorHandler(s.cfg.Logger),
+		BodyLimit:             s.cfg.BodyLimit,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           60 * time.Second,
+		DisableStartupMessage: true,
+		Immutable:             true,
+		ProxyHeader:           cfg.ProxyHeader,
+		// X-Forwarded-Host and -Proto (links, QR codes, the same-site check)
+		// count only behind a configured proxy: without ProxyHeader no
+		// address is trusted, with it every address is (the proxy is the
+		// only way in).
+		EnableTrustedProxyCheck: true,
+		// A multipart body is read when a handler asks for it, so that a
+		// malformed one is refused by the error handler (JSON under /api)
+		// rather than by fasthttp before any route runs.
+		DisablePreParseMultipartForm: true,
+		TrustedProxies:               trustedProxies(cfg.ProxyHeader),
+	})
+	app.Use(recover.New(), securityHeaders, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	s.routes(app)
+	return app
+}
+
+// newServer fills in the defaults of cfg and builds the stores.
+func newServer(cfg Config) *server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -124,38 +163,15 @@ func New(cfg Config) *fiber.App {
 		secrets:   storage.NewSecrets(cfg.DB),
 		auditLog:  storage.NewAudit(cfg.DB),
 		plans:     storage.NewPlans(cfg.DB),
+		meetings:  storage.NewMeetings(cfg.DB),
 		funds:     storage.NewFunds(cfg.DB),
 		hashSlots: make(chan struct{}, maxConcurrentHashes),
 		remiss:    newRemissDeps(cfg),
 		committer: cfg.Committer,
+		matters:   storage.NewMatters(cfg.DB),
 	}
-	if s.committer == nil {
-		s.committer = storage.NewCommitter(s.responses, storage.CommitterOptions{})
-	}
-	app := fiber.New(fiber.Config{
-		AppName:               "Förankra",
-		ErrorHandler:          errorHandler(cfg.Logger),
-		BodyLimit:             cfg.BodyLimit,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          30 * time.Second,
-		IdleTimeout:           60 * time.Second,
-		DisableStartupMessage: true,
-		Immutable:             true,
-		ProxyHeader:           cfg.ProxyHeader,
-		// X-Forwarded-Host and -Proto (links, QR codes, the same-site check)
-		// count only behind a configured proxy: without ProxyHeader no
-		// address is trusted, with it every address is (the proxy is the
-		// only way in).
-		EnableTrustedProxyCheck: true,
-		// A multipart body is read when a handler asks for it, so that a
-		// malformed one is refused by the error handler (JSON under /api)
-		// rather than by fasthttp before any route runs.
-		DisablePreParseMultipartForm: true,
-		TrustedProxies:               trustedProxies(cfg.ProxyHeader),
-	})
-	app.Use(recover.New(), securityHeaders, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
-	s.routes(app)
-	return app
+	s.shortLinks = storage.NewShortLinks(cfg.DB)
+	return s
 }
 
 // Route names: every route is named after the survey.Action it requires,
@@ -208,6 +224,7 @@ func (s *server) routes(app *fiber.App) {
 	r.public("GET", "/s/:survey/:village", s.phonePage)
 	r.public("POST", "/s/:survey/:village", s.phoneSubmit)
 	r.public("GET", "/s/:survey/:village/tack", s.thanksPage)
+	r.public("GET", "/e/:code", s.shortLinkRedirect) // the short link of a code sheet
 	r.public("GET", "/byar", s.villagesIndexPage)
 	r.public("GET", "/byar/:slug", s.publicVillagePage)
 
@@ -235,6 +252,15 @@ func (s *server) routes(app *fiber.App) {
 	r.api("POST", "/api/v1/users", survey.ManageUsers, s.createUser)
 	r.api("PATCH", "/api/v1/users/:id", survey.ManageUsers, s.updateUser)
 	r.api("POST", "/api/v1/surveys/:id/codes", survey.ManageSurvey, s.createCodes)
+	r.api("GET", "/api/v1/surveys/:id/short-links", survey.ManageSurvey, s.listShortLinks)
+	// The editing pages' JSON routes (handlers/editing_api.go).
+	r.api("PATCH", "/api/v1/surveys/:id", survey.ManageSurvey, s.apiEditDetails)
+	r.api("PUT", "/api/v1/surveys/:id/questions/:key", survey.ManageSurvey, s.apiEditQuestion)
+	r.api("PUT", "/api/v1/surveys/:id/schedule", survey.ManageSurvey, s.apiSchedule)
+	r.api("POST", "/api/v1/surveys/:id/copy", survey.ManageSurvey, s.apiCopySurvey)
+	r.api("PATCH", "/api/v1/villages/:slug", survey.ManageVillages, s.apiEditVillage)
+	r.api("PATCH", "/api/v1/proposals/:id", survey.ManageProposals, s.apiEditProposal)
+	r.api("PUT", "/api/v1/proposals/:id/decision", survey.ManageProposals, s.apiCorrectDecision)
 	r.api("GET", "/api/v1/audit", survey.ReadAudit, s.listAudit)
 
 	r.public("GET", "/logga-in", s.signInPage)
@@ -379,6 +405,45 @@ func (s *server) routes(app *fiber.App) {
 	r.page("GET", "/forum/planer/diagram.:format", survey.ReadPlans, s.forumPlansChart)
 	r.page("GET", "/forum/planer.:format", survey.ReadPlans, s.forumPlansFile)
 
+	// Meetings: forum meetings, their agendas, invitations, minutes and
+	// decisions, and the public calendar.
+	r.api("GET", "/api/v1/meetings", survey.ReadMeetings, s.listMeetings) // a representative: meetings of their villages
+	r.api("POST", "/api/v1/meetings", survey.ManageMeetings, s.createMeeting)
+	r.api("GET", "/api/v1/meetings/:id", survey.ReadMeetings, s.getMeeting) // and the meeting's villages
+	r.api("POST", "/api/v1/meetings/:id/agenda", survey.ManageMeetings, s.createAgendaItem)
+	r.api("POST", "/api/v1/meetings/:id/invite", survey.ManageMeetings, s.apiInviteMeeting)
+	r.api("POST", "/api/v1/meetings/:id/held", survey.ManageMeetings, s.apiHoldMeeting)
+	r.api("PUT", "/api/v1/meetings/:id/items/:item/minutes", survey.ManageMeetings, s.apiWriteMinutes)
+	r.api("POST", "/api/v1/meetings/:id/items/:item/decisions", survey.ManageMeetings, s.apiMeetingDecision)
+	r.api("POST", "/api/v1/meetings/:id/approve", survey.ManageMeetings, s.apiApproveMinutes)
+	r.public("GET", "/kalender.ics", s.calendarFeed)
+	r.public("GET", "/byar/:slug/kalender.ics", s.villageCalendarFeed)
+	r.page("GET", "/moten", survey.ReadMeetings, s.meetingsPage) // a representative: meetings of their villages
+	r.page("GET", "/moten/ny", survey.ManageMeetings, s.newMeetingPage)
+	r.page("POST", "/moten/ny", survey.ManageMeetings, s.newMeetingSubmit)
+	r.page("GET", "/moten/:id", survey.ReadMeetings, s.meetingPage) // and the meeting's villages
+	r.page("POST", "/moten/:id/punkter", survey.ManageMeetings, s.meetingAgendaSubmit)
+	r.page("POST", "/moten/:id/kalla", survey.ManageMeetings, s.meetingInviteSubmit)
+	r.page("POST", "/moten/:id/hallet", survey.ManageMeetings, s.meetingHeldSubmit)
+	r.page("POST", "/moten/:id/punkter/:item/protokoll", survey.ManageMeetings, s.meetingMinutesSubmit)
+	r.page("POST", "/moten/:id/punkter/:item/beslut", survey.ManageMeetings, s.meetingDecisionSubmit)
+	r.page("POST", "/moten/:id/justera", survey.ManageMeetings, s.meetingApproveSubmit)
+	// Matters (ärenden): the contact person's matters with their clock, and
+	// the departments' public figures.
+	r.api("POST", "/api/v1/matters", survey.RaiseMatter, s.createMatter) // and the village
+	r.api("GET", "/api/v1/matters", survey.ReadMatters, s.listMatters)   // a representative: their villages'
+	r.api("GET", "/api/v1/matters/:id", survey.ReadMatters, s.getMatter) // and the matter's village
+	r.api("POST", "/api/v1/matters/:id/forward", survey.HandleMatter, s.matterStep(survey.MoveForward))
+	r.api("POST", "/api/v1/matters/:id/answer", survey.HandleMatter, s.matterStep(survey.MoveAnswer))
+	r.api("POST", "/api/v1/matters/:id/confirm", survey.ConfirmMatter, s.matterStep(survey.MoveConfirm)) // and the matter's village
+	r.api("POST", "/api/v1/matters/:id/reopen", survey.ConfirmMatter, s.matterStep(survey.MoveReopen))   // and the matter's village
+	// Timeline and the yearly report: public, with more for signed-in
+	// readers of the village (survey.ReadVillageRecords, checked inside).
+	r.public("GET", "/api/v1/villages/:slug/timeline", s.optionalUser, s.villageTimeline)
+	r.public("GET", "/byar/:slug/tidslinje", s.optionalSession, s.villageTimelinePage)
+	r.public("GET", "/api/v1/public/reports/:year", s.yearReportAPI)
+	r.public("GET", "/arsrapport", s.yearReportNow)
+	r.public("GET", "/arsrapport/:year", s.yearReportPage)
 	// Bygdepeng: funds, their append-only ledger, basic grants checked from
 	// the records, investment applications, the public money pages.
 	r.api("GET", "/api/v1/funds", survey.ReadFunds, s.listFunds)

@@ -39,7 +39,7 @@ type fundView struct {
 	PaidSEK           int64           `json:"paid_sek"`
 	ReturnedSEK       int64           `json:"returned_sek"`
 	RemainingSEK      int64           `json:"remaining_sek"`
-	Sources           []survey.Source `json:"sources"`
+	Sources           []survey.FundSource `json:"sources"`
 	BasicGrantSEK     int64           `json:"basic_grant_sek"`
 	ApplicationCloses survey.Date     `json:"application_closes"`
 	ReportDue         survey.Date     `json:"report_due"`

@@ -205,8 +205,8 @@ type fundYearPage struct {
 	VillageAlt, FocusAlt string
 }
 
-func moneyChart(rows []moneyRow) charts.Money {
-	m := charts.Money{Rows: make([]charts.MoneyRow, len(rows))}
+func moneyChart(rows []moneyRow, lang string) charts.Money {
+	m := charts.Money{Rows: make([]charts.MoneyRow, len(rows)), Text: chartText(lang)}
 	for i, r := range rows {
 		m.Rows[i] = charts.MoneyRow{Label: r.Name, GrantedSEK: r.GrantedSEK, PaidSEK: r.PaidSEK}
 	}
@@ -226,7 +226,7 @@ func (s *server) fundYearPublicPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := fundYearPage{publicFundData: d, VillageAlt: moneyChart(d.ByVillage).AltText(), FocusAlt: moneyChart(d.ByFocusArea).AltText()}
+	p := fundYearPage{publicFundData: d, VillageAlt: moneyChart(d.ByVillage, lang(c)).AltText(), FocusAlt: moneyChart(d.ByFocusArea, lang(c)).AltText()}
 	return render(c, fiber.StatusOK, "fund_public", "Bygdepeng "+strconv.Itoa(f.Year), p)
 }
 
@@ -256,7 +256,7 @@ func (s *server) fundChart(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	var b bytes.Buffer
-	if err := moneyChart(rows).Render(&b, charts.Options{Format: format, Width: 640, Scale: 2}); err != nil {
+	if err := moneyChart(rows, lang(c)).Render(&b, charts.Options{Format: format, Width: 640, Scale: 2}); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, format.ContentType())

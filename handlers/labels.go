@@ -32,6 +32,13 @@ var labels = map[string]string{
 	survey.HorizonYear: "i år", survey.HorizonLong: "på längre sikt",
 	survey.StanceSupport: "tillstyrker", survey.StanceSupportWithChanges: "tillstyrker med ändringar",
 	survey.StanceOppose: "avstyrker", survey.StanceNoOpinion: "inget att invända",
+	// meetings (planned is the actions' "planerad")
+	survey.MeetingInvited: "kallat", survey.MeetingHeld: "hållet", survey.MeetingMinutesApproved: "protokollet justerat",
+	auditMeetingCreated: "möte planerat", auditMeetingItem: "punkt på dagordningen", auditMeetingInvited: "kallelse skickad",
+	auditMeetingHeld: "möte hållet", auditMeetingMinutes: "protokoll skrivet", auditMeetingDecision: "beslut fattat",
+	auditMeetingApproved: "protokoll justerat",
+	survey.LinkMatter:    "ärende", survey.LinkPlan: "plan", survey.LinkProposal: "medborgarförslag",
+	survey.LinkApplication: "ansökan", survey.LinkServicePlan: "utvecklings- och serviceplan",
 
 	// Bygdepeng (a source "municipality" reads as the owner's "kommunen").
 	survey.SourceRegion: "regionen", survey.SourceCountyBoard: "länsstyrelsen",

@@ -139,6 +139,50 @@ func (f *routeFixture) plan(status string) (*survey.Plan, *survey.PlanAction) {
 	return p, a
 }
 
+// matter stores a matter of village aby taken to the status (through the
+// store, as officials would), with department "d1".
+func (f *routeFixture) matter(status string) *survey.Matter {
+	f.ta.t.Helper()
+	cx := context.Background()
+	store := storage.NewMatters(f.ta.db)
+	m, err := survey.NewMatter{Village: "aby", Title: "Gatlyktor"}.Matter(survey.MatterChecks{}, f.ta.now, "u")
+	if err != nil {
+		f.ta.t.Fatal(err)
+	}
+	if err := store.Create(cx, m); err != nil {
+		f.ta.t.Fatal(err)
+	}
+	moves := map[string][]string{survey.MatterForwarded: {survey.MoveForward}, survey.MatterAnswered: {survey.MoveForward, survey.MoveAnswer}}
+	for rev, mv := range moves[status] {
+		st, err := m.Step(mv, survey.MatterMove{Department: f.department(), Text: "Svar"}, nil, f.ta.now, "u")
+		if err != nil {
+			f.ta.t.Fatal(err)
+		}
+		if err := store.Step(cx, m, rev+1, st); err != nil {
+			f.ta.t.Fatal(err)
+		}
+	}
+	return m
+}
+
+// department is the id of a department, made once.
+func (f *routeFixture) department() string {
+	f.ta.t.Helper()
+	plans := storage.NewPlans(f.ta.db)
+	deps, err := plans.Departments(context.Background())
+	if err != nil {
+		f.ta.t.Fatal(err)
+	}
+	if len(deps) > 0 {
+		return deps[0].ID
+	}
+	d := survey.Department{Name: "Teknik", Email: "teknik@example.se", HeadEmail: "chef@example.se"}
+	if err := plans.AddDepartment(context.Background(), &d); err != nil {
+		f.ta.t.Fatal(err)
+	}
+	return d.ID
+}
+
 // nextYear is a year village aby has no plan for yet.
 func (f *routeFixture) nextYear() string {
 	f.year++
@@ -238,8 +282,68 @@ func routeCases() []routeCase {
 	planAckers := []string{admin, official}           // AcknowledgePlan, ManageCatalogues
 	meeting := map[string]any{"kind": "meeting", "label": "Stormöte", "date": "2026-03-01", "participants": 12}
 	newAction := map[string]any{"priority": "p1", "title": "Röja", "owner": "group", "responsible": "Anna", "due": "2026-06"}
+	// Matters.
+	matterPath := func(status, prefix, suffix string, body map[string]any, form url.Values) func(*routeFixture, string) routeRequest {
+		return func(f *routeFixture, _ string) routeRequest {
+			m := f.matter(status)
+			if body != nil && body["department"] == "" {
+				body = map[string]any{"department": f.department()}
+			}
+			if form != nil && form.Get("department") == "-" {
+				form = url.Values{"department": {f.department()}}
+			}
+			return routeRequest{path: prefix + m.ID + suffix, json: body, form: form}
+		}
+	}
+	matterReaders := []string{admin, official, politician, repOwn, forum} // ReadMatters for village aby
+	matterRaisers := []string{admin, official, repOwn}                    // RaiseMatter, ConfirmMatter for village aby
+	matterHandlers := []string{admin, official}                           // HandleMatter
 	return []routeCase{
+		// meetings (fixture in meetings_api_test.go)
+		{method: "GET", route: "/api/v1/meetings", build: static("/api/v1/meetings?upcoming=true"), allow: everyone},
+		{method: "POST", route: "/api/v1/meetings", build: func(*routeFixture, string) routeRequest {
+			return routeRequest{path: "/api/v1/meetings", json: map[string]any{"kind": "theme", "title": "Träff", "starts": "2026-04-15T18:00", "ends": "2026-04-15T20:00"}}
+		}, allow: meetingManagers},
+		{method: "GET", route: "/api/v1/meetings/:id", build: meetingPath(survey.MeetingPlanned, "", nil), allow: readers},
+		{method: "POST", route: "/api/v1/meetings/:id/agenda", build: meetingPath(survey.MeetingPlanned, "/agenda", map[string]any{"title": "Punkt"}), allow: meetingManagers},
+		{method: "POST", route: "/api/v1/meetings/:id/invite", build: meetingPath(survey.MeetingPlanned, "/invite", map[string]any{}), allow: meetingManagers},
+		{method: "POST", route: "/api/v1/meetings/:id/held", build: meetingPath(survey.MeetingInvited, "/held", map[string]any{"present": []string{"aby"}}), allow: meetingManagers},
+		{method: "PUT", route: "/api/v1/meetings/:id/items/:item/minutes", build: meetingPath(survey.MeetingHeld, "/items/{item}/minutes", map[string]any{"text": "Protokoll"}), allow: meetingManagers},
+		{method: "POST", route: "/api/v1/meetings/:id/items/:item/decisions", build: meetingPath(survey.MeetingHeld, "/items/{item}/decisions", map[string]any{"text": "Beslut"}), allow: meetingManagers},
+		{method: "POST", route: "/api/v1/meetings/:id/approve", build: meetingPath(survey.MeetingHeld, "/approve", map[string]any{}), allow: meetingManagers},
+		{method: "GET", route: "/kalender.ics", build: static("/kalender.ics"), public: true},
+		{method: "GET", route: "/byar/:slug/kalender.ics", build: static("/byar/aby/kalender.ics"), public: true},
+		{method: "GET", route: "/moten", page: true, build: static("/moten"), allow: everyone},
+		{method: "GET", route: "/moten/ny", page: true, build: static("/moten/ny"), allow: meetingManagers},
+		{method: "POST", route: "/moten/ny", page: true, build: func(*routeFixture, string) routeRequest {
+			return routeRequest{path: "/moten/ny", form: url.Values{"kind": {"theme"}, "title": {"Träff"}, "starts": {"2026-04-15T18:00"}, "ends": {"2026-04-15T20:00"}}}
+		}, allow: meetingManagers},
+		{method: "GET", route: "/moten/:id", page: true, build: meetingPage(survey.MeetingHeld, "", nil), allow: readers},
+		{method: "POST", route: "/moten/:id/punkter", page: true, build: meetingPage(survey.MeetingPlanned, "/punkter", url.Values{"title": {"Punkt"}}), allow: meetingManagers},
+		{method: "POST", route: "/moten/:id/kalla", page: true, build: meetingPage(survey.MeetingPlanned, "/kalla", url.Values{}), allow: meetingManagers},
+		{method: "POST", route: "/moten/:id/hallet", page: true, build: meetingPage(survey.MeetingInvited, "/hallet", url.Values{"present": {"aby"}}), allow: meetingManagers},
+		{method: "POST", route: "/moten/:id/punkter/:item/protokoll", page: true, build: meetingPage(survey.MeetingHeld, "/punkter/{item}/protokoll", url.Values{"text": {"P"}}), allow: meetingManagers},
+		{method: "POST", route: "/moten/:id/punkter/:item/beslut", page: true, build: meetingPage(survey.MeetingHeld, "/punkter/{item}/beslut", url.Values{"text": {"B"}}), allow: meetingManagers},
+		{method: "POST", route: "/moten/:id/justera", page: true, build: meetingPage(survey.MeetingHeld, "/justera", url.Values{}), allow: meetingManagers},
+
 		{method: "GET", route: "/healthz", build: static("/healthz"), public: true},
+		// Matters.
+		{method: "POST", route: "/api/v1/matters", build: func(*routeFixture, string) routeRequest {
+			return routeRequest{path: "/api/v1/matters", json: map[string]any{"village": "aby", "title": "Gatlyktor"}}
+		}, allow: matterRaisers},
+		{method: "GET", route: "/api/v1/matters", build: static("/api/v1/matters"), allow: everyone},
+		{method: "GET", route: "/api/v1/matters/:id", build: matterPath(survey.MatterRegistered, "/api/v1/matters/", "", nil, nil), allow: matterReaders},
+		{method: "POST", route: "/api/v1/matters/:id/forward", build: matterPath(survey.MatterRegistered, "/api/v1/matters/", "/forward", map[string]any{"department": ""}, nil), allow: matterHandlers},
+		{method: "POST", route: "/api/v1/matters/:id/answer", build: matterPath(survey.MatterForwarded, "/api/v1/matters/", "/answer", map[string]any{"text": "Svar"}, nil), allow: matterHandlers},
+		{method: "POST", route: "/api/v1/matters/:id/confirm", build: matterPath(survey.MatterAnswered, "/api/v1/matters/", "/confirm", map[string]any{}, nil), allow: matterRaisers},
+		{method: "POST", route: "/api/v1/matters/:id/reopen", build: matterPath(survey.MatterAnswered, "/api/v1/matters/", "/reopen", map[string]any{"reason": "Inget hände"}, nil), allow: matterRaisers},
+		// End of matters.
+		// Timeline and the yearly report: public (more for readers of the village).
+		{method: "GET", route: "/api/v1/villages/:slug/timeline", build: static("/api/v1/villages/aby/timeline"), public: true},
+		{method: "GET", route: "/byar/:slug/tidslinje", page: true, build: static("/byar/aby/tidslinje"), public: true},
+		{method: "GET", route: "/api/v1/public/reports/:year", build: static("/api/v1/public/reports/2026"), public: true},
+		{method: "GET", route: "/arsrapport/:year", build: static("/arsrapport/2026"), public: true},
+		{method: "GET", route: "/arsrapport", build: static("/arsrapport"), public: true},
 		{method: "GET", route: "/byar", build: static("/byar"), public: true},
 		{method: "GET", route: "/byar/:slug", build: static("/byar/aby"), public: true},
 		{method: "GET", route: "/api/v1/public/villages/:slug", build: static("/api/v1/public/villages/aby"), public: true},
@@ -368,6 +472,40 @@ func routeCases() []routeCase {
 			return routeRequest{path: "/api/v1/surveys/" + f.survey(survey.Open, survey.AccessCode).ID + "/codes", json: map[string]any{"village": "aby", "count": 2}}
 		}, allow: managers},
 		{method: "GET", route: "/api/v1/audit", build: static("/api/v1/audit"), allow: []string{admin}},
+
+		// polish: short links and the editing API.
+		{method: "GET", route: "/e/:code", build: func(f *routeFixture, _ string) routeRequest {
+			sv := f.survey(survey.Open, survey.AccessCode)
+			code, err := storage.NewShortLinks(f.ta.db).Ensure(context.Background(), sv.ID, "aby")
+			if err != nil {
+				f.ta.t.Fatal(err)
+			}
+			return routeRequest{path: "/e/" + code}
+		}, public: true},
+		{method: "GET", route: "/api/v1/surveys/:id/short-links", build: draft("/short-links"), allow: managers},
+		{method: "PATCH", route: "/api/v1/surveys/:id", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/surveys/" + f.survey(survey.Draft, survey.AccessLink).ID, json: map[string]any{"title": "Ny titel"}}
+		}, allow: managers},
+		{method: "PUT", route: "/api/v1/surveys/:id/questions/:key", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/surveys/" + f.survey(survey.Draft, survey.AccessLink).ID + "/questions/q2", json: map[string]any{"type": "likert", "prompt": "Bättre buss?"}}
+		}, allow: managers},
+		{method: "PUT", route: "/api/v1/surveys/:id/schedule", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/surveys/" + f.survey(survey.Draft, survey.AccessLink).ID + "/schedule", json: map[string]any{"opens_at": "2026-04-01T08:00"}}
+		}, allow: managers},
+		{method: "POST", route: "/api/v1/surveys/:id/copy", build: draft("/copy"), allow: managers},
+		{method: "PATCH", route: "/api/v1/villages/:slug", build: func(*routeFixture, string) routeRequest {
+			return routeRequest{path: "/api/v1/villages/aby", json: map[string]any{"population": 120}}
+		}, allow: []string{admin}},
+		{method: "PATCH", route: "/api/v1/proposals/:id", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/proposals/" + f.proposal(), json: map[string]any{"title": "Bättre brygga"}}
+		}, allow: proposers},
+		{method: "PUT", route: "/api/v1/proposals/:id/decision", build: func(f *routeFixture, _ string) routeRequest {
+			id := f.proposal()
+			if code, b := f.ta.do("POST", "/api/v1/proposals/"+id+"/decision", f.accounts[admin].token, map[string]any{"outcome": "approved"}); code != http.StatusOK {
+				f.ta.t.Fatalf("decide: got %d %s", code, b)
+			}
+			return routeRequest{path: "/api/v1/proposals/" + id + "/decision", json: map[string]any{"outcome": "rejected", "text": "Rättat"}}
+		}, allow: proposers},
 
 		{method: "GET", route: "/logga-in", page: true, build: static("/logga-in"), public: true},
 		{method: "POST", route: "/logga-in", page: true, build: func(f *routeFixture, _ string) routeRequest {
@@ -709,6 +847,12 @@ var routeActions = []struct {
 	method, path string
 	action       survey.Action
 }{
+	// Timeline and the yearly report.
+	{"GET", "/api/v1/villages/:slug/timeline", publicRoute},
+	{"GET", "/byar/:slug/tidslinje", publicRoute},
+	{"GET", "/api/v1/public/reports/:year", publicRoute},
+	{"GET", "/arsrapport/:year", publicRoute},
+	{"GET", "/arsrapport", publicRoute},
 	{"GET", "/healthz", publicRoute},
 	{"GET", "/readyz", publicRoute},
 	{"GET", "/api/openapi.json", publicRoute},
@@ -718,6 +862,16 @@ var routeActions = []struct {
 	{"GET", "/s/:survey/:village", publicRoute},
 	{"POST", "/s/:survey/:village", publicRoute},
 	{"GET", "/s/:survey/:village/tack", publicRoute},
+	// polish: short links and the editing API.
+	{"GET", "/e/:code", publicRoute},
+	{"GET", "/api/v1/surveys/:id/short-links", survey.ManageSurvey},
+	{"PATCH", "/api/v1/surveys/:id", survey.ManageSurvey},
+	{"PUT", "/api/v1/surveys/:id/questions/:key", survey.ManageSurvey},
+	{"PUT", "/api/v1/surveys/:id/schedule", survey.ManageSurvey},
+	{"POST", "/api/v1/surveys/:id/copy", survey.ManageSurvey},
+	{"PATCH", "/api/v1/villages/:slug", survey.ManageVillages},
+	{"PATCH", "/api/v1/proposals/:id", survey.ManageProposals},
+	{"PUT", "/api/v1/proposals/:id/decision", survey.ManageProposals},
 	{"POST", "/api/v1/tokens", publicRoute},
 	{"GET", "/api/v1/tokens", survey.ManageOwnAccount},
 	{"DELETE", "/api/v1/tokens", survey.ManageOwnAccount},
@@ -873,6 +1027,36 @@ var routeActions = []struct {
 	{"GET", "/enkater/:id/fritext", survey.ReadSurveyResults},
 	{"GET", "/api/v1/remisses/:id/summary.xlsx", survey.ReadRemiss},
 	{"GET", "/remisser/:id/sammanstallning.xlsx", survey.ReadRemiss},
+	// meetings
+	{"GET", "/api/v1/meetings", survey.ReadMeetings},
+	{"POST", "/api/v1/meetings", survey.ManageMeetings},
+	{"GET", "/api/v1/meetings/:id", survey.ReadMeetings},
+	{"POST", "/api/v1/meetings/:id/agenda", survey.ManageMeetings},
+	{"POST", "/api/v1/meetings/:id/invite", survey.ManageMeetings},
+	{"POST", "/api/v1/meetings/:id/held", survey.ManageMeetings},
+	{"PUT", "/api/v1/meetings/:id/items/:item/minutes", survey.ManageMeetings},
+	{"POST", "/api/v1/meetings/:id/items/:item/decisions", survey.ManageMeetings},
+	{"POST", "/api/v1/meetings/:id/approve", survey.ManageMeetings},
+	{"GET", "/kalender.ics", publicRoute},
+	{"GET", "/byar/:slug/kalender.ics", publicRoute},
+	{"GET", "/moten", survey.ReadMeetings},
+	{"GET", "/moten/ny", survey.ManageMeetings},
+	{"POST", "/moten/ny", survey.ManageMeetings},
+	{"GET", "/moten/:id", survey.ReadMeetings},
+	{"POST", "/moten/:id/punkter", survey.ManageMeetings},
+	{"POST", "/moten/:id/kalla", survey.ManageMeetings},
+	{"POST", "/moten/:id/hallet", survey.ManageMeetings},
+	{"POST", "/moten/:id/punkter/:item/protokoll", survey.ManageMeetings},
+	{"POST", "/moten/:id/punkter/:item/beslut", survey.ManageMeetings},
+	{"POST", "/moten/:id/justera", survey.ManageMeetings},
+	// Matters.
+	{"POST", "/api/v1/matters", survey.RaiseMatter},
+	{"GET", "/api/v1/matters", survey.ReadMatters},
+	{"GET", "/api/v1/matters/:id", survey.ReadMatters},
+	{"POST", "/api/v1/matters/:id/forward", survey.HandleMatter},
+	{"POST", "/api/v1/matters/:id/answer", survey.HandleMatter},
+	{"POST", "/api/v1/matters/:id/confirm", survey.ConfirmMatter},
+	{"POST", "/api/v1/matters/:id/reopen", survey.ConfirmMatter},
 
 	// Bygdepeng.
 	{"GET", "/api/v1/funds", survey.ReadFunds},

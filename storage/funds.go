@@ -61,9 +61,9 @@ func (d fundDoc) fund() *survey.Fund {
 	closes, _ := survey.ParseDate(d.ApplicationCloses)
 	due, _ := survey.ParseDate(d.ReportDue)
 	f := &survey.Fund{Year: d.Year, BasicGrantSEK: d.BasicGrantSEK, ApplicationCloses: closes, ReportDue: due,
-		CreatedBy: d.CreatedBy, Created: d.Created, Sources: make([]survey.Source, len(d.Sources))}
+		CreatedBy: d.CreatedBy, Created: d.Created, Sources: make([]survey.FundSource, len(d.Sources))}
 	for i, s := range d.Sources {
-		f.Sources[i] = survey.Source(s)
+		f.Sources[i] = survey.FundSource(s)
 	}
 	return f
 }
@@ -238,7 +238,7 @@ func (d applicationDoc) application() *survey.Application {
 		AmountSEK: d.AmountSEK, CofinancingSEK: d.CofinancingSEK, Status: d.Status, MeetingItem: d.MeetingItem, SubmittedAt: d.SubmittedAt,
 		Reason: d.Reason, ClosedAt: d.ClosedAt, CreatedBy: d.CreatedBy, Created: d.Created, Rev: d.Rev}
 	if r := d.Report; r != nil {
-		a.Report = &survey.Report{Text: r.Text, SpentSEK: r.SpentSEK, By: r.By, At: r.At}
+		a.Report = &survey.AppReport{Text: r.Text, SpentSEK: r.SpentSEK, By: r.By, At: r.At}
 	}
 	return a
 }

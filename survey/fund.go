@@ -21,7 +21,7 @@ const (
 // computed from the ledger, never stored here.
 type Fund struct {
 	Year              int       `json:"year"`
-	Sources           []Source  `json:"sources"`
+	Sources           []FundSource  `json:"sources"`
 	BasicGrantSEK     int64     `json:"basic_grant_sek"`
 	ApplicationCloses Date      `json:"application_closes"`
 	ReportDue         Date      `json:"report_due"`
@@ -29,8 +29,8 @@ type Fund struct {
 	Created           time.Time `json:"created"`
 }
 
-// Source is one contribution to a fund.
-type Source struct {
+// FundSource is one contribution to a fund.
+type FundSource struct {
 	Kind      string `json:"kind"`
 	Name      string `json:"name"`
 	AmountSEK int64  `json:"amount_sek"`
@@ -48,14 +48,14 @@ func (f *Fund) TotalSEK() int64 {
 // NewFund is the body of POST /funds.
 type NewFund struct {
 	Year              int           `json:"year" validate:"required,min=2000,max=2100"`
-	Sources           []SourceInput `json:"sources" validate:"required,min=1,max=20,dive"`
+	Sources           []FundSourceInput `json:"sources" validate:"required,min=1,max=20,dive"`
 	BasicGrantSEK     int64         `json:"basic_grant_sek" validate:"required,min=1,max=100000000"`
 	ApplicationCloses string        `json:"application_closes" validate:"required"`
 	ReportDue         string        `json:"report_due" validate:"required"`
 }
 
-// SourceInput is one source of a new fund; kind defaults to other.
-type SourceInput struct {
+// FundSourceInput is one source of a new fund; kind defaults to other.
+type FundSourceInput struct {
 	Kind      string `json:"kind" validate:"omitempty,oneof=municipality region county_board hydropower other"`
 	Name      string `json:"name" validate:"required,max=200"`
 	AmountSEK int64  `json:"amount_sek" validate:"required,min=1,max=1000000000"`
@@ -79,7 +79,7 @@ func (in NewFund) Fund(now time.Time, by string) (*Fund, error) {
 		if kind == "" {
 			kind = SourceOther
 		}
-		f.Sources = append(f.Sources, Source{Kind: kind, Name: s.Name, AmountSEK: s.AmountSEK})
+		f.Sources = append(f.Sources, FundSource{Kind: kind, Name: s.Name, AmountSEK: s.AmountSEK})
 	}
 	if v.For("sources") == "" && f.TotalSEK() > MaxFundSEK {
 		v.Add("sources", "Summan är för stor")

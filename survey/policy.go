@@ -22,6 +22,18 @@ const (
 	ManagePlan         Action = "manage_plan"          // write, adopt and submit a village's plan and actions
 	AcknowledgePlan    Action = "acknowledge_plan"     // acknowledge plans, set the status of the municipality's actions
 	ReadPlans          Action = "read_plans"           // read every village's plans and the forum's matrix
+	// meetings
+	ManageMeetings Action = "manage_meetings" // plan meetings, agendas, invitations, attendance, minutes, decisions
+	ReadMeetings   Action = "read_meetings"   // read meetings; a representative those their village is invited to
+
+	// Matters (ärenden).
+	RaiseMatter   Action = "raise_matter"   // raise a matter for the given village
+	ReadMatters   Action = "read_matters"   // read matters; a representative those of their villages
+	HandleMatter  Action = "handle_matter"  // forward and answer matters (the municipality)
+	ConfirmMatter Action = "confirm_matter" // confirm or reopen an answered matter of the given village
+	// Timeline: the village's events that are not public (drafts saved,
+	// matters not yet answered) for signed-in readers of the village.
+	ReadVillageRecords Action = "read_village_records"
 
 	// Bygdepeng.
 	ReadFunds          Action = "read_funds"          // read funds, basic grants, applications and the ledger
@@ -48,6 +60,17 @@ var policy = map[Action]map[string]bool{
 	ManagePlan:         {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
 	AcknowledgePlan:    {RoleAdmin: true, RoleOfficial: true},
 	ReadPlans:          {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+	// meetings
+	ManageMeetings: {RoleAdmin: true, RoleOfficial: true},
+	ReadMeetings:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+
+	// Matters.
+	RaiseMatter:   {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
+	ReadMatters:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+	HandleMatter:  {RoleAdmin: true, RoleOfficial: true},
+	ConfirmMatter: {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
+	// Timeline: staff of every village; a representative for their own.
+	ReadVillageRecords: {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
 
 	ReadFunds:          {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
 	ManageFunds:        {RoleAdmin: true, RoleOfficial: true},
@@ -68,8 +91,8 @@ func Can(u *User, a Action, villages ...string) bool {
 	}
 	switch a {
 	case ReadPlans, ReadFunds:
-		return true // the plans and the money are public
-	case ReadSurveyResults, ReadRemiss, ReadComparison:
+		return true // the plans and the money are the villages' public work
+	case ReadSurveyResults, ReadRemiss, ReadComparison, ReadMatters, ReadMeetings:
 		for _, v := range villages {
 			if u.HasVillage(v) {
 				return true
