@@ -20,13 +20,13 @@ const (
 // each village group may get, and the year's deadlines. What is left is
 // computed from the ledger, never stored here.
 type Fund struct {
-	Year              int       `json:"year"`
-	Sources           []FundSource  `json:"sources"`
-	BasicGrantSEK     int64     `json:"basic_grant_sek"`
-	ApplicationCloses Date      `json:"application_closes"`
-	ReportDue         Date      `json:"report_due"`
-	CreatedBy         string    `json:"-"`
-	Created           time.Time `json:"created"`
+	Year              int          `json:"year"`
+	Sources           []FundSource `json:"sources"`
+	BasicGrantSEK     int64        `json:"basic_grant_sek"`
+	ApplicationCloses Date         `json:"application_closes"`
+	ReportDue         Date         `json:"report_due"`
+	CreatedBy         string       `json:"-"`
+	Created           time.Time    `json:"created"`
 }
 
 // FundSource is one contribution to a fund.
@@ -47,11 +47,11 @@ func (f *Fund) TotalSEK() int64 {
 
 // NewFund is the body of POST /funds.
 type NewFund struct {
-	Year              int           `json:"year" validate:"required,min=2000,max=2100"`
+	Year              int               `json:"year" validate:"required,min=2000,max=2100"`
 	Sources           []FundSourceInput `json:"sources" validate:"required,min=1,max=20,dive"`
-	BasicGrantSEK     int64         `json:"basic_grant_sek" validate:"required,min=1,max=100000000"`
-	ApplicationCloses string        `json:"application_closes" validate:"required"`
-	ReportDue         string        `json:"report_due" validate:"required"`
+	BasicGrantSEK     int64             `json:"basic_grant_sek" validate:"required,min=1,max=100000000"`
+	ApplicationCloses string            `json:"application_closes" validate:"required"`
+	ReportDue         string            `json:"report_due" validate:"required"`
 }
 
 // FundSourceInput is one source of a new fund; kind defaults to other.

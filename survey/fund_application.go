@@ -34,7 +34,7 @@ type Application struct {
 	MeetingItem    string     `json:"meeting_item,omitempty"`
 	SubmittedAt    *time.Time `json:"submitted_at,omitempty"`
 	Reason         string     `json:"reason,omitempty"`
-	Report         *AppReport    `json:"report,omitempty"`
+	Report         *AppReport `json:"report,omitempty"`
 	ClosedAt       *time.Time `json:"closed_at,omitempty"`
 	CreatedBy      string     `json:"-"`
 	Created        time.Time  `json:"created"`
