@@ -11,9 +11,8 @@ import (
 // area) a bar as long as what was granted, and inside it what was paid.
 type Money struct {
 	Title string // optional
-	// Text translates the chart's texts; nil keeps the Swedish.
-	Text Text `json:"-"`
-	Rows []MoneyRow
+	Rows  []MoneyRow
+	Text  Text // the reader's language; nil keeps the Swedish
 }
 
 // MoneyRow is one bar: its label, the kronor granted and paid.
@@ -66,7 +65,7 @@ func (m Money) paint(c *canvas) float64 {
 	return y + pad - rowGap
 }
 
-// AltText describes the chart in Swedish: each row with what was granted
+// AltText describes the chart in the reader's language: each row with what was granted
 // and paid.
 func (m Money) AltText() string {
 	var b strings.Builder

@@ -36,6 +36,8 @@ func TestEveryChartTextHasEnglish(t *testing.T) {
 		charts.Remiss{Text: record},
 		charts.Remiss{Villages: []charts.RemissVillage{{Label: "Åby", Stance: charts.ParseStance("support")}}, Text: record},
 		charts.Remiss{Villages: []charts.RemissVillage{{Label: "Åby", Stance: charts.ParseStance("oppose")}, {Label: "Bby"}}, Text: record},
+		charts.Money{Text: record},
+		charts.Money{Rows: []charts.MoneyRow{{Label: "Åby", GrantedSEK: 12500, PaidSEK: 6000}}, Text: record},
 	}
 	for _, ch := range all {
 		var buf bytes.Buffer

@@ -225,7 +225,7 @@ func (s *server) rejectApplication(cx context.Context, u *survey.User, f *survey
 	return v, err
 }
 
-func (s *server) reportApplication(cx context.Context, u *survey.User, f *survey.Fund, id string, in survey.ApplicationReport) (applicationView, error) {
+func (s *server) reportApplication(cx context.Context, u *survey.User, f *survey.Fund, id string, in survey.AppReportInput) (applicationView, error) {
 	return s.applicationStep(cx, u, f, id, survey.ApplyForFunds, auditAppReported, func(a *survey.Application, m survey.RefMoney) error {
 		return a.AddReport(in, m, s.now(), u.ID)
 	})

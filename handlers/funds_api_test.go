@@ -421,3 +421,20 @@ func TestGrantAndRejectAtOnceAgree(t *testing.T) {
 	}
 	checkRecount(t, ta, 2026)
 }
+
+// The yearly report reads the year's money from the ledger.
+func TestYearReportReadsTheLedger(t *testing.T) {
+	ta := plansApp(t)
+	official, forum := ta.user(survey.RoleOfficial), ta.user(survey.RoleForum)
+	rep := ta.user(survey.RoleRepresentative, "aby")
+	if b := ta.mustDo("GET", "/api/v1/public/reports/2026", "", nil, 200); !strings.Contains(string(b), `"money":null`) {
+		t.Errorf("a year without a fund: got %s; want money null", b)
+	}
+	ta.mustDo("POST", "/api/v1/funds", official, fundBody(2026, 50000), 201)
+	a := submittedApplication(t, ta, rep, 2026, 9000)
+	ta.mustDo("POST", "/api/v1/funds/2026/applications/"+a.ID+"/grant", forum, map[string]any{"amount_sek": 8000}, 200)
+	ta.mustDo("POST", "/api/v1/funds/2026/applications/"+a.ID+"/pay", forum, nil, 200)
+	if b := ta.mustDo("GET", "/api/v1/public/reports/2026", "", nil, 200); !strings.Contains(string(b), `"money":{"granted_sek":8000,"paid_sek":8000}`) {
+		t.Errorf("a year with a fund: got %s; want 8000 granted and paid", b)
+	}
+}

@@ -44,7 +44,7 @@ func FuzzFundAPI(f *testing.F) {
 	}
 	funds := storage.NewFunds(db)
 	fd, err := survey.NewFund{Year: 2026, BasicGrantSEK: 600, ApplicationCloses: "2099-09-30", ReportDue: "2099-12-31",
-		Sources: []survey.SourceInput{{Name: "Kommunen", AmountSEK: 1000}}}.Fund(now, u.ID)
+		Sources: []survey.FundSourceInput{{Name: "Kommunen", AmountSEK: 1000}}}.Fund(now, u.ID)
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -90,7 +90,7 @@ func (s *server) fundCreateSubmit(c *fiber.Ctx) error {
 		if name == "" && amount == 0 {
 			continue
 		}
-		in.Sources = append(in.Sources, survey.SourceInput{Kind: c.FormValue("source_kind_" + strconv.Itoa(i)), Name: name, AmountSEK: amount})
+		in.Sources = append(in.Sources, survey.FundSourceInput{Kind: c.FormValue("source_kind_" + strconv.Itoa(i)), Name: name, AmountSEK: amount})
 	}
 	var err error = v.Err()
 	if err == nil {
@@ -319,7 +319,7 @@ func (s *server) applicationSubmit(form string) fiber.Handler {
 		case "pay":
 			_, err = s.payApplication(cx, u, f, id, noBody{})
 		case "report":
-			in := survey.ApplicationReport{Text: c.FormValue("text"), SpentSEK: kronorField(c, "spent_sek", v)}
+			in := survey.AppReportInput{Text: c.FormValue("text"), SpentSEK: kronorField(c, "spent_sek", v)}
 			if err = v.Err(); err == nil {
 				_, err = s.reportApplication(cx, u, f, id, in)
 			}

@@ -25,7 +25,7 @@ func (f *routeFixture) fund() int {
 	f.ta.t.Helper()
 	year := 5000 + f.uniq()
 	fd, err := survey.NewFund{Year: 2026, BasicGrantSEK: 6000, ApplicationCloses: "2026-09-30", ReportDue: "2027-03-31",
-		Sources: []survey.SourceInput{{Kind: survey.SourceMunicipality, Name: "Kommunen", AmountSEK: 100000}}}.Fund(f.ta.now, "")
+		Sources: []survey.FundSourceInput{{Kind: survey.SourceMunicipality, Name: "Kommunen", AmountSEK: 100000}}}.Fund(f.ta.now, "")
 	if err != nil {
 		f.ta.t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func (f *routeFixture) application(status string) (int, string) {
 		},
 		func() { f.appendEntry(year, survey.EntryInput{Kind: survey.EntryPay, Ref: ref}) },
 		func() {
-			_ = a.AddReport(survey.ApplicationReport{Text: "Klart", SpentSEK: 5000}, survey.RefMoney{PaidSEK: 5000}, f.ta.now, "")
+			_ = a.AddReport(survey.AppReportInput{Text: "Klart", SpentSEK: 5000}, survey.RefMoney{PaidSEK: 5000}, f.ta.now, "")
 			save()
 		},
 	}[:map[string]int{survey.AppDraft: 0, survey.AppSubmitted: 1, survey.AppGranted: 2, survey.AppPaid: 3, survey.AppReported: 4}[status]] {

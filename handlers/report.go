@@ -27,7 +27,7 @@ func reportYear(c *fiber.Ctx) (int, error) {
 // small collection, read once), the departments, the surveys (small) and the
 // tallies of those open in the year (by _id, never the responses), the
 // remiss rounds, their answers and the proposals, the matters (small, read
-// once each). Money is added when the fund is kept.
+// once each), and the year's fund with its ledger.
 func (s *server) yearReport(cx context.Context, year int) (survey.YearReport, error) {
 	in := survey.ReportInput{Tallies: map[string][]survey.Tally{}, Proposals: map[string]*survey.Proposal{}}
 	var err error
@@ -74,9 +74,23 @@ func (s *server) yearReport(cx context.Context, year int) (survey.YearReport, er
 	if in.Matters, err = s.matters.List(cx, storage.MatterFilter{}); err != nil {
 		return survey.YearReport{}, err
 	}
-	// Money (bygdepeng: granted and paid) is set here from the fund's
-	// ledger when the fund is kept.
-	return survey.BuildYearReport(year, s.cfg.MinN, in), nil
+	rep := survey.BuildYearReport(year, s.cfg.MinN, in)
+	// Money: the year's bygdepeng, from its ledger (live allocations and
+	// payments); null when the year has no fund.
+	f, err := s.funds.Fund(cx, year)
+	switch {
+	case isNotFound(err):
+	case err != nil:
+		return survey.YearReport{}, err
+	default:
+		l, err := s.funds.FundLedger(cx, f)
+		if err != nil {
+			return survey.YearReport{}, err
+		}
+		t := l.Totals()
+		rep.Money = &survey.ReportMoney{GrantedSEK: t.AllocatedSEK, PaidSEK: t.PaidSEK}
+	}
+	return rep, nil
 }
 
 // yearReportAPI is GET /api/v1/public/reports/{year}: anyone.

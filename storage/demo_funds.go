@@ -37,16 +37,16 @@ func seedDemoFunds(ctx context.Context, db *DB, users map[string]string, now tim
 	year := survey.DateOf(now).Year
 	years := []struct {
 		year    int
-		sources []survey.SourceInput
+		sources []survey.FundSourceInput
 		apps    []demoApplication
 	}{
-		{year - 1, []survey.SourceInput{{Kind: survey.SourceMunicipality, Name: "Vingåkers kommun", AmountSEK: 150000}, {Kind: survey.SourceHydropower, Name: "Bygdemedel från Hjälmarens vattenkraft", AmountSEK: 60000}},
+		{year - 1, []survey.FundSourceInput{{Kind: survey.SourceMunicipality, Name: "Vingåkers kommun", AmountSEK: 150000}, {Kind: survey.SourceHydropower, Name: "Bygdemedel från Hjälmarens vattenkraft", AmountSEK: 60000}},
 			[]demoApplication{
 				{village: "baggetorp", area: "Föreningsliv och mötesplatser", title: "Nya fönster i bygdegården", asked: 48000, granted: 40000, spent: 41200, status: survey.AppClosed,
 					report: "Fönstren byttes i oktober. Bygdegården kan nu hyras ut även på vintern; elräkningen sjönk med en tredjedel."},
 				{village: "hogsjo", area: "Omsorg och service", title: "Bokhyllor till lånestationen", asked: 15000, granted: 15000, status: survey.AppPaid},
 			}},
-		{year, []survey.SourceInput{{Kind: survey.SourceMunicipality, Name: "Vingåkers kommun", AmountSEK: 150000}, {Kind: survey.SourceRegion, Name: "Region Sörmland", AmountSEK: 50000},
+		{year, []survey.FundSourceInput{{Kind: survey.SourceMunicipality, Name: "Vingåkers kommun", AmountSEK: 150000}, {Kind: survey.SourceRegion, Name: "Region Sörmland", AmountSEK: 50000},
 			{Kind: survey.SourceCountyBoard, Name: "Länsstyrelsen i Södermanlands län", AmountSEK: 50000}, {Kind: survey.SourceHydropower, Name: "Bygdemedel från Hjälmarens vattenkraft", AmountSEK: 60000}},
 			[]demoApplication{
 				{village: "baggetorp", area: "Trygghet", title: "Hjärtstartare vid skolan", asked: 18000, granted: 15000, status: survey.AppPaid, meetingItem: "Forum i april, punkt 4"},
@@ -121,7 +121,7 @@ func seedDemoApplication(ctx context.Context, funds *Funds, f *survey.Fund, da d
 	if da.status != survey.AppClosed {
 		return nil
 	}
-	if err := a.AddReport(survey.ApplicationReport{Text: da.report, SpentSEK: da.spent}, survey.RefMoney{PaidSEK: da.granted}, now, by); err != nil {
+	if err := a.AddReport(survey.AppReportInput{Text: da.report, SpentSEK: da.spent}, survey.RefMoney{PaidSEK: da.granted}, now, by); err != nil {
 		return err
 	}
 	if err := funds.SaveApplication(ctx, a); err != nil {

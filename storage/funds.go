@@ -238,7 +238,7 @@ func (d applicationDoc) application() *survey.Application {
 		AmountSEK: d.AmountSEK, CofinancingSEK: d.CofinancingSEK, Status: d.Status, MeetingItem: d.MeetingItem, SubmittedAt: d.SubmittedAt,
 		Reason: d.Reason, ClosedAt: d.ClosedAt, CreatedBy: d.CreatedBy, Created: d.Created, Rev: d.Rev}
 	if r := d.Report; r != nil {
-		a.Report = &survey.Report{Text: r.Text, SpentSEK: r.SpentSEK, By: r.By, At: r.At}
+		a.Report = &survey.AppReport{Text: r.Text, SpentSEK: r.SpentSEK, By: r.By, At: r.At}
 	}
 	return a
 }

@@ -17,7 +17,7 @@ var fundNow = time.Date(2026, 4, 15, 10, 0, 0, 0, time.UTC)
 func testFund(t *testing.T, funds *storage.Funds, total int64) *survey.Fund {
 	t.Helper()
 	f, err := survey.NewFund{Year: 2026, BasicGrantSEK: 6000, ApplicationCloses: "2026-09-30", ReportDue: "2027-03-31",
-		Sources: []survey.SourceInput{{Name: "Kommunen", AmountSEK: total}}}.Fund(fundNow, "u1")
+		Sources: []survey.FundSourceInput{{Name: "Kommunen", AmountSEK: total}}}.Fund(fundNow, "u1")
 	if err != nil {
 		t.Fatal(err)
 	}

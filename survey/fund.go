@@ -47,15 +47,15 @@ func (f *Fund) TotalSEK() int64 {
 
 // NewFund is the body of POST /funds.
 type NewFund struct {
-	Year              int           `json:"year" validate:"required,min=2000,max=2100"`
-	Sources           []SourceInput `json:"sources" validate:"required,min=1,max=20,dive"`
-	BasicGrantSEK     int64         `json:"basic_grant_sek" validate:"required,min=1,max=100000000"`
-	ApplicationCloses string        `json:"application_closes" validate:"required"`
-	ReportDue         string        `json:"report_due" validate:"required"`
+	Year              int               `json:"year" validate:"required,min=2000,max=2100"`
+	Sources           []FundSourceInput `json:"sources" validate:"required,min=1,max=20,dive"`
+	BasicGrantSEK     int64             `json:"basic_grant_sek" validate:"required,min=1,max=100000000"`
+	ApplicationCloses string            `json:"application_closes" validate:"required"`
+	ReportDue         string            `json:"report_due" validate:"required"`
 }
 
-// SourceInput is one source of a new fund; kind defaults to other.
-type SourceInput struct {
+// FundSourceInput is one source of a new fund; kind defaults to other.
+type FundSourceInput struct {
 	Kind      string `json:"kind" validate:"omitempty,oneof=municipality region county_board hydropower other"`
 	Name      string `json:"name" validate:"required,max=200"`
 	AmountSEK int64  `json:"amount_sek" validate:"required,min=1,max=1000000000"`

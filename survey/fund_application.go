@@ -34,7 +34,7 @@ type Application struct {
 	MeetingItem    string     `json:"meeting_item,omitempty"`
 	SubmittedAt    *time.Time `json:"submitted_at,omitempty"`
 	Reason         string     `json:"reason,omitempty"`
-	Report         *Report    `json:"report,omitempty"`
+	Report         *AppReport `json:"report,omitempty"`
 	ClosedAt       *time.Time `json:"closed_at,omitempty"`
 	CreatedBy      string     `json:"-"`
 	Created        time.Time  `json:"created"`
@@ -43,8 +43,8 @@ type Application struct {
 	Rev int `json:"-"`
 }
 
-// Report is what the group reports after the money was spent.
-type Report struct {
+// AppReport is what the group reports after the money was spent.
+type AppReport struct {
 	Text     string    `json:"text"`
 	SpentSEK int64     `json:"spent_sek"`
 	By       string    `json:"-"`
@@ -100,8 +100,8 @@ func (a *Application) CheckGrant(in GrantInput) error {
 	return nil
 }
 
-// ApplicationReport is the body of .../report.
-type ApplicationReport struct {
+// AppReportInput is the body of .../report.
+type AppReportInput struct {
 	Text     string `json:"text" validate:"required,max=10000"`
 	SpentSEK int64  `json:"spent_sek" validate:"min=0,max=100000000"`
 }
@@ -156,7 +156,7 @@ func (a *Application) Reject(in ReasonInput) error {
 }
 
 // AddReport records how the money was used; it needs the money paid out.
-func (a *Application) AddReport(in ApplicationReport, m RefMoney, now time.Time, by string) error {
+func (a *Application) AddReport(in AppReportInput, m RefMoney, now time.Time, by string) error {
 	in.Text = strings.TrimSpace(in.Text)
 	v := &ValidationError{}
 	Check(v, in)
@@ -169,7 +169,7 @@ func (a *Application) AddReport(in ApplicationReport, m RefMoney, now time.Time,
 	if err := a.Step("report"); err != nil {
 		return err
 	}
-	a.Report = &Report{Text: in.Text, SpentSEK: in.SpentSEK, By: by, At: now.UTC()}
+	a.Report = &AppReport{Text: in.Text, SpentSEK: in.SpentSEK, By: by, At: now.UTC()}
 	return nil
 }
 

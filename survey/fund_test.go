@@ -94,7 +94,7 @@ func TestLedgerFigures(t *testing.T) {
 
 func TestNewFundNamesTheField(t *testing.T) {
 	ok := NewFund{Year: 2026, BasicGrantSEK: 6000, ApplicationCloses: "2026-09-30", ReportDue: "2027-03-31",
-		Sources: []SourceInput{{Kind: SourceRegion, Name: "Regionen", AmountSEK: 5000}, {Name: " Vattenfall ", AmountSEK: 2500}}}
+		Sources: []FundSourceInput{{Kind: SourceRegion, Name: "Regionen", AmountSEK: 5000}, {Name: " Vattenfall ", AmountSEK: 2500}}}
 	f, err := ok.Fund(fundNow, "u")
 	if err != nil || f.TotalSEK() != 7500 || f.Sources[1].Kind != SourceOther || f.Sources[1].Name != "Vattenfall" {
 		t.Fatalf("got %+v, %v; want 7500 kr with the second source other", f, err)
@@ -105,12 +105,12 @@ func TestNewFundNamesTheField(t *testing.T) {
 		field string
 	}{
 		{"a year out of range", func(n *NewFund) { n.Year = 1999 }, "year"},
-		{"a source of zero", func(n *NewFund) { n.Sources = []SourceInput{{Name: "X"}} }, "sources[0].amount_sek"},
-		{"a source without a name", func(n *NewFund) { n.Sources = []SourceInput{{AmountSEK: 5}} }, "sources[0].name"},
+		{"a source of zero", func(n *NewFund) { n.Sources = []FundSourceInput{{Name: "X"}} }, "sources[0].amount_sek"},
+		{"a source without a name", func(n *NewFund) { n.Sources = []FundSourceInput{{AmountSEK: 5}} }, "sources[0].name"},
 		{"a negative basic grant", func(n *NewFund) { n.BasicGrantSEK = -1 }, "basic_grant_sek"},
 		{"a day that is not a date", func(n *NewFund) { n.ApplicationCloses = "2026-02-30" }, "application_closes"},
 		{"a sum too large", func(n *NewFund) {
-			n.Sources = []SourceInput{{Name: "A", AmountSEK: 1e9}, {Name: "B", AmountSEK: 1e9}, {Name: "C", AmountSEK: 1e9}, {Name: "D", AmountSEK: 1e9},
+			n.Sources = []FundSourceInput{{Name: "A", AmountSEK: 1e9}, {Name: "B", AmountSEK: 1e9}, {Name: "C", AmountSEK: 1e9}, {Name: "D", AmountSEK: 1e9},
 				{Name: "E", AmountSEK: 1e9}, {Name: "F", AmountSEK: 1e9}, {Name: "G", AmountSEK: 1e9}, {Name: "H", AmountSEK: 1e9}, {Name: "I", AmountSEK: 1e9},
 				{Name: "J", AmountSEK: 1e9}, {Name: "K", AmountSEK: 1e9}}
 		}, "sources"},
@@ -118,7 +118,7 @@ func TestNewFundNamesTheField(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := ok
-			in.Sources = append([]SourceInput{}, ok.Sources...)
+			in.Sources = append([]FundSourceInput{}, ok.Sources...)
 			tt.edit(&in)
 			_, err := in.Fund(fundNow, "u")
 			var v *ValidationError
@@ -181,10 +181,10 @@ func TestApplicationLifecycle(t *testing.T) {
 		}
 	}
 	g := &Application{Status: AppGranted}
-	if err := g.AddReport(ApplicationReport{Text: "Klart"}, RefMoney{Allocation: alloc, AllocatedSEK: 1}, fundNow, "u"); !errors.Is(err, ErrConflict) {
+	if err := g.AddReport(AppReportInput{Text: "Klart"}, RefMoney{Allocation: alloc, AllocatedSEK: 1}, fundNow, "u"); !errors.Is(err, ErrConflict) {
 		t.Errorf("reporting before the payment: got %v; want ErrConflict", err)
 	}
-	if err := g.AddReport(ApplicationReport{Text: "Klart", SpentSEK: 900}, RefMoney{Allocation: alloc, AllocatedSEK: 1, PaidSEK: 1}, fundNow, "u"); err != nil || g.Status != AppReported {
+	if err := g.AddReport(AppReportInput{Text: "Klart", SpentSEK: 900}, RefMoney{Allocation: alloc, AllocatedSEK: 1, PaidSEK: 1}, fundNow, "u"); err != nil || g.Status != AppReported {
 		t.Errorf("reporting after the payment: got %v, %s", err, g.Status)
 	}
 	if err := g.Close(fundNow); err != nil || g.Status != AppClosed {
