@@ -43,7 +43,8 @@ func EventFamily(kind string) string {
 // the timeline is read (never stored). Public events may be shown to anyone;
 // the others only to signed-in readers of the village.
 type Event struct {
-	// ID is stable for the same record: "<kind>:<record>".
+	// ID is stable for the same record: "<kind>:<record>", for a plan's
+	// version "plan:<plan>/v<000005>".
 	ID     string    `json:"id"`
 	Kind   string    `json:"kind"`
 	At     time.Time `json:"at"`
@@ -184,13 +185,13 @@ func (e Event) publicView() Event {
 	return e
 }
 
-// eventBefore orders a timeline: newest first, then by id, so that the
-// order (and a cursor into it) is the same at every read.
+// eventBefore orders a timeline: newest first, then by id descending, so
+// that the order (and a cursor into it) is the same at every read.
 func eventBefore(a, b Event) bool {
 	if !a.At.Equal(b.At) {
 		return a.At.After(b.At)
 	}
-	return a.ID < b.ID
+	return a.ID > b.ID
 }
 
 // TimelinePage sorts the events newest first, keeps the kinds asked for
@@ -297,7 +298,7 @@ func PlanEvents(versions []*Plan) []Event {
 	out := make([]Event, 0, len(versions))
 	prev := ""
 	for _, v := range versions {
-		e := Event{ID: fmt.Sprintf("plan:%s/v%d", v.ID, v.Version), At: v.Saved.UTC(), Date: DateOf(v.Saved),
+		e := Event{At: v.Saved.UTC(), Date: DateOf(v.Saved),
 			Title: strconv.Itoa(v.Year), Version: v.Version, Status: v.Status, Link: "/planer/" + v.ID}
 		switch {
 		case v.Status == PlanAdopted && prev != PlanAdopted:
@@ -312,7 +313,9 @@ func PlanEvents(versions []*Plan) []Event {
 		default:
 			e.Kind = EventPlanSaved
 		}
-		e.ID = e.Kind + ":" + v.ID + "/v" + strconv.Itoa(v.Version)
+		// Zero-padded, so that versions saved in the same instant (a seed, a
+		// quick walk) still read newest first.
+		e.ID = fmt.Sprintf("plan:%s/v%06d", v.ID, v.Version)
 		out = append(out, e)
 		prev = v.Status
 	}
