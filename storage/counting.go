@@ -3,9 +3,9 @@ package storage
 // How responses are counted exactly once, fast, without transactions.
 //
 // FerretDB (SQLite) has no transactions, takes one writer at a time, scans a
-// whole collection for every update, and decodes a whole document to update
-// it: updating a survey's wide tally for every batch cost more than the batch
-// itself. So a batch only inserts, into small collections:
+// whole collection for every update filtered by more than _id, and decodes a
+// whole document to update it: updating a survey's wide tally for every batch
+// cost more than the batch itself. So a batch only inserts (three writes):
 //
 //  1. a marker in "pending" naming the batch's response ids and surveys;
 //  2. the responses, each carrying the batch's id (one InsertMany per
@@ -17,9 +17,10 @@ package storage
 //
 // A delta's _id makes it unique: a batch is counted at most once. A marker
 // left by a crash or an outage is replayed by RecoverPending: a survey whose
-// delta exists was counted; for the others it counts the responses whose
-// batch field names that batch and inserts the same delta (a duplicate key
-// means it was counted already). So no answer is lost or
+// delta exists was counted; for the others it reads the marker's ids by _id,
+// counts those whose batch field names that batch and inserts the same delta
+// (a duplicate key means it was counted already). A retry's duplicate id is
+// read by _id to tell it from another request under the same key. So no answer is lost or
 // counted twice, at any point of a crash.
 //
 // Fold (run every few seconds by the committer) adds the deltas of finished
@@ -118,7 +119,11 @@ func (s *Responses) AddEach(ctx context.Context, subs []Submission) []AddResult 
 		idx := groups[sv]
 		docs := make([]any, len(idx))
 		for j, i := range idx {
-			docs[j] = toResponseDoc(subs[i].Response, marker.ID)
+			d, err := toResponseDoc(subs[i].Response, marker.ID)
+			if err != nil {
+				return failAll(results, err)
+			}
+			docs[j] = d
 		}
 		_, err := surveyResponses(s.db, sv).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 		var bwe mongo.BulkWriteException
@@ -286,7 +291,10 @@ func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (in
 			if sv == nil {
 				continue // the survey is gone: nothing to count it in
 			}
-			r := d.response()
+			r, err := d.response()
+			if err != nil {
+				return err
+			}
 			stored[d.Batch] = append(stored[d.Batch], Submission{Survey: sv, Response: &r})
 		}
 		return nil

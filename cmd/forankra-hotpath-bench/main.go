@@ -181,8 +181,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	free := codeList[1000:]
 	first := big[0]
-	// The last response filled into the first survey: on FerretDB a read
-	// by _id reads up to the document, so the first one would flatter.
+	// The last response filled into the first survey: without the embedded
+	// server's own _id index a read by _id reads up to the document, so the
+	// first one would flatter.
 	last := (*total - 1) / len(big) * len(big)
 	retryID := storage.ResponseID(first.ID, fmt.Sprint("fill-", last))
 	pending := raw.Database(dbName).Collection("pending")
