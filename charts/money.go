@@ -23,7 +23,7 @@ type MoneyRow struct {
 
 // Render writes the chart to w.
 func (m Money) Render(w io.Writer, o Options) error {
-	return render(w, o, m.AltText(), m.paint)
+	return render(w, o, nil, m.AltText(), m.paint)
 }
 
 func (m Money) top() int64 {

@@ -32,18 +32,18 @@ const (
 
 // fundView is a fund with its figures, all computed from the ledger.
 type fundView struct {
-	Year              int             `json:"year"`
-	TotalSEK          int64           `json:"total_sek"`
-	BasicGrantsSEK    int64           `json:"basic_grants_sek"`
-	AllocatedSEK      int64           `json:"allocated_sek"`
-	PaidSEK           int64           `json:"paid_sek"`
-	ReturnedSEK       int64           `json:"returned_sek"`
-	RemainingSEK      int64           `json:"remaining_sek"`
-	Sources           []survey.Source `json:"sources"`
-	BasicGrantSEK     int64           `json:"basic_grant_sek"`
-	ApplicationCloses survey.Date     `json:"application_closes"`
-	ReportDue         survey.Date     `json:"report_due"`
-	Entries           int             `json:"entries"`
+	Year              int                 `json:"year"`
+	TotalSEK          int64               `json:"total_sek"`
+	BasicGrantsSEK    int64               `json:"basic_grants_sek"`
+	AllocatedSEK      int64               `json:"allocated_sek"`
+	PaidSEK           int64               `json:"paid_sek"`
+	ReturnedSEK       int64               `json:"returned_sek"`
+	RemainingSEK      int64               `json:"remaining_sek"`
+	Sources           []survey.FundSource `json:"sources"`
+	BasicGrantSEK     int64               `json:"basic_grant_sek"`
+	ApplicationCloses survey.Date         `json:"application_closes"`
+	ReportDue         survey.Date         `json:"report_due"`
+	Entries           int                 `json:"entries"`
 }
 
 func newFundView(f *survey.Fund, l survey.Ledger) fundView {

@@ -29,7 +29,7 @@ func reportYear(c *fiber.Ctx) (int, error) {
 // remiss rounds, their answers and the proposals, the matters (small, read
 // once each). Money is added when the fund is kept.
 func (s *server) yearReport(cx context.Context, year int) (survey.YearReport, error) {
-	in := survey.ReportInput{Tallies: map[string][]survey.Tally{}, Proposals: map[string]*survey.Proposal{}}
+	in := survey.YearReportInput{Tallies: map[string][]survey.Tally{}, Proposals: map[string]*survey.Proposal{}}
 	var err error
 	if in.Actions, err = s.plans.ListActions(cx, storage.ActionFilter{Status: survey.ActionDone}); err != nil {
 		return survey.YearReport{}, err

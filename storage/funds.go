@@ -61,9 +61,9 @@ func (d fundDoc) fund() *survey.Fund {
 	closes, _ := survey.ParseDate(d.ApplicationCloses)
 	due, _ := survey.ParseDate(d.ReportDue)
 	f := &survey.Fund{Year: d.Year, BasicGrantSEK: d.BasicGrantSEK, ApplicationCloses: closes, ReportDue: due,
-		CreatedBy: d.CreatedBy, Created: d.Created, Sources: make([]survey.Source, len(d.Sources))}
+		CreatedBy: d.CreatedBy, Created: d.Created, Sources: make([]survey.FundSource, len(d.Sources))}
 	for i, s := range d.Sources {
-		f.Sources[i] = survey.Source(s)
+		f.Sources[i] = survey.FundSource(s)
 	}
 	return f
 }

@@ -20,17 +20,17 @@ const (
 // each village group may get, and the year's deadlines. What is left is
 // computed from the ledger, never stored here.
 type Fund struct {
-	Year              int       `json:"year"`
-	Sources           []Source  `json:"sources"`
-	BasicGrantSEK     int64     `json:"basic_grant_sek"`
-	ApplicationCloses Date      `json:"application_closes"`
-	ReportDue         Date      `json:"report_due"`
-	CreatedBy         string    `json:"-"`
-	Created           time.Time `json:"created"`
+	Year              int          `json:"year"`
+	Sources           []FundSource `json:"sources"`
+	BasicGrantSEK     int64        `json:"basic_grant_sek"`
+	ApplicationCloses Date         `json:"application_closes"`
+	ReportDue         Date         `json:"report_due"`
+	CreatedBy         string       `json:"-"`
+	Created           time.Time    `json:"created"`
 }
 
-// Source is one contribution to a fund.
-type Source struct {
+// FundSource is one contribution to a fund.
+type FundSource struct {
 	Kind      string `json:"kind"`
 	Name      string `json:"name"`
 	AmountSEK int64  `json:"amount_sek"`
@@ -79,7 +79,7 @@ func (in NewFund) Fund(now time.Time, by string) (*Fund, error) {
 		if kind == "" {
 			kind = SourceOther
 		}
-		f.Sources = append(f.Sources, Source{Kind: kind, Name: s.Name, AmountSEK: s.AmountSEK})
+		f.Sources = append(f.Sources, FundSource{Kind: kind, Name: s.Name, AmountSEK: s.AmountSEK})
 	}
 	if v.For("sources") == "" && f.TotalSEK() > MaxFundSEK {
 		v.Add("sources", "Summan är för stor")

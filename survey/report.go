@@ -133,8 +133,8 @@ func reportMatters(year int, matters []Matter) *ReportMatters {
 	return rm
 }
 
-// ReportInput is the records a yearly report is computed from.
-type ReportInput struct {
+// YearReportInput is the records a yearly report is computed from.
+type YearReportInput struct {
 	Actions     []PlanAction
 	Departments map[string]string // id → name
 	Surveys     []*Survey
@@ -166,7 +166,7 @@ func SurveyInYear(sv *Survey, year int) bool {
 func RemissInYear(r *Remiss, year int) bool { return DateOf(r.Sent).Year == year }
 
 // BuildYearReport computes the report of the year from the records.
-func BuildYearReport(year, minN int, in ReportInput) YearReport {
+func BuildYearReport(year, minN int, in YearReportInput) YearReport {
 	rep := YearReport{Year: year, MinN: minN}
 	rep.Actions = reportActions(year, in)
 	rep.Surveys = reportSurveys(year, minN, in)
@@ -177,7 +177,7 @@ func BuildYearReport(year, minN int, in ReportInput) YearReport {
 	return rep
 }
 
-func reportActions(year int, in ReportInput) ReportActions {
+func reportActions(year int, in YearReportInput) ReportActions {
 	ra := ReportActions{ByOwner: map[string]int{}, ByDepartment: []ReportCount{}, ByVillage: []ReportCount{}, List: []ReportAction{}}
 	deps, villages := map[string]int{}, map[string]int{}
 	for _, a := range in.Actions {
@@ -214,7 +214,7 @@ func reportActions(year int, in ReportInput) ReportActions {
 	return ra
 }
 
-func reportSurveys(year, minN int, in ReportInput) ReportSurveys {
+func reportSurveys(year, minN int, in YearReportInput) ReportSurveys {
 	rs := ReportSurveys{List: []ReportSurvey{}}
 	for _, sv := range in.Surveys {
 		if !SurveyInYear(sv, year) {
@@ -250,7 +250,7 @@ func reportSurveys(year, minN int, in ReportInput) ReportSurveys {
 	return rs
 }
 
-func reportRemisses(year int, in ReportInput) ReportRemisses {
+func reportRemisses(year int, in YearReportInput) ReportRemisses {
 	rr := ReportRemisses{Counts: map[string]int{}, List: []ReportRemiss{}}
 	for _, st := range Stances {
 		rr.Counts[st] = 0
