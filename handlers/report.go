@@ -27,7 +27,7 @@ func reportYear(c *fiber.Ctx) (int, error) {
 // small collection, read once), the departments, the surveys (small) and the
 // tallies of those open in the year (by _id, never the responses), the
 // remiss rounds, their answers and the proposals, the matters (small, read
-// once each). Money is added when the fund is kept.
+// once each), and the year's fund with its ledger.
 func (s *server) yearReport(cx context.Context, year int) (survey.YearReport, error) {
 	in := survey.YearReportInput{Tallies: map[string][]survey.Tally{}, Proposals: map[string]*survey.Proposal{}}
 	var err error
@@ -74,8 +74,20 @@ func (s *server) yearReport(cx context.Context, year int) (survey.YearReport, er
 	if in.Matters, err = s.matters.List(cx, storage.MatterFilter{}); err != nil {
 		return survey.YearReport{}, err
 	}
-	// Money (bygdepeng: granted and paid) is set here from the fund's
-	// ledger when the fund is kept.
+	funds, err := s.funds.ListFunds(cx)
+	if err != nil {
+		return survey.YearReport{}, err
+	}
+	for _, f := range funds {
+		if f.Year != year {
+			continue
+		}
+		l, err := s.funds.FundLedger(cx, f)
+		if err != nil {
+			return survey.YearReport{}, err
+		}
+		in.Fund = &l
+	}
 	return survey.BuildYearReport(year, s.cfg.MinN, in), nil
 }
 
