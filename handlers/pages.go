@@ -67,6 +67,8 @@ func loadPages() *pages {
 		"deref": func(f *float64) float64 { return *f },
 		"label": label,
 		"colon": colon,
+		// errs gives the "formerrors" template its language.
+		"errs": func(lang string, fe formErrors) langErrors { return langErrors{Lang: lang, formErrors: fe} },
 		// meetings
 		"when":        meetingWhen,
 		"meetingkind": meetingKindName,
@@ -81,6 +83,13 @@ func loadPages() *pages {
 		p.sets[strings.TrimSuffix(base, ".html")] = template.Must(template.Must(layout.Clone()).ParseFS(templateFS, name))
 	}
 	return p
+}
+
+// langErrors is a form's errors with the page's language, for the
+// "formerrors" template.
+type langErrors struct {
+	Lang string
+	formErrors
 }
 
 // colon ends a label before its message with a colon, unless the label

@@ -31,6 +31,15 @@ const (
 	ReadMatters   Action = "read_matters"   // read matters; a representative those of their villages
 	HandleMatter  Action = "handle_matter"  // forward and answer matters (the municipality)
 	ConfirmMatter Action = "confirm_matter" // confirm or reopen an answered matter of the given village
+	// Timeline: the village's events that are not public (drafts saved,
+	// matters not yet answered) for signed-in readers of the village.
+	ReadVillageRecords Action = "read_village_records"
+
+	// Bygdepeng.
+	ReadFunds          Action = "read_funds"          // read funds, basic grants, applications and the ledger
+	ManageFunds        Action = "manage_funds"        // create funds; approve, pay and override basic grants; reverse entries
+	DecideApplications Action = "decide_applications" // grant, reject and pay investment applications
+	ApplyForFunds      Action = "apply_for_funds"     // write, submit and report a village's applications
 )
 
 // staff may act for every village.
@@ -60,6 +69,13 @@ var policy = map[Action]map[string]bool{
 	ReadMatters:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
 	HandleMatter:  {RoleAdmin: true, RoleOfficial: true},
 	ConfirmMatter: {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
+	// Timeline: staff of every village; a representative for their own.
+	ReadVillageRecords: {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+
+	ReadFunds:          {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+	ManageFunds:        {RoleAdmin: true, RoleOfficial: true},
+	DecideApplications: {RoleAdmin: true, RoleOfficial: true, RoleForum: true},
+	ApplyForFunds:      {RoleAdmin: true, RoleRepresentative: true},
 }
 
 // Can reports whether u may take action a concerning the villages. A
@@ -74,8 +90,8 @@ func Can(u *User, a Action, villages ...string) bool {
 		return true
 	}
 	switch a {
-	case ReadPlans:
-		return true // the plans are the villages' public work
+	case ReadPlans, ReadFunds:
+		return true // the plans and the money are the villages' public work
 	case ReadSurveyResults, ReadRemiss, ReadComparison, ReadMatters, ReadMeetings:
 		for _, v := range villages {
 			if u.HasVillage(v) {

@@ -54,6 +54,22 @@ func TestCan(t *testing.T) {
 		{"a representative confirms their village's matter", rep, ConfirmMatter, []string{"aby"}, true},
 		{"a representative may not confirm another village's matter", rep, ConfirmMatter, []string{"bby"}, false},
 		{"forum may not confirm a matter", user(RoleForum), ConfirmMatter, []string{"aby"}, false},
+		{"a representative reads their village's records on its timeline", rep, ReadVillageRecords, []string{"aby"}, true},
+		{"a representative may not read another village's records", rep, ReadVillageRecords, []string{"bby"}, false},
+		{"forum reads every village's records", user(RoleForum), ReadVillageRecords, []string{"bby"}, true},
+		{"anonymous may not read a village's records", nil, ReadVillageRecords, []string{"aby"}, false},
+
+		// Bygdepeng.
+		{"a representative reads every village's money", rep, ReadFunds, []string{"bby"}, true},
+		{"an official manages funds", user(RoleOfficial), ManageFunds, nil, true},
+		{"the forum may not manage funds", user(RoleForum), ManageFunds, nil, false},
+		{"a representative may not manage funds", rep, ManageFunds, []string{"aby"}, false},
+		{"the forum decides applications", user(RoleForum), DecideApplications, []string{"aby"}, true},
+		{"a politician may not decide applications", user(RolePolitician), DecideApplications, nil, false},
+		{"a representative may not decide applications", rep, DecideApplications, []string{"aby"}, false},
+		{"a representative applies for their village", rep, ApplyForFunds, []string{"aby"}, true},
+		{"a representative may not apply for another village", rep, ApplyForFunds, []string{"bby"}, false},
+		{"an official does not write a village's application", user(RoleOfficial), ApplyForFunds, []string{"aby"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
