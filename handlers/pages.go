@@ -66,6 +66,9 @@ func loadPages() *pages {
 		"add":   func(a, b int) int { return a + b },
 		"deref": func(f *float64) float64 { return *f },
 		"label": label,
+		// pair passes two values to a template ("escalation" takes the
+		// language and the level).
+		"pair":  func(a, b any) []any { return []any{a, b} },
 		"colon": colon,
 	}
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
@@ -149,6 +152,7 @@ var navParts = []navPart{
 	{"/enkater", "Enkäter", survey.ReadSurveyResults, []string{"/enkater"}},
 	{"/forslag", "Förslag och remisser", survey.ReadRemiss, []string{"/forslag", "/remisser"}},
 	{"/forum", "Forum", survey.ReadComparison, []string{"/forum"}},
+	{"/arenden", "Ärenden", survey.ReadMatters, []string{"/arenden"}},
 }
 
 // adminParts are the administration pages; the header links the first the

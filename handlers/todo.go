@@ -34,6 +34,8 @@ type todoData struct {
 	ManagePlan      bool
 	AnswerRemisses  bool
 	ReadSurveys     bool
+	// Matters are the matters the user should act on (nil: none of theirs).
+	Matters *todoMatters
 }
 
 // todoRound is an open round with the proposal's title.
@@ -114,6 +116,9 @@ func (s *server) todo(cx context.Context, u *survey.User) (*todoData, error) {
 		d.Surveys = svs
 	}
 	if err := s.todoPlans(cx, u, d); err != nil {
+		return nil, err
+	}
+	if err := s.todoMatters(cx, u, d); err != nil {
 		return nil, err
 	}
 	return d, nil
