@@ -45,8 +45,8 @@ func TestMatterPagesWalkAMatter(t *testing.T) {
 		}
 	}
 	code, page, _ = ta.page("POST", "/arenden/2026-001/svar", off, url.Values{"text": {"igen"}})
-	if code != http.StatusConflict {
-		t.Errorf("answering a confirmed matter: got %d; want 409", code)
+	if code != http.StatusConflict || !strings.Contains(string(page), "Ärendet är inte i det läget längre") {
+		t.Errorf("answering a confirmed matter: got %d; want 409 with the reason", code)
 	}
 	code, page, _ = ta.page("GET", "/arenden/2026-001", rep, nil)
 	checkPage(t, code, page, []string{"Vägen hyvlas i maj.", "Bekräftat av gruppen", off.user.Name}, []string{"/arenden/2026-001/svar"})
