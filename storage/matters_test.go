@@ -197,3 +197,37 @@ func TestMatterRemindersAndAgendaAreKept(t *testing.T) {
 		t.Errorf("after the item was added: got %+v; want one matter owing nothing", list)
 	}
 }
+
+// A crash after a step's claim and before the matter's copy: the next read
+// rolls the claimed step forward, and a step on the old revision is a
+// conflict, not a second answer.
+func TestAClaimedStepRollsForwardAfterACrash(t *testing.T) {
+	db := dbtest.New(t)
+	matters := storage.NewMatters(db)
+	ctx := context.Background()
+	m := raise(t, matters, "krasch")
+	m, rev, _ := matters.Get(ctx, m.ID)
+	if _, err := m.Step(survey.MoveForward, survey.MatterMove{Department: "teknik"}, nil, matterNow, "o1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := storage.ClaimMatterStepForTest(ctx, db, m, rev); err != nil {
+		t.Fatal(err)
+	}
+	list, err := matters.List(ctx, storage.MatterFilter{Status: survey.MatterForwarded})
+	if err != nil || len(list) != 1 || list[0].Department != "teknik" || len(list[0].Steps) != 2 {
+		t.Fatalf("after the crash: got %+v, %v; want the forwarded matter with 2 steps", list, err)
+	}
+	old, _, _ := matters.Get(ctx, m.ID)
+	old.Status, old.Steps = survey.MatterRegistered, old.Steps[:1] // a reader who had the old revision
+	st, err := old.Step(survey.MoveForward, survey.MatterMove{Department: "skola"}, nil, matterNow, "o2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := matters.Step(ctx, old, rev, st); !errors.Is(err, survey.ErrConflict) {
+		t.Errorf("a step on the old revision: got %v; want ErrConflict", err)
+	}
+	got, gotRev, _ := matters.Get(ctx, m.ID)
+	if got.Department != "teknik" || gotRev != 2 {
+		t.Errorf("got department %q at revision %d; want teknik at 2", got.Department, gotRev)
+	}
+}
