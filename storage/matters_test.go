@@ -231,3 +231,41 @@ func TestAClaimedStepRollsForwardAfterACrash(t *testing.T) {
 		t.Errorf("got department %q at revision %d; want teknik at 2", got.Department, gotRev)
 	}
 }
+
+func TestDemoHasMattersInEveryStateAndOneEscalated(t *testing.T) {
+	db := dbtest.New(t)
+	ctx := context.Background()
+	if err := storage.NewPlans(db).EnsureFocusAreas(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storage.SeedDemo(ctx, db, survey.NewDemo(matterNow, 1), "ett-långt-demolösenord", matterNow); err != nil {
+		t.Fatal(err)
+	}
+	list, err := storage.NewMatters(db).List(ctx, storage.MatterFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses, levels := map[string]int{}, map[int]int{}
+	for _, m := range list {
+		statuses[m.Status]++
+		levels[m.Escalation(matterNow)]++
+	}
+	for _, s := range survey.MatterStatuses {
+		if statuses[s] == 0 {
+			t.Errorf("got no demo matter %s; want one in every state (got %v)", s, statuses)
+		}
+	}
+	if levels[2] != 1 {
+		t.Errorf("got levels %v; want one matter at level 2", levels)
+	}
+	users, _ := storage.NewUsers(db).List(ctx)
+	contacts := 0
+	for _, u := range users {
+		if u.ContactPerson {
+			contacts++
+		}
+	}
+	if contacts != 1 {
+		t.Errorf("got %d contact persons; want the demo official", contacts)
+	}
+}
