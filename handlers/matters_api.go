@@ -14,6 +14,7 @@ const (
 	auditMatterRaised   = "matter.raised"
 	auditMatterStep     = "matter." // + the move: matter.forward, matter.answer, …
 	auditMatterReminded = "matter.reminded"
+	auditMatterAgenda   = "matter.agenda_item"
 )
 
 // matterView is a matter as the API shows it: with its escalation level and
@@ -106,9 +107,8 @@ func (s *server) matterChecks(cx context.Context, in survey.NewMatter) (survey.M
 	return checks, nil
 }
 
-// sourceExists reports whether the action or remiss a matter names exists.
-// A meeting decision is taken on the caller's word: matters from decisions
-// are raised by the meeting's own handler.
+// sourceExists reports whether the action, remiss or meeting decision a
+// matter names exists.
 func (s *server) sourceExists(cx context.Context, src survey.MatterSource) (bool, error) {
 	var err error
 	switch src.Kind {
@@ -116,6 +116,8 @@ func (s *server) sourceExists(cx context.Context, src survey.MatterSource) (bool
 		_, _, err = s.plans.Action(cx, src.ID)
 	case survey.SourceRemiss:
 		_, err = s.remiss.remisses.Get(cx, src.ID)
+	case survey.SourceMeetingDecision:
+		_, err = s.meetings.Decision(cx, src.ID)
 	default:
 		return true, nil
 	}

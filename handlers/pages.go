@@ -70,6 +70,11 @@ func loadPages() *pages {
 		// language and the level).
 		"pair":  func(a, b any) []any { return []any{a, b} },
 		"colon": colon,
+		// errs gives the "formerrors" template its language.
+		"errs": func(lang string, fe formErrors) langErrors { return langErrors{Lang: lang, formErrors: fe} },
+		// meetings
+		"when":        meetingWhen,
+		"meetingkind": meetingKindName,
 	}
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
 	names, _ := fs.Glob(templateFS, "templates/*.html")
@@ -81,6 +86,13 @@ func loadPages() *pages {
 		p.sets[strings.TrimSuffix(base, ".html")] = template.Must(template.Must(layout.Clone()).ParseFS(templateFS, name))
 	}
 	return p
+}
+
+// langErrors is a form's errors with the page's language, for the
+// "formerrors" template.
+type langErrors struct {
+	Lang string
+	formErrors
 }
 
 // colon ends a label before its message with a colon, unless the label
@@ -153,6 +165,7 @@ var navParts = []navPart{
 	{"/forslag", "Förslag och remisser", survey.ReadRemiss, []string{"/forslag", "/remisser"}},
 	{"/forum", "Forum", survey.ReadComparison, []string{"/forum"}},
 	{"/arenden", "Ärenden", survey.ReadMatters, []string{"/arenden"}},
+	{"/moten", "Möten", survey.ReadMeetings, []string{"/moten"}},
 }
 
 // adminParts are the administration pages; the header links the first the

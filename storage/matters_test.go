@@ -190,8 +190,8 @@ func TestMatterRemindersAndAgendaAreKept(t *testing.T) {
 	if len(got.Reminders) != 1 || !got.Reminded(1) || got.Reminded(2) || !got.AgendaOwed {
 		t.Errorf("got reminders %v, agenda owed %v; want level 1 once and owed", got.Reminders, got.AgendaOwed)
 	}
-	if err := matters.AgendaAdded(ctx, m.ID, 0); err != nil {
-		t.Fatal(err)
+	if first, err := matters.AgendaAdded(ctx, m.ID, 0); err != nil || !first {
+		t.Fatalf("the item added: got %v, %v; want true", first, err)
 	}
 	if list, _ := matters.List(ctx, storage.MatterFilter{}); len(list) != 1 || list[0].AgendaOwed {
 		t.Errorf("after the item was added: got %+v; want one matter owing nothing", list)
