@@ -19,7 +19,10 @@ var publicAPI = map[string]bool{
 	// Timeline and the yearly report.
 	"GET /api/v1/villages/:slug/timeline": true,
 	"GET /api/v1/public/reports/:year":    true,
-	"GET /e/:code":                        true,
+	// Bygdepeng: the public money.
+	"GET /api/v1/public/funds/:year":         true,
+	"GET /api/v1/public/funds/:year.:format": true,
+	"GET /e/:code":                           true,
 }
 
 // documentedPages are the routes outside /api that clients follow too, so

@@ -115,7 +115,7 @@ func TestYearReportFiguresAreTheRecords(t *testing.T) {
 		code, b := ta.do("GET", "/arsrapport/2026", "", nil)
 		checkPage(t, code, b, []string{"Årsrapport 2026", "Gatubelysning", "Samhällsbyggnad: 1", "utvecklingsgruppen: 1", "kommunen: 1",
 			"Vägen genom byn", "Åby: 6", "Bby: för få svar för att visa", "Cykelväg till skolan", "1 av 2", "tillstyrker med ändringar: 1",
-			"Bygdepengen förs ännu inte i Förankra.", `href="/arsrapport/2025"`}, []string{"Anna Berg", "Kalle Kommunsson"})
+			"Ingen bygdepeng för året finns i Förankra.", `href="/arsrapport/2025"`}, []string{"Anna Berg", "Kalle Kommunsson"})
 		req, _ := http.NewRequest("GET", "/arsrapport/2026", nil)
 		req.AddCookie(&http.Cookie{Name: "lang", Value: "en"})
 		code, b = ta.send(req)
@@ -141,5 +141,20 @@ func TestTimelineAndReportAreLight(t *testing.T) {
 		if wire > 30<<10 {
 			t.Errorf("%s: got %d bytes compressed; want at most %d", path, wire, 30<<10)
 		}
+	}
+}
+
+func TestYearReportIsFoundFromTheVillages(t *testing.T) {
+	ta := plansApp(t)
+	code, b := ta.do("GET", "/byar", "", nil)
+	checkPage(t, code, b, []string{`href="/arsrapport"`}, nil)
+	req, _ := http.NewRequest("GET", "/arsrapport", nil)
+	resp, err := ta.app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || got != "/arsrapport/2026" {
+		t.Errorf("got %d to %q; want 303 to this year's report /arsrapport/2026", resp.StatusCode, got)
 	}
 }

@@ -27,13 +27,21 @@ type todoData struct {
 	// DueActions are the open actions due this month or overdue that the
 	// user follows: their villages' for a representative, the
 	// municipality's for an official.
-	DueActions      []actionView
+	DueActions []actionView
+	// Meetings are the upcoming meetings: for a representative those their
+	// villages are invited to.
+	Meetings        []*survey.Meeting
+	ReadMeetings    bool
 	Names           names
 	ManageProposals bool
 	AcknowledgePlan bool
 	ManagePlan      bool
 	AnswerRemisses  bool
 	ReadSurveys     bool
+	// Bygdepeng: reports due, applications waiting for a decision, basic
+	// grants to approve.
+	FundReports, FundDecide, FundApprove           []fundTodo
+	DecideApplications, ManageFunds, ApplyForFunds bool
 }
 
 // todoRound is an open round with the proposal's title.
@@ -128,6 +136,15 @@ func (s *server) todo(cx context.Context, u *survey.User) (*todoData, error) {
 		d.Surveys = svs
 	}
 	if err := s.todoPlans(cx, u, d); err != nil {
+		return nil, err
+	}
+	// todo: meetings
+	if d.ReadMeetings = survey.Can(u, survey.ReadMeetings); d.ReadMeetings {
+		if d.Meetings, err = s.visibleMeetings(cx, u, true); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.todoFunds(cx, u, d); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -181,6 +181,13 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 		colAudit: {
 			{Keys: bson.D{{Key: "at", Value: -1}}},
 		},
+		// Bygdepeng.
+		colLedger: {
+			{Keys: bson.D{{Key: "fund", Value: 1}, {Key: "n", Value: 1}}},
+		},
+		colApplications: {
+			{Keys: bson.D{{Key: "fund", Value: 1}}},
+		},
 	}
 	for name, models := range idx {
 		// One at a time: FerretDB v1.24 panics on createIndexes with several
@@ -197,7 +204,10 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 	if err := d.col(colRetiredRequests).Drop(ctx); err != nil {
 		return fmt.Errorf("ta bort %s: %w", colRetiredRequests, translate(err))
 	}
-	return d.ensureRemissIndexes(ctx)
+	if err := d.ensureRemissIndexes(ctx); err != nil {
+		return err
+	}
+	return d.ensureMeetingIndexes(ctx)
 }
 
 // translate maps driver errors to survey's sentinels.
