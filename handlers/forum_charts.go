@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -183,7 +184,7 @@ func chartOptions(c *fiber.Ctx) (key string, o charts.Options, err error) {
 		if err != nil || n < charts.MinWidth || n > charts.MaxWidth {
 			return "", o, malformed("width", fmt.Sprintf("Bredden ska vara ett heltal från %d till %d", charts.MinWidth, charts.MaxWidth))
 		}
-		o.Width = n
+		o.Width = drawnWidth(n)
 	}
 	o.Scale = 2
 	if s := c.Query("scale"); s != "" {
@@ -196,6 +197,20 @@ func chartOptions(c *fiber.Ctx) (key string, o charts.Options, err error) {
 		o.Scale = math.Round(f*2) / 2
 	}
 	return key, o, nil
+}
+
+// chartWidths are the widths a chart is drawn at: a ?width= between two is
+// drawn at the next one up, so that a client sweeping the widths gets a
+// dozen pictures per chart and scale, not one per query (each drawn, and
+// each evicting others from the cache). The page's own widths are among them.
+var chartWidths = []int{charts.MinWidth, 300, charts.DefaultWidth, 360, 400, 480, 600,
+	chartColumnWidth, 800, 1024, 1280, charts.MaxWidth}
+
+// drawnWidth is the width of chartWidths a chart asked for n pixels wide
+// (MinWidth ≤ n ≤ MaxWidth) is drawn at.
+func drawnWidth(n int) int {
+	i, _ := slices.BinarySearch(chartWidths, n)
+	return chartWidths[min(i, len(chartWidths)-1)]
 }
 
 // chart answers GET …/surveys/{id}/charts/{key}.png and .svg: the

@@ -16,7 +16,10 @@ var publicAPI = map[string]bool{
 	"GET /api/v1/surveys/:id":            true,
 	"POST /api/v1/surveys/:id/responses": true,
 	"GET /api/openapi.json":              true,
-	"GET /e/:code":                       true,
+	// Timeline and the yearly report.
+	"GET /api/v1/villages/:slug/timeline": true,
+	"GET /api/v1/public/reports/:year":    true,
+	"GET /e/:code":                        true,
 }
 
 // documentedPages are the routes outside /api that clients follow too, so

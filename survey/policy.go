@@ -22,6 +22,15 @@ const (
 	ManagePlan         Action = "manage_plan"          // write, adopt and submit a village's plan and actions
 	AcknowledgePlan    Action = "acknowledge_plan"     // acknowledge plans, set the status of the municipality's actions
 	ReadPlans          Action = "read_plans"           // read every village's plans and the forum's matrix
+
+	// Matters (ärenden).
+	RaiseMatter   Action = "raise_matter"   // raise a matter for the given village
+	ReadMatters   Action = "read_matters"   // read matters; a representative those of their villages
+	HandleMatter  Action = "handle_matter"  // forward and answer matters (the municipality)
+	ConfirmMatter Action = "confirm_matter" // confirm or reopen an answered matter of the given village
+	// Timeline: the village's events that are not public (drafts saved,
+	// matters not yet answered) for signed-in readers of the village.
+	ReadVillageRecords Action = "read_village_records"
 )
 
 // staff may act for every village.
@@ -42,6 +51,14 @@ var policy = map[Action]map[string]bool{
 	ManagePlan:         {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
 	AcknowledgePlan:    {RoleAdmin: true, RoleOfficial: true},
 	ReadPlans:          {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+
+	// Matters.
+	RaiseMatter:   {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
+	ReadMatters:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+	HandleMatter:  {RoleAdmin: true, RoleOfficial: true},
+	ConfirmMatter: {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
+	// Timeline: staff of every village; a representative for their own.
+	ReadVillageRecords: {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
 }
 
 // Can reports whether u may take action a concerning the villages. A
@@ -58,7 +75,7 @@ func Can(u *User, a Action, villages ...string) bool {
 	switch a {
 	case ReadPlans:
 		return true // the plans are the villages' public work
-	case ReadSurveyResults, ReadRemiss, ReadComparison:
+	case ReadSurveyResults, ReadRemiss, ReadComparison, ReadMatters:
 		for _, v := range villages {
 			if u.HasVillage(v) {
 				return true

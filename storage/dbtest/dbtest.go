@@ -17,7 +17,10 @@ import (
 	"github.com/forankra/forankra/storage"
 )
 
-var uri string
+var (
+	uri string
+	emb *storage.Embedded
+)
 
 // Main starts the embedded server when MONGODB_URI is unset, runs the tests
 // and stops it. Call it from TestMain: os.Exit(dbtest.Main(m)).
@@ -30,7 +33,7 @@ func Main(m *testing.M) int {
 			return 1
 		}
 		defer os.RemoveAll(dir)
-		emb, err := storage.StartEmbedded(dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		emb, err = storage.StartEmbedded(dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "dbtest:", err)
 			return 1
@@ -39,6 +42,19 @@ func Main(m *testing.M) int {
 		uri = emb.URI()
 	}
 	return m.Run()
+}
+
+// IndexIDs gives the embedded server's new collections the index of their
+// reads by _id now (it does so by itself within a second): for tests that
+// time such reads. Against MONGODB_URI it does nothing.
+func IndexIDs(t testing.TB) {
+	t.Helper()
+	if emb == nil {
+		return
+	}
+	if err := emb.IndexIDs(context.Background()); err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
 }
 
 // URI is the connection string of the test server.
