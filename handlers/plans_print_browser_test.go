@@ -19,11 +19,11 @@ const a4Content = 657
 // pdfPage counts the pages of a PDF Chromium wrote.
 var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
 
-// TestPlanPrintsOnA4 prints a plan from Chromium, as a group member editing
+// TestPlanPrintsOnA4InTheBrowser prints a plan from Chromium, as a group member editing
 // the draft and as an official reading a submitted one: the PDF has pages,
 // in print the header, menu and forms are gone, the plan's text and its
 // actions are there, and nothing is wider than the A4 page.
-func TestPlanPrintsOnA4(t *testing.T) {
+func TestPlanPrintsOnA4InTheBrowser(t *testing.T) {
 	tab := newTab(t)
 	ta := plansApp(t)
 	walkedPlan(t, ta)
