@@ -671,18 +671,6 @@ func (s *server) currentPlan(cx context.Context, village string) (*survey.Plan, 
 	return s.plans.Plan(cx, current[0].ID)
 }
 
-// villageRanks is the rank of every focus area in each plan, for the matrix.
-func villageRanks(plans []*survey.Plan) []survey.VillageRanks {
-	ranks := make([]survey.VillageRanks, len(plans))
-	for i, p := range plans {
-		r := map[string]int{}
-		for _, pr := range p.Priorities {
-			r[pr.FocusArea] = pr.Rank
-		}
-		ranks[i] = survey.VillageRanks{Village: p.Village, Ranks: r}
-	}
-	return ranks
-}
 
 func (s *server) forumFocusAreas(c *fiber.Ctx) error {
 	year, err := matrixYear(c)
@@ -699,7 +687,7 @@ func (s *server) forumFocusAreas(c *fiber.Ctx) error {
 	for i, p := range plans {
 		villages[i] = p.Village
 	}
-	return c.JSON(fiber.Map{"villages": villages, "areas": survey.FocusMatrix(villageRanks(plans))})
+	return c.JSON(fiber.Map{"villages": villages, "areas": survey.FocusMatrix(survey.RanksOf(plans))})
 }
 
 // publicVillage is what anyone may read of a village: its current plan with

@@ -162,6 +162,9 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 		colAudit: {
 			{Keys: bson.D{{Key: "at", Value: -1}}},
 		},
+		colServicePlans: {
+			{Keys: bson.D{{Key: "plan", Value: 1}, {Key: "version", Value: 1}}},
+		},
 	}
 	for name, models := range idx {
 		// One at a time: FerretDB v1.24 panics on createIndexes with several

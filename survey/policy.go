@@ -22,6 +22,11 @@ const (
 	ManagePlan         Action = "manage_plan"          // write, adopt and submit a village's plan and actions
 	AcknowledgePlan    Action = "acknowledge_plan"     // acknowledge plans, set the status of the municipality's actions
 	ReadPlans          Action = "read_plans"           // read every village's plans and the forum's matrix
+
+	// The municipal development and service plan.
+	ReadServicePlan   Action = "read_service_plan"   // read the service plan, its document and diff
+	ManageServicePlan Action = "manage_service_plan" // generate, edit items, review, send, record the decision, revise
+	AdoptServicePlan  Action = "adopt_service_plan"  // the forum adopts the reviewed plan
 )
 
 // staff may act for every village.
@@ -42,6 +47,10 @@ var policy = map[Action]map[string]bool{
 	ManagePlan:         {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
 	AcknowledgePlan:    {RoleAdmin: true, RoleOfficial: true},
 	ReadPlans:          {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+
+	ReadServicePlan:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+	ManageServicePlan: {RoleAdmin: true, RoleOfficial: true},
+	AdoptServicePlan:  {RoleAdmin: true, RoleOfficial: true, RoleForum: true},
 }
 
 // Can reports whether u may take action a concerning the villages. A
