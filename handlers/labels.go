@@ -32,6 +32,16 @@ var labels = map[string]string{
 	survey.HorizonYear: "i år", survey.HorizonLong: "på längre sikt",
 	survey.StanceSupport: "tillstyrker", survey.StanceSupportWithChanges: "tillstyrker med ändringar",
 	survey.StanceOppose: "avstyrker", survey.StanceNoOpinion: "inget att invända",
+
+	// The service plan.
+	survey.ServiceForumReview: "forumets granskning", survey.ServiceSent: "skickad till fullmäktige",
+	survey.ServiceInForce: "gäller", survey.ServiceSuperseded: "ersatt av en nyare version",
+	auditServicePlanCreated: "serviceplan gjord", auditServiceItemChanged: "serviceplanens punkt ändrad",
+	auditServicePlanReviewed: "serviceplan till granskning", auditServicePlanAdopted: "serviceplan antagen av forumet",
+	auditServicePlanSent: "serviceplan skickad till fullmäktige", auditServicePlanDecided: "serviceplan beslutad",
+	auditServicePlanRevised: "serviceplan reviderad",
+	"field:villages": "byar", "field:share": "andel", "field:kind": "slag", "field:goal": "mål",
+	"field:department": "förvaltning", "field:actions": "åtgärder", "field:sources": "källor",
 }
 
 // label shows a code word in the page's language.

@@ -149,6 +149,7 @@ var navParts = []navPart{
 	{"/enkater", "Enkäter", survey.ReadSurveyResults, []string{"/enkater"}},
 	{"/forslag", "Förslag och remisser", survey.ReadRemiss, []string{"/forslag", "/remisser"}},
 	{"/forum", "Forum", survey.ReadComparison, []string{"/forum"}},
+	{"/serviceplan", "Serviceplan", survey.AdoptServicePlan, []string{"/serviceplan"}},
 }
 
 // adminParts are the administration pages; the header links the first the
