@@ -332,6 +332,9 @@ func describeChange(a, b survey.User, password bool) string {
 	if a.Email != b.Email {
 		parts = append(parts, "e-post "+a.Email+" → "+b.Email)
 	}
+	if a.ContactPerson != b.ContactPerson {
+		parts = append(parts, "kontaktperson "+strconv.FormatBool(a.ContactPerson)+" → "+strconv.FormatBool(b.ContactPerson))
+	}
 	if password {
 		parts = append(parts, "nytt lösenord")
 	}

@@ -89,6 +89,8 @@ type server struct {
 	remiss    *remissDeps
 	committer *storage.Committer
 	cache     surveyCache
+	// matters: the contact person's matters and their clock.
+	matters *storage.Matters
 	// lastVillages holds the last copy of each village read for a phone
 	// page (slug → survey.Village), for the form shown during an outage.
 	lastVillages sync.Map
@@ -96,6 +98,35 @@ type server struct {
 
 // New builds the Fiber app with every route of the service.
 func New(cfg Config) *fiber.App {
+	s := newServer(cfg)
+	app := fiber.New(fiber.Config{
+		AppName:               "Förankra",
+		ErrorHandler:          errorHandler(s.cfg.Logger),
+		BodyLimit:             s.cfg.BodyLimit,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           60 * time.Second,
+		DisableStartupMessage: true,
+		Immutable:             true,
+		ProxyHeader:           cfg.ProxyHeader,
+		// X-Forwarded-Host and -Proto (links, QR codes, the same-site check)
+		// count only behind a configured proxy: without ProxyHeader no
+		// address is trusted, with it every address is (the proxy is the
+		// only way in).
+		EnableTrustedProxyCheck: true,
+		// A multipart body is read when a handler asks for it, so that a
+		// malformed one is refused by the error handler (JSON under /api)
+		// rather than by fasthttp before any route runs.
+		DisablePreParseMultipartForm: true,
+		TrustedProxies:               trustedProxies(cfg.ProxyHeader),
+	})
+	app.Use(recover.New(), securityHeaders, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	s.routes(app)
+	return app
+}
+
+// newServer fills in the defaults of cfg and builds the stores.
+func newServer(cfg Config) *server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -130,34 +161,12 @@ func New(cfg Config) *fiber.App {
 		hashSlots:    make(chan struct{}, maxConcurrentHashes),
 		remiss:       newRemissDeps(cfg),
 		committer:    cfg.Committer,
+		matters:      storage.NewMatters(cfg.DB),
 	}
 	if s.committer == nil {
 		s.committer = storage.NewCommitter(s.responses, storage.CommitterOptions{})
 	}
-	app := fiber.New(fiber.Config{
-		AppName:               "Förankra",
-		ErrorHandler:          errorHandler(cfg.Logger),
-		BodyLimit:             cfg.BodyLimit,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          30 * time.Second,
-		IdleTimeout:           60 * time.Second,
-		DisableStartupMessage: true,
-		Immutable:             true,
-		ProxyHeader:           cfg.ProxyHeader,
-		// X-Forwarded-Host and -Proto (links, QR codes, the same-site check)
-		// count only behind a configured proxy: without ProxyHeader no
-		// address is trusted, with it every address is (the proxy is the
-		// only way in).
-		EnableTrustedProxyCheck: true,
-		// A multipart body is read when a handler asks for it, so that a
-		// malformed one is refused by the error handler (JSON under /api)
-		// rather than by fasthttp before any route runs.
-		DisablePreParseMultipartForm: true,
-		TrustedProxies:               trustedProxies(cfg.ProxyHeader),
-	})
-	app.Use(recover.New(), securityHeaders, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
-	s.routes(app)
-	return app
+	return s
 }
 
 // Route names: every route is named after the survey.Action it requires,
@@ -408,6 +417,21 @@ func (s *server) routes(app *fiber.App) {
 	r.page("POST", "/serviceplan/:id/revidera", survey.ManageServicePlan, s.servicePlanReviseSubmit)
 	r.page("GET", "/serviceplan/:id/dokument", survey.ReadServicePlan, s.servicePlanDocument)
 	r.page("GET", "/serviceplan/:id/andringar", survey.ReadServicePlan, s.servicePlanDiffPage)
+	// Matters (ärenden): the contact person's matters with their clock, and
+	// the departments' public figures.
+	r.api("POST", "/api/v1/matters", survey.RaiseMatter, s.createMatter) // and the village
+	r.api("GET", "/api/v1/matters", survey.ReadMatters, s.listMatters)   // a representative: their villages'
+	r.api("GET", "/api/v1/matters/:id", survey.ReadMatters, s.getMatter) // and the matter's village
+	r.api("POST", "/api/v1/matters/:id/forward", survey.HandleMatter, s.matterStep(survey.MoveForward))
+	r.api("POST", "/api/v1/matters/:id/answer", survey.HandleMatter, s.matterStep(survey.MoveAnswer))
+	r.api("POST", "/api/v1/matters/:id/confirm", survey.ConfirmMatter, s.matterStep(survey.MoveConfirm)) // and the matter's village
+	r.api("POST", "/api/v1/matters/:id/reopen", survey.ConfirmMatter, s.matterStep(survey.MoveReopen))   // and the matter's village
+	// Timeline and the yearly report: public, with more for signed-in
+	// readers of the village (survey.ReadVillageRecords, checked inside).
+	r.public("GET", "/api/v1/villages/:slug/timeline", s.optionalUser, s.villageTimeline)
+	r.public("GET", "/byar/:slug/tidslinje", s.optionalSession, s.villageTimelinePage)
+	r.public("GET", "/api/v1/public/reports/:year", s.yearReportAPI)
+	r.public("GET", "/arsrapport/:year", s.yearReportPage)
 
 	// Anything else, under /api/v1 too: 404 (JSON under /api).
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -22,7 +22,6 @@ const staffLinks = `[...new Set([...document.querySelectorAll('main a[href], hea
 // wider than the 360 px viewport and that axe-core finds no violation.
 func TestEveryRoleReachesItsWorkFromTheHeader(t *testing.T) {
 	needBrowser(t)
-	tab := newTab(t)
 	axeScript(t)
 	ta := newTestApp(t)
 	admin, proposal := ta.remissSetup()
@@ -51,6 +50,9 @@ func TestEveryRoleReachesItsWorkFromTheHeader(t *testing.T) {
 		{survey.RoleForum, nil, []string{"/att-gora", "/enkater", "/forslag", "/forum"}},
 	} {
 		t.Run("a "+tt.role+" reaches every page of the work from the header", func(t *testing.T) {
+			// A tab of its own per role: the tab's deadline bounds one
+			// role's walk, which grows with every page the header leads to.
+			tab := newTab(t)
 			m := ta.member(tt.role, tt.villages...)
 			mustDo(t, tab, chromedp.Navigate(base+"/logga-in"))
 			signInTab(t, tab, base, m)

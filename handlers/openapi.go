@@ -16,6 +16,9 @@ var publicAPI = map[string]bool{
 	"GET /api/v1/surveys/:id":            true,
 	"POST /api/v1/surveys/:id/responses": true,
 	"GET /api/openapi.json":              true,
+	// Timeline and the yearly report.
+	"GET /api/v1/villages/:slug/timeline": true,
+	"GET /api/v1/public/reports/:year":    true,
 }
 
 // openAPIDoc serves the description, built once on first use (when every

@@ -392,6 +392,9 @@ func (s *server) stepPlan(cx context.Context, u *survey.User, id string, a surve
 		return nil, err
 	}
 	s.record(cx, u, audit, "plan/"+p.ID, p.Status)
+	if p.Status == survey.PlanAcknowledged {
+		s.notifyPlanAcknowledged(cx, p)
+	}
 	return p, nil
 }
 

@@ -138,6 +138,50 @@ func (f *routeFixture) plan(status string) (*survey.Plan, *survey.PlanAction) {
 	return p, a
 }
 
+// matter stores a matter of village aby taken to the status (through the
+// store, as officials would), with department "d1".
+func (f *routeFixture) matter(status string) *survey.Matter {
+	f.ta.t.Helper()
+	cx := context.Background()
+	store := storage.NewMatters(f.ta.db)
+	m, err := survey.NewMatter{Village: "aby", Title: "Gatlyktor"}.Matter(survey.MatterChecks{}, f.ta.now, "u")
+	if err != nil {
+		f.ta.t.Fatal(err)
+	}
+	if err := store.Create(cx, m); err != nil {
+		f.ta.t.Fatal(err)
+	}
+	moves := map[string][]string{survey.MatterForwarded: {survey.MoveForward}, survey.MatterAnswered: {survey.MoveForward, survey.MoveAnswer}}
+	for rev, mv := range moves[status] {
+		st, err := m.Step(mv, survey.MatterMove{Department: f.department(), Text: "Svar"}, nil, f.ta.now, "u")
+		if err != nil {
+			f.ta.t.Fatal(err)
+		}
+		if err := store.Step(cx, m, rev+1, st); err != nil {
+			f.ta.t.Fatal(err)
+		}
+	}
+	return m
+}
+
+// department is the id of a department, made once.
+func (f *routeFixture) department() string {
+	f.ta.t.Helper()
+	plans := storage.NewPlans(f.ta.db)
+	deps, err := plans.Departments(context.Background())
+	if err != nil {
+		f.ta.t.Fatal(err)
+	}
+	if len(deps) > 0 {
+		return deps[0].ID
+	}
+	d := survey.Department{Name: "Teknik", Email: "teknik@example.se", HeadEmail: "chef@example.se"}
+	if err := plans.AddDepartment(context.Background(), &d); err != nil {
+		f.ta.t.Fatal(err)
+	}
+	return d.ID
+}
+
 // nextYear is a year village aby has no plan for yet.
 func (f *routeFixture) nextYear() string {
 	f.year++
@@ -237,8 +281,40 @@ func routeCases() []routeCase {
 	planAckers := []string{admin, official}           // AcknowledgePlan, ManageCatalogues
 	meeting := map[string]any{"kind": "meeting", "label": "Stormöte", "date": "2026-03-01", "participants": 12}
 	newAction := map[string]any{"priority": "p1", "title": "Röja", "owner": "group", "responsible": "Anna", "due": "2026-06"}
+	// Matters.
+	matterPath := func(status, prefix, suffix string, body map[string]any, form url.Values) func(*routeFixture, string) routeRequest {
+		return func(f *routeFixture, _ string) routeRequest {
+			m := f.matter(status)
+			if body != nil && body["department"] == "" {
+				body = map[string]any{"department": f.department()}
+			}
+			if form != nil && form.Get("department") == "-" {
+				form = url.Values{"department": {f.department()}}
+			}
+			return routeRequest{path: prefix + m.ID + suffix, json: body, form: form}
+		}
+	}
+	matterReaders := []string{admin, official, politician, repOwn, forum} // ReadMatters for village aby
+	matterRaisers := []string{admin, official, repOwn}                    // RaiseMatter, ConfirmMatter for village aby
+	matterHandlers := []string{admin, official}                           // HandleMatter
 	return []routeCase{
 		{method: "GET", route: "/healthz", build: static("/healthz"), public: true},
+		// Matters.
+		{method: "POST", route: "/api/v1/matters", build: func(*routeFixture, string) routeRequest {
+			return routeRequest{path: "/api/v1/matters", json: map[string]any{"village": "aby", "title": "Gatlyktor"}}
+		}, allow: matterRaisers},
+		{method: "GET", route: "/api/v1/matters", build: static("/api/v1/matters"), allow: everyone},
+		{method: "GET", route: "/api/v1/matters/:id", build: matterPath(survey.MatterRegistered, "/api/v1/matters/", "", nil, nil), allow: matterReaders},
+		{method: "POST", route: "/api/v1/matters/:id/forward", build: matterPath(survey.MatterRegistered, "/api/v1/matters/", "/forward", map[string]any{"department": ""}, nil), allow: matterHandlers},
+		{method: "POST", route: "/api/v1/matters/:id/answer", build: matterPath(survey.MatterForwarded, "/api/v1/matters/", "/answer", map[string]any{"text": "Svar"}, nil), allow: matterHandlers},
+		{method: "POST", route: "/api/v1/matters/:id/confirm", build: matterPath(survey.MatterAnswered, "/api/v1/matters/", "/confirm", map[string]any{}, nil), allow: matterRaisers},
+		{method: "POST", route: "/api/v1/matters/:id/reopen", build: matterPath(survey.MatterAnswered, "/api/v1/matters/", "/reopen", map[string]any{"reason": "Inget hände"}, nil), allow: matterRaisers},
+		// End of matters.
+		// Timeline and the yearly report: public (more for readers of the village).
+		{method: "GET", route: "/api/v1/villages/:slug/timeline", build: static("/api/v1/villages/aby/timeline"), public: true},
+		{method: "GET", route: "/byar/:slug/tidslinje", page: true, build: static("/byar/aby/tidslinje"), public: true},
+		{method: "GET", route: "/api/v1/public/reports/:year", build: static("/api/v1/public/reports/2026"), public: true},
+		{method: "GET", route: "/arsrapport/:year", build: static("/arsrapport/2026"), public: true},
 		{method: "GET", route: "/byar", build: static("/byar"), public: true},
 		{method: "GET", route: "/byar/:slug", build: static("/byar/aby"), public: true},
 		{method: "GET", route: "/api/v1/public/villages/:slug", build: static("/api/v1/public/villages/aby"), public: true},
@@ -708,6 +784,11 @@ var routeActions = []struct {
 	method, path string
 	action       survey.Action
 }{
+	// Timeline and the yearly report.
+	{"GET", "/api/v1/villages/:slug/timeline", publicRoute},
+	{"GET", "/byar/:slug/tidslinje", publicRoute},
+	{"GET", "/api/v1/public/reports/:year", publicRoute},
+	{"GET", "/arsrapport/:year", publicRoute},
 	{"GET", "/healthz", publicRoute},
 	{"GET", "/readyz", publicRoute},
 	{"GET", "/api/openapi.json", publicRoute},
@@ -898,6 +979,14 @@ var routeActions = []struct {
 	{"POST", "/serviceplan/:id/revidera", survey.ManageServicePlan},
 	{"GET", "/serviceplan/:id/dokument", survey.ReadServicePlan},
 	{"GET", "/serviceplan/:id/andringar", survey.ReadServicePlan},
+	// Matters.
+	{"POST", "/api/v1/matters", survey.RaiseMatter},
+	{"GET", "/api/v1/matters", survey.ReadMatters},
+	{"GET", "/api/v1/matters/:id", survey.ReadMatters},
+	{"POST", "/api/v1/matters/:id/forward", survey.HandleMatter},
+	{"POST", "/api/v1/matters/:id/answer", survey.HandleMatter},
+	{"POST", "/api/v1/matters/:id/confirm", survey.ConfirmMatter},
+	{"POST", "/api/v1/matters/:id/reopen", survey.ConfirmMatter},
 }
 
 func TestEveryRouteNamesItsAction(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 // Update stores a changed user; passwordHash "" keeps the password. An email
 // another account has is ErrConflict (the unique index decides).
 func (s *Users) Update(ctx context.Context, u survey.User, passwordHash string) error {
-	set := bson.M{"name": u.Name, "email": survey.NormalizeEmail(u.Email), "role": u.Role, "villages": u.Villages, "active": u.Active}
+	set := bson.M{"name": u.Name, "email": survey.NormalizeEmail(u.Email), "role": u.Role, "villages": u.Villages, "active": u.Active, "contact_person": u.ContactPerson}
 	if passwordHash != "" {
 		set["password_hash"] = passwordHash
 	}

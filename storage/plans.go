@@ -465,3 +465,20 @@ func (s *Plans) ActionChanges(ctx context.Context, actionIDs []string) (map[stri
 	}
 	return out, nil
 }
+
+// VersionsOf lists every saved version of the plans, oldest first per plan,
+// in one read (a village's plans: a few documents a year each).
+func (s *Plans) VersionsOf(ctx context.Context, planIDs []string) (map[string][]*survey.Plan, error) {
+	out := map[string][]*survey.Plan{}
+	if len(planIDs) == 0 {
+		return out, nil
+	}
+	var docs []planDoc
+	if err := findAll(ctx, s.versions, bson.M{"plan": bson.M{"$in": planIDs}}, options.Find().SetSort(bson.D{{Key: "plan", Value: 1}, {Key: "version", Value: 1}}), &docs); err != nil {
+		return nil, fmt.Errorf("planversioner: %w", err)
+	}
+	for _, d := range docs {
+		out[d.Plan] = append(out[d.Plan], d.plan())
+	}
+	return out, nil
+}

@@ -175,6 +175,9 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 			}
 		}
 	}
+	if err := d.ensureMatterIndexes(ctx); err != nil {
+		return err
+	}
 	return d.ensureRemissIndexes(ctx)
 }
 

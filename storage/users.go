@@ -30,6 +30,8 @@ type userDoc struct {
 	Active       bool      `bson:"active"`
 	PasswordHash string    `bson:"password_hash"`
 	Created      time.Time `bson:"created"`
+	// ContactPerson: matters' notices and reminders go to this official.
+	ContactPerson bool `bson:"contact_person"`
 }
 
 func (d userDoc) user() survey.User {
@@ -37,14 +39,14 @@ func (d userDoc) user() survey.User {
 	if villages == nil {
 		villages = []string{}
 	}
-	return survey.User{ID: d.ID, Email: d.Email, Name: d.Name, Role: d.Role, Villages: villages, Active: d.Active, Created: d.Created}
+	return survey.User{ID: d.ID, Email: d.Email, Name: d.Name, Role: d.Role, Villages: villages, Active: d.Active, Created: d.Created, ContactPerson: d.ContactPerson}
 }
 
 // Create stores a new user with a password hash; a taken email is ErrConflict.
 func (s *Users) Create(ctx context.Context, u *survey.User, passwordHash string) error {
 	u.ID = NewID()
 	d := userDoc{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Villages: u.Villages,
-		Active: u.Active, PasswordHash: passwordHash, Created: u.Created}
+		Active: u.Active, PasswordHash: passwordHash, Created: u.Created, ContactPerson: u.ContactPerson}
 	if _, err := s.col.InsertOne(ctx, d); err != nil {
 		return fmt.Errorf("spara användare: %w", translate(err))
 	}

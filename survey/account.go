@@ -15,6 +15,9 @@ type UserChange struct {
 	Villages *[]string `json:"villages" validate:"omitempty,max=200"`
 	Active   *bool     `json:"active"`
 	Password *string   `json:"password" validate:"omitempty,max=200"`
+	// ContactPerson makes an official or administrator a contact person, or
+	// no longer one.
+	ContactPerson *bool `json:"contact_person"`
 }
 
 // Apply changes u as asked and returns the new password hash ("" when the
@@ -64,6 +67,15 @@ func (ch UserChange) Apply(u *User, by *User) (string, error) {
 			v.Add("active", "Du kan inte inaktivera ditt eget konto")
 		}
 		u.Active = *ch.Active
+	}
+	if ch.ContactPerson != nil {
+		u.ContactPerson = *ch.ContactPerson
+	}
+	if u.Role != RoleOfficial && u.Role != RoleAdmin {
+		if ch.ContactPerson != nil && *ch.ContactPerson {
+			v.Add("contact_person", "Bara tjänstepersoner och administratörer kan vara kontaktperson")
+		}
+		u.ContactPerson = false // another role leaves the task
 	}
 	hash := ""
 	if ch.Password != nil {

@@ -27,6 +27,14 @@ const (
 	ReadServicePlan   Action = "read_service_plan"   // read the service plan, its document and diff
 	ManageServicePlan Action = "manage_service_plan" // generate, edit items, review, send, record the decision, revise
 	AdoptServicePlan  Action = "adopt_service_plan"  // the forum adopts the reviewed plan
+	// Matters (ärenden).
+	RaiseMatter   Action = "raise_matter"   // raise a matter for the given village
+	ReadMatters   Action = "read_matters"   // read matters; a representative those of their villages
+	HandleMatter  Action = "handle_matter"  // forward and answer matters (the municipality)
+	ConfirmMatter Action = "confirm_matter" // confirm or reopen an answered matter of the given village
+	// Timeline: the village's events that are not public (drafts saved,
+	// matters not yet answered) for signed-in readers of the village.
+	ReadVillageRecords Action = "read_village_records"
 )
 
 // staff may act for every village.
@@ -51,6 +59,13 @@ var policy = map[Action]map[string]bool{
 	ReadServicePlan:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
 	ManageServicePlan: {RoleAdmin: true, RoleOfficial: true},
 	AdoptServicePlan:  {RoleAdmin: true, RoleOfficial: true, RoleForum: true},
+	// Matters.
+	RaiseMatter:   {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
+	ReadMatters:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+	HandleMatter:  {RoleAdmin: true, RoleOfficial: true},
+	ConfirmMatter: {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
+	// Timeline: staff of every village; a representative for their own.
+	ReadVillageRecords: {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
 }
 
 // Can reports whether u may take action a concerning the villages. A
@@ -67,7 +82,7 @@ func Can(u *User, a Action, villages ...string) bool {
 	switch a {
 	case ReadPlans:
 		return true // the plans are the villages' public work
-	case ReadSurveyResults, ReadRemiss, ReadComparison:
+	case ReadSurveyResults, ReadRemiss, ReadComparison, ReadMatters:
 		for _, v := range villages {
 			if u.HasVillage(v) {
 				return true

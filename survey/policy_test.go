@@ -37,6 +37,24 @@ func TestCan(t *testing.T) {
 		{"a politician may not manage the service plan", user(RolePolitician), ManageServicePlan, nil, false},
 		{"forum adopts the service plan", user(RoleForum), AdoptServicePlan, nil, true},
 		{"a representative may not adopt the service plan", rep, AdoptServicePlan, nil, false},
+		// Matters.
+		{"a representative raises a matter for their village", rep, RaiseMatter, []string{"aby"}, true},
+		{"a representative may not raise a matter for another village", rep, RaiseMatter, []string{"bby"}, false},
+		{"a politician may not raise matters", user(RolePolitician), RaiseMatter, []string{"aby"}, false},
+		{"an official raises a matter for any village", user(RoleOfficial), RaiseMatter, []string{"bby"}, true},
+		{"a representative reads their village's matters", rep, ReadMatters, []string{"aby"}, true},
+		{"a representative may not read another village's matter", rep, ReadMatters, []string{"bby"}, false},
+		{"forum reads matters", user(RoleForum), ReadMatters, []string{"bby"}, true},
+		{"an official handles matters", user(RoleOfficial), HandleMatter, []string{"aby"}, true},
+		{"a representative may not answer a matter", rep, HandleMatter, []string{"aby"}, false},
+		{"a politician may not forward a matter", user(RolePolitician), HandleMatter, nil, false},
+		{"a representative confirms their village's matter", rep, ConfirmMatter, []string{"aby"}, true},
+		{"a representative may not confirm another village's matter", rep, ConfirmMatter, []string{"bby"}, false},
+		{"forum may not confirm a matter", user(RoleForum), ConfirmMatter, []string{"aby"}, false},
+		{"a representative reads their village's records on its timeline", rep, ReadVillageRecords, []string{"aby"}, true},
+		{"a representative may not read another village's records", rep, ReadVillageRecords, []string{"bby"}, false},
+		{"forum reads every village's records", user(RoleForum), ReadVillageRecords, []string{"bby"}, true},
+		{"anonymous may not read a village's records", nil, ReadVillageRecords, []string{"aby"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,6 +30,9 @@ type User struct {
 	Villages []string  `json:"villages"`
 	Active   bool      `json:"active"`
 	Created  time.Time `json:"created"`
+	// ContactPerson marks an official (or administrator) as the contact
+	// person (kontaktperson): matters' notices and reminders go to them.
+	ContactPerson bool `json:"contact_person"`
 }
 
 // NewUser is what an administrator sends to create an account.
@@ -41,6 +44,8 @@ type NewUser struct {
 	Password string   `json:"password" validate:"max=200"`
 	Role     string   `json:"role" validate:"required,oneof=admin official politician representative forum"`
 	Villages []string `json:"villages" validate:"max=200"`
+	// ContactPerson makes an official or administrator a contact person.
+	ContactPerson bool `json:"contact_person"`
 }
 
 // User validates the request and returns the user to store with the hash of
@@ -83,6 +88,9 @@ func (nu NewUser) check(now time.Time, withPassword bool) (User, error) {
 			v.Add("password", msg)
 		}
 	}
+	if nu.ContactPerson && nu.Role != RoleOfficial && nu.Role != RoleAdmin {
+		v.Add("contact_person", "Bara tjänstepersoner och administratörer kan vara kontaktperson")
+	}
 	switch {
 	case nu.Role == RoleRepresentative && len(nu.Villages) == 0:
 		v.Add("villages", "En byrepresentant måste ha minst en by")
@@ -96,7 +104,7 @@ func (nu NewUser) check(now time.Time, withPassword bool) (User, error) {
 	if villages == nil {
 		villages = []string{}
 	}
-	return User{Email: nu.Email, Name: nu.Name, Role: nu.Role, Villages: villages, Active: true, Created: now.UTC()}, nil
+	return User{Email: nu.Email, Name: nu.Name, Role: nu.Role, Villages: villages, Active: true, Created: now.UTC(), ContactPerson: nu.ContactPerson}, nil
 }
 
 // NormalizeEmail trims and lowercases an address: sign-in is case-insensitive.
