@@ -386,30 +386,6 @@ func (s *server) apiServicePlanDiff(c *fiber.Ctx) error {
 	return c.JSON(d)
 }
 
-// servicePlanEvent is the date a plan's revision is due, for the calendar.
-type servicePlanEvent struct {
-	Plan, Period string
-	Version      int
-	Due          survey.Date
-}
-
-// servicePlanRevisions lists the revision dates of the plans in force.
-func (s *server) servicePlanRevisions(cx context.Context) ([]servicePlanEvent, error) {
-	all, err := s.servicePlans.List(cx)
-	if err != nil {
-		return nil, err
-	}
-	var out []servicePlanEvent
-	for _, versions := range all {
-		for _, v := range versions {
-			if due, ok := v.RevisionDue(); ok && v.Status == survey.ServiceInForce {
-				out = append(out, servicePlanEvent{Plan: v.ID, Period: v.Period, Version: v.Version, Due: due})
-			}
-		}
-	}
-	return out, nil
-}
-
 // servicePlanTitle is how pages name a version: "Serviceplan 2027–2028,
 // version 2".
 func servicePlanTitle(lang string, p *survey.ServicePlan) string {

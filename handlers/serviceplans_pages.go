@@ -457,3 +457,45 @@ func (s *server) servicePlanDiffPage(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, "serviceplan_diff", servicePlanTitle(lang(c), p), fiber.Map{
 		"Plan": p, "Versions": versions, "Diff": d, "Areas": n.areas, "Villages": n.villages, "Departments": n.departments})
 }
+
+// todoServicePlan is the service plan's part of "Att göra": plans in force
+// whose revision is due within three months (or past), and versions sent and
+// waiting for the council's decision.
+type todoServicePlan struct {
+	Revise  []todoRevision
+	Waiting []*survey.ServicePlan
+}
+
+// todoRevision is a plan in force with its revision date.
+type todoRevision struct {
+	*survey.ServicePlan
+	Due  survey.Date
+	Late bool
+}
+
+// todoServicePlans fills the part for those who manage the service plan,
+// from one read of the (small) collection.
+func (s *server) todoServicePlans(cx context.Context, u *survey.User, d *todoData) error {
+	if !survey.Can(u, survey.ManageServicePlan) {
+		return nil
+	}
+	all, err := s.servicePlans.List(cx)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	sp := &todoServicePlan{}
+	for _, versions := range all {
+		for _, v := range versions {
+			switch {
+			case v.RevisionShown(now):
+				due, _ := v.RevisionDue()
+				sp.Revise = append(sp.Revise, todoRevision{ServicePlan: v, Due: due, Late: due.Before(survey.DateOf(now))})
+			case v.Status == survey.ServiceSent:
+				sp.Waiting = append(sp.Waiting, v)
+			}
+		}
+	}
+	d.ServicePlan = sp
+	return nil
+}

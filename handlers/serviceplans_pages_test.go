@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/forankra/forankra/survey"
 )
@@ -76,5 +77,53 @@ func TestServicePlanWalkedOnThePages(t *testing.T) {
 	code, b, _ = ta.page("GET", "/att-gora", rep, nil)
 	if code != 200 || strings.Contains(string(b), `href="/serviceplan"`) {
 		t.Errorf("a representative's header: got %d, a service plan link %v; want none (officials and the forum have it)", code, strings.Contains(string(b), `href="/serviceplan"`))
+	}
+}
+
+func TestTodoShowsServicePlansWaitingAndTheirRevision(t *testing.T) {
+	f := newServicePlanFixture(t)
+	ta := f.ta
+	p := f.create(t)
+	base := "/api/v1/service-plans/" + p.ID
+	for _, step := range []struct {
+		path string
+		body any
+	}{{"/review", nil}, {"/adopt", nil}, {"/send", map[string]any{"date": "2026-03-09", "diary_number": "KS 2026/14"}}} {
+		ta.mustDo("POST", base+step.path, f.official, step.body, 200)
+	}
+	todo := func(role string) string {
+		t.Helper()
+		code, b, _ := ta.page("GET", "/att-gora", ta.account(role), nil)
+		if code != 200 {
+			t.Fatalf("att göra: got %d; want 200", code)
+		}
+		return string(b)
+	}
+	if got := todo(survey.RoleOfficial); !strings.Contains(got, "Väntar på fullmäktiges beslut: 2027–2028") || !strings.Contains(got, "KS 2026/14") {
+		t.Errorf("a sent plan: got no waiting entry with its diary number on the official's list")
+	}
+	if got := todo(survey.RoleForum); strings.Contains(got, "Väntar på fullmäktiges beslut") {
+		t.Errorf("the forum member's list: got the official's entry; want none")
+	}
+	ta.mustDo("POST", base+"/decide", f.official, map[string]any{"date": "2026-03-10", "paragraph": "§ 45"}, 200)
+	tests := []struct {
+		now         time.Time
+		shown, late bool
+	}{
+		{time.Date(2027, 12, 9, 12, 0, 0, 0, time.UTC), false, false},
+		{time.Date(2027, 12, 10, 12, 0, 0, 0, time.UTC), true, false},
+		{time.Date(2028, 3, 11, 12, 0, 0, 0, time.UTC), true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.now.Format("2006-01-02"), func(t *testing.T) {
+			ta.now = tt.now
+			got := todo(survey.RoleOfficial)
+			if strings.Contains(got, "Serviceplanen ska revideras: 2027–2028") != tt.shown || strings.Contains(got, "Väntar på fullmäktiges beslut") {
+				t.Errorf("got the revision shown %v; want %v (and nothing waiting)", !tt.shown, tt.shown)
+			}
+			if tt.shown && strings.Contains(got, "Revideras senast 2028-03-10 – <strong>") != tt.late {
+				t.Errorf("got late %v; want %v", !tt.late, tt.late)
+			}
+		})
 	}
 }

@@ -28,6 +28,8 @@ type todoData struct {
 	// user follows: their villages' for a representative, the
 	// municipality's for an official.
 	DueActions      []actionView
+	// ServicePlan is the service plan's part, for those who manage it.
+	ServicePlan *todoServicePlan
 	Names           names
 	ManageProposals bool
 	AcknowledgePlan bool
@@ -114,6 +116,9 @@ func (s *server) todo(cx context.Context, u *survey.User) (*todoData, error) {
 		d.Surveys = svs
 	}
 	if err := s.todoPlans(cx, u, d); err != nil {
+		return nil, err
+	}
+	if err := s.todoServicePlans(cx, u, d); err != nil {
 		return nil, err
 	}
 	return d, nil
