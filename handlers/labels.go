@@ -40,7 +40,7 @@ var labels = map[string]string{
 	auditServicePlanReviewed: "serviceplan till granskning", auditServicePlanAdopted: "serviceplan antagen av forumet",
 	auditServicePlanSent: "serviceplan skickad till fullmäktige", auditServicePlanDecided: "serviceplan beslutad",
 	auditServicePlanRevised: "serviceplan reviderad",
-	"field:villages": "byar", "field:share": "andel", "field:kind": "slag", "field:goal": "mål",
+	"field:villages":        "byar", "field:share": "andel", "field:kind": "slag", "field:goal": "mål",
 	"field:department": "förvaltning", "field:actions": "åtgärder", "field:sources": "källor",
 }
 

@@ -27,9 +27,9 @@ type todoData struct {
 	// DueActions are the open actions due this month or overdue that the
 	// user follows: their villages' for a representative, the
 	// municipality's for an official.
-	DueActions      []actionView
+	DueActions []actionView
 	// ServicePlan is the service plan's part, for those who manage it.
-	ServicePlan *todoServicePlan
+	ServicePlan     *todoServicePlan
 	Names           names
 	ManageProposals bool
 	AcknowledgePlan bool

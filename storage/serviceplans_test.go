@@ -162,3 +162,31 @@ func TestConcurrentRevisionsMakeOneVersion(t *testing.T) {
 		t.Errorf("got %s and %s; want the first superseded by the decided revision", all[0][0].Status, all[0][1].Status)
 	}
 }
+
+// The demo has the service plan in force, decided 22 months ago from the
+// villages' current plans, and its revision drafted.
+func TestDemoHasAServicePlanInForceAndARevision(t *testing.T) {
+	db := dbtest.New(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	if _, err := storage.SeedDemo(ctx, db, survey.NewDemo(now, 1), "ett-långt-demolösenord", now); err != nil {
+		t.Fatal(err)
+	}
+	all, err := storage.NewServicePlans(db).List(ctx)
+	if err != nil || len(all) != 1 || len(all[0]) != 2 {
+		t.Fatalf("got %d plans, %v; want one with two versions", len(all), err)
+	}
+	v1, v2 := all[0][0], all[0][1]
+	if v1.Status != survey.ServiceInForce || v2.Status != survey.ServiceDraft {
+		t.Errorf("got %s and %s; want in_force and a draft", v1.Status, v2.Status)
+	}
+	if due, _ := v1.RevisionDue(); !v1.RevisionShown(now) || due.String() != "2027-01-20" {
+		t.Errorf("got revision due %s, shown %v; want 2027-01-20, shown in Att göra", due, v1.RevisionShown(now))
+	}
+	if len(v1.Items) < 3 || len(v1.Items[0].Sources) == 0 || v1.Items[0].Goal == "" {
+		t.Errorf("got items %+v; want several, each with sources, the first with a goal", v1.Items)
+	}
+	if d := survey.DiffServicePlans(v1, v2); len(d.Changed) == 0 {
+		t.Errorf("got no change between the versions; want the revised goal")
+	}
+}
