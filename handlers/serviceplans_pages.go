@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -167,12 +168,19 @@ func (n spNames) items(p *survey.ServicePlan) []spItem {
 			under[src.Plan+"\x00"+src.Priority] = true
 			row.Sources = append(row.Sources, spSource{ServiceSource: src, VillageName: orID(n.villages, src.Village), Area: row.Name})
 		}
-		row.Candidates = append(row.Candidates, row.Linked...)
+		var more []spAction
 		for _, a := range n.actions {
 			if !linked[a.ID] && a.Owner != survey.OwnerGroup && a.Status != survey.ActionDropped && under[a.Plan+"\x00"+a.Priority] {
-				row.Candidates = append(row.Candidates, view(a.ID))
+				more = append(more, view(a.ID))
 			}
 		}
+		sort.Slice(more, func(i, j int) bool {
+			if more[i].Title != more[j].Title {
+				return more[i].Title < more[j].Title
+			}
+			return more[i].ID < more[j].ID
+		})
+		row.Candidates = append(append(row.Candidates, row.Linked...), more...)
 		out[i] = row
 	}
 	return out
