@@ -1,8 +1,13 @@
 package handlers
 
 import (
+	"bytes"
+	"os"
+	"regexp"
 	"testing"
 
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
 	"github.com/forankra/forankra/survey"
 )
 
@@ -54,4 +59,19 @@ func TestServicePlanPagesInTheBrowser(t *testing.T) {
 			t.Errorf("%s: got %d px wide; want at most %d", p.name, w, phoneWidth)
 		}
 	}
+	t.Run("the document prints on A4: a cover, the contents and the items on pages of their own", func(t *testing.T) {
+		scanURL(t, tab, server+"/serviceplan/"+decided.ID+"/dokument?version=1", "the printable document")
+		yes := true
+		res, err := chromedp.Call(tab, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: 8.27, PaperHeight: 11.69, PreferCSSPageSize: &yes})
+		if err != nil {
+			t.Fatalf("print: %v", err)
+		}
+		pages := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(res.Data, -1))
+		if pages < 3 || !bytes.HasPrefix(res.Data, []byte("%PDF")) {
+			t.Errorf("got a PDF of %d pages (%d bytes); want at least 3: the cover, the contents, the items", pages, len(res.Data))
+		}
+		if out := os.Getenv("FORANKRA_SERVICE_PLAN_PDF"); out != "" {
+			_ = os.WriteFile(out, res.Data, 0o644)
+		}
+	})
 }
