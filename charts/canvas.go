@@ -35,11 +35,13 @@ type canvas struct {
 	scale float64
 	font  *truetype.Font
 	faces map[float64]font.Face
+	// tr gives the drawn texts in the reader's language.
+	tr Text
 }
 
 // render draws a chart: paint lays it out top down and returns the height it
 // used. It runs twice, first to measure, then on the real renderer.
-func render(w io.Writer, o Options, alt string, paint func(c *canvas) float64) (err error) {
+func render(w io.Writer, o Options, tr Text, alt string, paint func(c *canvas) float64) (err error) {
 	defer func() {
 		// A bug in the layout must cost one picture, not the server.
 		if p := recover(); p != nil {
@@ -53,7 +55,7 @@ func render(w io.Writer, o Options, alt string, paint func(c *canvas) float64) (
 	if err != nil {
 		return fmt.Errorf("charts: font: %w", err)
 	}
-	c := &canvas{width: o.width(), scale: o.scale(), svg: o.Format == SVG, font: f, faces: map[float64]font.Face{}}
+	c := &canvas{width: o.width(), scale: o.scale(), svg: o.Format == SVG, font: f, faces: map[float64]font.Face{}, tr: tr}
 	height := math.Ceil(paint(c))
 
 	pw, ph := c.px(c.width), c.px(height)

@@ -26,7 +26,9 @@ const (
 // Categorical compares the answers to a single, multi or rank question
 // village by village, with a legend of the options.
 type Categorical struct {
-	Title    string // optional
+	Title string // optional
+	// Text translates the chart's texts; nil keeps the Swedish.
+	Text     Text `json:"-"`
 	Kind     CategoricalKind
 	Options  []string
 	Villages []CategoricalVillage
@@ -57,7 +59,7 @@ func (v CategoricalVillage) shares(k CategoricalKind, options int) []float64 {
 
 // Render writes the chart to w.
 func (ch Categorical) Render(w io.Writer, o Options) error {
-	return render(w, o, ch.AltText(), ch.paint)
+	return render(w, o, ch.Text, ch.AltText(), ch.paint)
 }
 
 func (ch Categorical) paint(c *canvas) float64 {
@@ -67,10 +69,10 @@ func (ch Categorical) paint(c *canvas) float64 {
 	}
 	switch ch.Kind {
 	case Multi:
-		y = note(c, "Andel som valt alternativet. Flera val var möjliga, så andelarna summerar inte till 100 %.", y)
+		y = note(c, c.tr.s("Andel som valt alternativet. Flera val var möjliga, så andelarna summerar inte till 100 %."), y)
 		return ch.paintGroups(c, y)
 	case RankFirst:
-		y = note(c, "Andel som satte alternativet först.", y)
+		y = note(c, c.tr.s("Andel som satte alternativet först."), y)
 	}
 	return ch.paintStacks(c, y)
 }
@@ -140,29 +142,30 @@ func (ch Categorical) paintGroups(c *canvas, y float64) float64 {
 // AltText describes the chart in Swedish, with each village's shares.
 func (ch Categorical) AltText() string {
 	var b strings.Builder
+	t := ch.Text
 	switch ch.Kind {
 	case Multi:
-		b.WriteString("Grupperat stapeldiagram")
+		b.WriteString(t.s("Grupperat stapeldiagram"))
 		writeTitle(&b, ch.Title)
-		b.WriteString("Andel per by som valt varje alternativ, flera val möjliga")
+		b.WriteString(t.s("Andel per by som valt varje alternativ, flera val möjliga"))
 	case RankFirst:
-		b.WriteString("Liggande stapeldiagram")
+		b.WriteString(t.s("Liggande stapeldiagram"))
 		writeTitle(&b, ch.Title)
-		b.WriteString("Andel per by som satte varje alternativ först")
+		b.WriteString(t.s("Andel per by som satte varje alternativ först"))
 	default:
-		b.WriteString("Liggande stapeldiagram")
+		b.WriteString(t.s("Liggande stapeldiagram"))
 		writeTitle(&b, ch.Title)
-		b.WriteString("Svarsfördelning per by")
+		b.WriteString(t.s("Svarsfördelning per by"))
 	}
 	if len(ch.Villages) == 0 || len(ch.Options) == 0 {
-		b.WriteString(": inga byar att visa.")
+		b.WriteString(t.s(": inga byar att visa."))
 		return b.String()
 	}
 	b.WriteString(". ")
 	for i, v := range ch.Villages {
 		writeVillage(&b, i, v.Label, v.N)
 		if !v.Shown {
-			b.WriteString(tooFew)
+			b.WriteString(t.s(tooFew))
 			continue
 		}
 		for j, s := range v.shares(ch.Kind, len(ch.Options)) {

@@ -198,7 +198,7 @@ func remissCases() []renderCase {
 		{
 			name:   "remiss with one village",
 			chart:  Remiss{Villages: []RemissVillage{{Label: "Baggetorp", Stance: StanceOppose}}},
-			labels: []string{"Baggetorp", "avstyrker", "Avstyrker (1)", "Tillstyrker (0)", "1 by tillfrågade, 1 har svarat."},
+			labels: []string{"Baggetorp", "avstyrker", "Avstyrker (1)", "Tillstyrker (0)", "1 by tillfrågad, 1 har svarat."},
 			colors: []drawing.Color{StanceOppose.color()},
 		},
 		{

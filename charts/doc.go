@@ -12,6 +12,7 @@
 // Every chart handles no villages, one village, equal, zero or invalid
 // values, and long or odd names without failing; a village whose Shown is
 // false is drawn as a row that reads "för få svar". Each chart also gives a
-// short Swedish text alternative (AltText) for the img alt attribute; the SVG
-// carries it as its title.
+// short text alternative (AltText) for the img alt attribute; the SVG
+// carries it as its title. Texts are Swedish unless the chart's Text gives
+// them in the reader's language (the caller's message catalog).
 package charts

@@ -62,6 +62,8 @@ func ParseFocusKind(code string) FocusKind {
 // its kind.
 type FocusAreas struct {
 	Title string // optional
+	// Text translates the chart's texts; nil keeps the Swedish.
+	Text Text `json:"-"`
 	// Plans is the number of villages with a plan.
 	Plans int
 	Areas []FocusArea
@@ -76,17 +78,17 @@ type FocusArea struct {
 
 // Render writes the chart to w.
 func (f FocusAreas) Render(w io.Writer, o Options) error {
-	return render(w, o, f.AltText(), f.paint)
+	return render(w, o, f.Text, f.AltText(), f.paint)
 }
 
 func (f FocusAreas) paint(c *canvas) float64 {
 	y := header(c, f.Title, pad)
 	if len(f.Areas) == 0 || f.Plans == 0 {
-		return message(c, "Inga inlämnade planer att jämföra.", y)
+		return message(c, c.tr.s("Inga inlämnade planer att jämföra."), y)
 	}
 	items := []legendItem{}
 	for _, k := range []FocusKind{FocusCommon, FocusRankedDifferently, FocusSome, FocusUnique} {
-		items = append(items, legendItem{text: capitalize(k.String()), fill: k.color()})
+		items = append(items, legendItem{text: capitalize(c.tr.s(k.String())), fill: k.color()})
 	}
 	y = legend(c, items, y) + 2
 	left, right := pad, c.width-pad
@@ -96,7 +98,7 @@ func (f FocusAreas) paint(c *canvas) float64 {
 		w := float64(a.Villages) / float64(f.Plans) * (right - left)
 		c.rect(left, y, right-left, barHeight, colorTrack)
 		c.rect(left, y, w, barHeight, a.Kind.color())
-		label := strconv.Itoa(a.Villages) + " av " + strconv.Itoa(f.Plans)
+		label := c.tr.f("{{.Value}} av {{.Value}}", strconv.Itoa(a.Villages), strconv.Itoa(f.Plans))
 		ink := inkOn(a.Kind.color())
 		x := left + 6
 		if c.measure(label, smallSize)+12 > w {
@@ -111,18 +113,19 @@ func (f FocusAreas) paint(c *canvas) float64 {
 // AltText describes the chart in Swedish: each area with its count and kind.
 func (f FocusAreas) AltText() string {
 	var b strings.Builder
-	b.WriteString("Fokusområden i byarnas planer")
+	t := f.Text
+	b.WriteString(t.s("Fokusområden i byarnas planer"))
 	writeTitle(&b, f.Title)
 	if len(f.Areas) == 0 || f.Plans == 0 {
-		b.WriteString("Inga inlämnade planer att jämföra.")
+		b.WriteString(t.s("Inga inlämnade planer att jämföra."))
 		return b.String()
 	}
-	b.WriteString(strconv.Itoa(f.Plans) + " " + plural(f.Plans, "plan", "planer") + ". ")
+	b.WriteString(t.n(f.Plans, "{{.Value}} plan", "{{.Value}} planer") + ". ")
 	for i, a := range f.Areas {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(clean(a.Label) + ": " + strconv.Itoa(a.Villages) + " av " + strconv.Itoa(f.Plans) + ", " + a.Kind.String())
+		b.WriteString(clean(a.Label) + ": " + t.f("{{.Value}} av {{.Value}}", strconv.Itoa(a.Villages), strconv.Itoa(f.Plans)) + ", " + t.s(a.Kind.String()))
 	}
 	b.WriteString(".")
 	return b.String()

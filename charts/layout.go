@@ -80,7 +80,7 @@ func villageLabel(c *canvas, label string, n int, y float64) float64 {
 // the minimum number of answers.
 func tooFewBox(c *canvas, x, y, w float64) float64 {
 	c.roundRect(x, y, w, barHeight, 3, colorNone, drawing.Color{}, false)
-	c.textCenter(tooFew, x+w/2, baseline(y, barHeight, smallSize), mutedStyle)
+	c.textCenter(c.tr.s(tooFew), x+w/2, baseline(y, barHeight, smallSize), mutedStyle)
 	return y + barHeight
 }
 
@@ -118,6 +118,7 @@ func tickLabels(c *canvas, ticks []tick, y float64) float64 {
 // arrowCaptions draws a caption with an arrowhead pointing left at left and
 // one pointing right at right, like "◀ Instämmer inte   Instämmer ▶".
 func arrowCaptions(c *canvas, leftText string, leftColor drawing.Color, rightText string, rightColor drawing.Color, left, right, y float64) float64 {
+	leftText, rightText = c.tr.s(leftText), c.tr.s(rightText)
 	const head, gap = 6.0, 4.0
 	mid := y + smallLine/2
 	base := baseline(y, smallLine, smallSize)

@@ -21,7 +21,9 @@ var LikertLabels = [5]string{
 // neutral middle (3) centred on the line, with the disagree and agree
 // totals at the ends.
 type Likert struct {
-	Title    string // optional
+	Title string // optional
+	// Text translates the chart's texts; nil keeps the Swedish.
+	Text     Text `json:"-"`
 	Villages []LikertVillage
 }
 
@@ -42,17 +44,17 @@ func (v LikertVillage) parts() (shares []float64, disagree, neutral, agree float
 
 // Render writes the chart to w.
 func (l Likert) Render(w io.Writer, o Options) error {
-	return render(w, o, l.AltText(), l.paint)
+	return render(w, o, l.Text, l.AltText(), l.paint)
 }
 
 func (l Likert) paint(c *canvas) float64 {
 	y := header(c, l.Title, pad)
 	if len(l.Villages) == 0 {
-		return message(c, noVillage, y)
+		return message(c, c.tr.s(noVillage), y)
 	}
 	items := make([]legendItem, len(LikertLabels))
 	for i, s := range LikertLabels {
-		items[i] = legendItem{text: s, fill: likertColors[i]}
+		items[i] = legendItem{text: c.tr.s(s), fill: likertColors[i]}
 	}
 	y = legend(c, items, y)
 
@@ -113,22 +115,23 @@ func (l Likert) paint(c *canvas) float64 {
 // disagree totals.
 func (l Likert) AltText() string {
 	var b strings.Builder
-	b.WriteString("Liggande stapeldiagram")
+	t := l.Text
+	b.WriteString(t.s("Liggande stapeldiagram"))
 	writeTitle(&b, l.Title)
-	b.WriteString("Andel per by som instämmer (4–5) och som inte instämmer (1–2)")
+	b.WriteString(t.s("Andel per by som instämmer (4–5) och som inte instämmer (1–2)"))
 	if len(l.Villages) == 0 {
-		b.WriteString(": inga byar att visa.")
+		b.WriteString(t.s(": inga byar att visa."))
 		return b.String()
 	}
 	b.WriteString(". ")
 	for i, v := range l.Villages {
 		writeVillage(&b, i, v.Label, v.N)
 		if !v.Shown {
-			b.WriteString(tooFew)
+			b.WriteString(t.s(tooFew))
 			continue
 		}
 		_, d, n, a := v.parts()
-		b.WriteString(percent(a) + " instämmer, " + percent(d) + " instämmer inte, " + percent(n) + " varken eller")
+		b.WriteString(t.f("{{.Value}} instämmer, {{.Value}} instämmer inte, {{.Value}} varken eller", percent(a), percent(d), percent(n)))
 	}
 	b.WriteString(".")
 	return b.String()

@@ -12,7 +12,9 @@ import (
 // rank, on a scale from 1 at the left to the number of options at the
 // right.
 type Rank struct {
-	Title    string // optional
+	Title string // optional
+	// Text translates the chart's texts; nil keeps the Swedish.
+	Text     Text `json:"-"`
 	Options  []string
 	Villages []RankVillage
 }
@@ -41,7 +43,7 @@ func (r Rank) places() int { return max(len(r.Options), 2) }
 
 // Render writes the chart to w.
 func (r Rank) Render(w io.Writer, o Options) error {
-	return render(w, o, r.AltText(), r.paint)
+	return render(w, o, r.Text, r.AltText(), r.paint)
 }
 
 func (r Rank) paint(c *canvas) float64 {
@@ -49,7 +51,7 @@ func (r Rank) paint(c *canvas) float64 {
 	if stop {
 		return y
 	}
-	y = note(c, "Medelplacering per alternativ: 1 är bäst.", y)
+	y = note(c, c.tr.s("Medelplacering per alternativ: 1 är bäst."), y)
 
 	const dot = 5.0
 	places := r.places()
@@ -94,18 +96,19 @@ func (r Rank) paint(c *canvas) float64 {
 // AltText describes the chart in Swedish, with each village's mean ranks.
 func (r Rank) AltText() string {
 	var b strings.Builder
-	b.WriteString("Punktdiagram")
+	t := r.Text
+	b.WriteString(t.s("Punktdiagram"))
 	writeTitle(&b, r.Title)
-	b.WriteString("Medelplacering per by och alternativ, 1 är bäst")
+	b.WriteString(t.s("Medelplacering per by och alternativ, 1 är bäst"))
 	if len(r.Villages) == 0 || len(r.Options) == 0 {
-		b.WriteString(": inga byar att visa.")
+		b.WriteString(t.s(": inga byar att visa."))
 		return b.String()
 	}
 	b.WriteString(". ")
 	for i, v := range r.Villages {
 		writeVillage(&b, i, v.Label, v.N)
 		if !v.Shown {
-			b.WriteString(tooFew)
+			b.WriteString(t.s(tooFew))
 			continue
 		}
 		for j, opt := range r.Options {
@@ -116,7 +119,7 @@ func (r Rank) AltText() string {
 			if m, ok := v.meanRank(j, r.places()); ok {
 				b.WriteString(decimal(m))
 			} else {
-				b.WriteString("ej rangordnad")
+				b.WriteString(t.s("ej rangordnad"))
 			}
 		}
 	}
@@ -130,9 +133,9 @@ func optionHeader(c *canvas, title string, villages int, options []string) (y fl
 	y = header(c, title, pad)
 	switch {
 	case villages == 0:
-		return message(c, noVillage, y), true
+		return message(c, c.tr.s(noVillage), y), true
 	case len(options) == 0:
-		return message(c, "Inga svarsalternativ att visa.", y), true
+		return message(c, c.tr.s("Inga svarsalternativ att visa."), y), true
 	}
 	items := make([]legendItem, len(options))
 	for i, s := range options {

@@ -84,7 +84,9 @@ func (s Stance) color() drawing.Color {
 // a bar of how many villages took each stance, then each village as a row
 // with its stance written out in a coloured label, in the given order.
 type Remiss struct {
-	Title    string // optional
+	Title string // optional
+	// Text translates the chart's texts; nil keeps the Swedish.
+	Text     Text `json:"-"`
 	Villages []RemissVillage
 }
 
@@ -105,18 +107,18 @@ func (r Remiss) counts() map[Stance]int {
 
 // Render writes the chart to w.
 func (r Remiss) Render(w io.Writer, o Options) error {
-	return render(w, o, r.AltText(), r.paint)
+	return render(w, o, r.Text, r.AltText(), r.paint)
 }
 
 func (r Remiss) paint(c *canvas) float64 {
 	y := header(c, r.Title, pad)
 	if len(r.Villages) == 0 {
-		return message(c, "Inga byar tillfrågade.", y)
+		return message(c, c.tr.s("Inga byar tillfrågade."), y)
 	}
 	counts := r.counts()
 	total := len(r.Villages)
-	y = note(c, strconv.Itoa(total)+" "+plural(total, "by", "byar")+" tillfrågade, "+
-		strconv.Itoa(total-counts[StanceNone])+" har svarat.", y)
+	y = note(c, c.tr.n(total, "{{.Value}} by tillfrågad", "{{.Value}} byar tillfrågade")+", "+
+		c.tr.f("{{.Value}} har svarat.", strconv.Itoa(total-counts[StanceNone])), y)
 
 	// The summary bar: one part per stance, as wide as its count.
 	left, right := pad, c.width-pad
@@ -144,7 +146,7 @@ func (r Remiss) paint(c *canvas) float64 {
 	y += barHeight + 4 + 8
 	items := make([]legendItem, len(stances))
 	for i, s := range stances {
-		items[i] = legendItem{text: capitalize(s.String()) + " (" + strconv.Itoa(counts[s]) + ")", fill: s.color(), dashed: s == StanceNone}
+		items[i] = legendItem{text: capitalize(c.tr.s(s.String())) + " (" + strconv.Itoa(counts[s]) + ")", fill: s.color(), dashed: s == StanceNone}
 	}
 	y = legend(c, items, y) + 2
 
@@ -154,7 +156,7 @@ func (r Remiss) paint(c *canvas) float64 {
 	// either short.
 	pillW := 0.0
 	for _, s := range stances {
-		pillW = max(pillW, c.measure(s.String(), smallSize))
+		pillW = max(pillW, c.measure(c.tr.s(s.String()), smallSize))
 	}
 	pillW = min(pillW+16, c.width-2*pad)
 	pillX := c.width - pad - pillW
@@ -185,7 +187,7 @@ func (r Remiss) paint(c *canvas) float64 {
 		} else {
 			c.roundRect(pillX, top, pillW, 20, 10, s.color(), drawing.Color{}, false)
 		}
-		c.textCenter(c.fit(s.String(), smallSize, pillW-8), pillX+pillW/2, baseline(top, 20, smallSize), textStyle{smallSize, ink})
+		c.textCenter(c.fit(c.tr.s(s.String()), smallSize, pillW-8), pillX+pillW/2, baseline(top, 20, smallSize), textStyle{smallSize, ink})
 		y += rowH
 	}
 	c.rect(pad, y, c.width-2*pad, 1, colorGrid)
@@ -196,14 +198,15 @@ func (r Remiss) paint(c *canvas) float64 {
 // village's stance.
 func (r Remiss) AltText() string {
 	var b strings.Builder
-	b.WriteString("Remissvar per by")
+	t := r.Text
+	b.WriteString(t.s("Remissvar per by"))
 	writeTitle(&b, r.Title)
 	if len(r.Villages) == 0 {
-		b.WriteString("Inga byar tillfrågade.")
+		b.WriteString(t.s("Inga byar tillfrågade."))
 		return b.String()
 	}
 	counts := r.counts()
-	b.WriteString(strconv.Itoa(len(r.Villages)) + " " + plural(len(r.Villages), "by", "byar") + " tillfrågade: ")
+	b.WriteString(t.n(len(r.Villages), "{{.Value}} by tillfrågad", "{{.Value}} byar tillfrågade") + ": ")
 	first := true
 	for _, s := range stances {
 		if counts[s] == 0 {
@@ -213,22 +216,15 @@ func (r Remiss) AltText() string {
 			b.WriteString(", ")
 		}
 		first = false
-		b.WriteString(strconv.Itoa(counts[s]) + " " + s.String())
+		b.WriteString(strconv.Itoa(counts[s]) + " " + t.s(s.String()))
 	}
 	b.WriteString(". ")
 	for i, v := range r.Villages {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(villageName(v.Label) + ": " + v.Stance.known().String())
+		b.WriteString(villageName(v.Label) + ": " + t.s(v.Stance.known().String()))
 	}
 	b.WriteString(".")
 	return b.String()
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -79,6 +79,41 @@ var (
 	mutedStyle = textStyle{smallSize, colorMuted}
 )
 
+// Text gives a chart's texts in the reader's language: it maps each
+// Swedish text (and each pattern with {{.Value}} slots, such as
+// "{{.Value}} av {{.Value}}") to its translation. Nil keeps the Swedish.
+// The texts are those of the caller's message catalog; charts only asks.
+type Text func(sv string) string
+
+// slot is where a value goes in a pattern.
+const slot = "{{.Value}}"
+
+// s is sv in the reader's language.
+func (t Text) s(sv string) string {
+	if t == nil {
+		return sv
+	}
+	return t(sv)
+}
+
+// f fills the pattern's slots, in order, after translating it.
+func (t Text) f(pattern string, values ...string) string {
+	out := t.s(pattern)
+	for _, v := range values {
+		out = strings.Replace(out, slot, v, 1)
+	}
+	return out
+}
+
+// n is the pattern for n of one or many ("{{.Value}} by", "{{.Value}}
+// byar"), filled with n.
+func (t Text) n(n int, one, many string) string {
+	if n == 1 {
+		return t.f(one, strconv.Itoa(n))
+	}
+	return t.f(many, strconv.Itoa(n))
+}
+
 // Swedish texts shared by the charts.
 const (
 	tooFew    = "för få svar"

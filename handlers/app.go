@@ -81,7 +81,10 @@ type server struct {
 	plans     *storage.Plans
 	// servicePlans is the municipal development and service plan.
 	servicePlans *storage.ServicePlans
-	keys         keys
+	// meetings: forum meetings, agendas, minutes, decisions.
+	meetings *storage.Meetings
+	funds    *storage.Funds
+	keys     keys
 	// hashSlots bounds concurrent password checks: each argon2id hash takes
 	// 64 MiB, so a burst of sign-ins must queue rather than exhaust memory.
 	hashSlots chan struct{}
@@ -94,11 +97,17 @@ type server struct {
 	// lastVillages holds the last copy of each village read for a phone
 	// page (slug → survey.Village), for the form shown during an outage.
 	lastVillages sync.Map
+
+	// shortLinks: the short links of code sheets (/e/{code}).
+	shortLinks *storage.ShortLinks
 }
 
 // New builds the Fiber app with every route of the service.
 func New(cfg Config) *fiber.App {
 	s := newServer(cfg)
+	if s.committer == nil {
+		s.committer = storage.NewCommitter(s.responses, storage.CommitterOptions{})
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "Förankra",
 		ErrorHandler:          errorHandler(s.cfg.Logger),
@@ -158,14 +167,14 @@ func newServer(cfg Config) *server {
 		plans:     storage.NewPlans(cfg.DB),
 		// The municipal development and service plan.
 		servicePlans: storage.NewServicePlans(cfg.DB),
+		meetings:     storage.NewMeetings(cfg.DB),
+		funds:        storage.NewFunds(cfg.DB),
 		hashSlots:    make(chan struct{}, maxConcurrentHashes),
 		remiss:       newRemissDeps(cfg),
 		committer:    cfg.Committer,
 		matters:      storage.NewMatters(cfg.DB),
 	}
-	if s.committer == nil {
-		s.committer = storage.NewCommitter(s.responses, storage.CommitterOptions{})
-	}
+	s.shortLinks = storage.NewShortLinks(cfg.DB)
 	return s
 }
 
@@ -219,6 +228,7 @@ func (s *server) routes(app *fiber.App) {
 	r.public("GET", "/s/:survey/:village", s.phonePage)
 	r.public("POST", "/s/:survey/:village", s.phoneSubmit)
 	r.public("GET", "/s/:survey/:village/tack", s.thanksPage)
+	r.public("GET", "/e/:code", s.shortLinkRedirect) // the short link of a code sheet
 	r.public("GET", "/byar", s.villagesIndexPage)
 	r.public("GET", "/byar/:slug", s.publicVillagePage)
 
@@ -246,6 +256,15 @@ func (s *server) routes(app *fiber.App) {
 	r.api("POST", "/api/v1/users", survey.ManageUsers, s.createUser)
 	r.api("PATCH", "/api/v1/users/:id", survey.ManageUsers, s.updateUser)
 	r.api("POST", "/api/v1/surveys/:id/codes", survey.ManageSurvey, s.createCodes)
+	r.api("GET", "/api/v1/surveys/:id/short-links", survey.ManageSurvey, s.listShortLinks)
+	// The editing pages' JSON routes (handlers/editing_api.go).
+	r.api("PATCH", "/api/v1/surveys/:id", survey.ManageSurvey, s.apiEditDetails)
+	r.api("PUT", "/api/v1/surveys/:id/questions/:key", survey.ManageSurvey, s.apiEditQuestion)
+	r.api("PUT", "/api/v1/surveys/:id/schedule", survey.ManageSurvey, s.apiSchedule)
+	r.api("POST", "/api/v1/surveys/:id/copy", survey.ManageSurvey, s.apiCopySurvey)
+	r.api("PATCH", "/api/v1/villages/:slug", survey.ManageVillages, s.apiEditVillage)
+	r.api("PATCH", "/api/v1/proposals/:id", survey.ManageProposals, s.apiEditProposal)
+	r.api("PUT", "/api/v1/proposals/:id/decision", survey.ManageProposals, s.apiCorrectDecision)
 	r.api("GET", "/api/v1/audit", survey.ReadAudit, s.listAudit)
 
 	r.public("GET", "/logga-in", s.signInPage)
@@ -417,6 +436,30 @@ func (s *server) routes(app *fiber.App) {
 	r.page("POST", "/serviceplan/:id/revidera", survey.ManageServicePlan, s.servicePlanReviseSubmit)
 	r.page("GET", "/serviceplan/:id/dokument", survey.ReadServicePlan, s.servicePlanDocument)
 	r.page("GET", "/serviceplan/:id/andringar", survey.ReadServicePlan, s.servicePlanDiffPage)
+
+	// Meetings: forum meetings, their agendas, invitations, minutes and
+	// decisions, and the public calendar.
+	r.api("GET", "/api/v1/meetings", survey.ReadMeetings, s.listMeetings) // a representative: meetings of their villages
+	r.api("POST", "/api/v1/meetings", survey.ManageMeetings, s.createMeeting)
+	r.api("GET", "/api/v1/meetings/:id", survey.ReadMeetings, s.getMeeting) // and the meeting's villages
+	r.api("POST", "/api/v1/meetings/:id/agenda", survey.ManageMeetings, s.createAgendaItem)
+	r.api("POST", "/api/v1/meetings/:id/invite", survey.ManageMeetings, s.apiInviteMeeting)
+	r.api("POST", "/api/v1/meetings/:id/held", survey.ManageMeetings, s.apiHoldMeeting)
+	r.api("PUT", "/api/v1/meetings/:id/items/:item/minutes", survey.ManageMeetings, s.apiWriteMinutes)
+	r.api("POST", "/api/v1/meetings/:id/items/:item/decisions", survey.ManageMeetings, s.apiMeetingDecision)
+	r.api("POST", "/api/v1/meetings/:id/approve", survey.ManageMeetings, s.apiApproveMinutes)
+	r.public("GET", "/kalender.ics", s.calendarFeed)
+	r.public("GET", "/byar/:slug/kalender.ics", s.villageCalendarFeed)
+	r.page("GET", "/moten", survey.ReadMeetings, s.meetingsPage) // a representative: meetings of their villages
+	r.page("GET", "/moten/ny", survey.ManageMeetings, s.newMeetingPage)
+	r.page("POST", "/moten/ny", survey.ManageMeetings, s.newMeetingSubmit)
+	r.page("GET", "/moten/:id", survey.ReadMeetings, s.meetingPage) // and the meeting's villages
+	r.page("POST", "/moten/:id/punkter", survey.ManageMeetings, s.meetingAgendaSubmit)
+	r.page("POST", "/moten/:id/kalla", survey.ManageMeetings, s.meetingInviteSubmit)
+	r.page("POST", "/moten/:id/hallet", survey.ManageMeetings, s.meetingHeldSubmit)
+	r.page("POST", "/moten/:id/punkter/:item/protokoll", survey.ManageMeetings, s.meetingMinutesSubmit)
+	r.page("POST", "/moten/:id/punkter/:item/beslut", survey.ManageMeetings, s.meetingDecisionSubmit)
+	r.page("POST", "/moten/:id/justera", survey.ManageMeetings, s.meetingApproveSubmit)
 	// Matters (ärenden): the contact person's matters with their clock, and
 	// the departments' public figures.
 	r.api("POST", "/api/v1/matters", survey.RaiseMatter, s.createMatter) // and the village
@@ -431,7 +474,50 @@ func (s *server) routes(app *fiber.App) {
 	r.public("GET", "/api/v1/villages/:slug/timeline", s.optionalUser, s.villageTimeline)
 	r.public("GET", "/byar/:slug/tidslinje", s.optionalSession, s.villageTimelinePage)
 	r.public("GET", "/api/v1/public/reports/:year", s.yearReportAPI)
+	r.public("GET", "/arsrapport", s.yearReportNow)
 	r.public("GET", "/arsrapport/:year", s.yearReportPage)
+	// Bygdepeng: funds, their append-only ledger, basic grants checked from
+	// the records, investment applications, the public money pages.
+	r.api("GET", "/api/v1/funds", survey.ReadFunds, s.listFunds)
+	r.api("POST", "/api/v1/funds", survey.ManageFunds, s.createFund)
+	r.api("GET", "/api/v1/funds/:year", survey.ReadFunds, s.getFund)
+	r.api("GET", "/api/v1/funds/:year/basic-grants", survey.ReadFunds, s.listBasicGrants)
+	r.api("POST", "/api/v1/funds/:year/basic-grants/:slug/approve", survey.ManageFunds, s.basicStep(s.approveBasic))
+	r.api("POST", "/api/v1/funds/:year/basic-grants/:slug/pay", survey.ManageFunds, s.basicStep(s.payBasic))
+	r.api("POST", "/api/v1/funds/:year/basic-grants/:slug/override", survey.ManageFunds, s.overrideBasicAPI)
+	r.api("GET", "/api/v1/funds/:year/applications", survey.ReadFunds, s.listApplications)
+	r.api("POST", "/api/v1/funds/:year/applications", survey.ApplyForFunds, s.createApplication) // and the village
+	r.api("GET", "/api/v1/funds/:year/applications/:id", survey.ReadFunds, s.getApplication)
+	r.api("POST", "/api/v1/funds/:year/applications/:id/submit", survey.ApplyForFunds, applicationAPI(s, fiber.StatusOK, s.submitApplication)) // and the village
+	r.api("POST", "/api/v1/funds/:year/applications/:id/grant", survey.DecideApplications, applicationAPI(s, fiber.StatusOK, s.grantApplication))
+	r.api("POST", "/api/v1/funds/:year/applications/:id/reject", survey.DecideApplications, applicationAPI(s, fiber.StatusOK, s.rejectApplication))
+	r.api("POST", "/api/v1/funds/:year/applications/:id/pay", survey.DecideApplications, applicationAPI(s, fiber.StatusOK, s.payApplication))
+	r.api("POST", "/api/v1/funds/:year/applications/:id/return", survey.DecideApplications, applicationAPI(s, fiber.StatusCreated, s.returnApplication))
+	r.api("POST", "/api/v1/funds/:year/applications/:id/report", survey.ApplyForFunds, applicationAPI(s, fiber.StatusOK, s.reportApplication)) // and the village
+	r.api("POST", "/api/v1/funds/:year/applications/:id/close", survey.DecideApplications, applicationAPI(s, fiber.StatusOK, s.closeApplication))
+	r.api("GET", "/api/v1/funds/:year/ledger", survey.ReadFunds, s.getLedger)
+	r.api("POST", "/api/v1/funds/:year/ledger/:id/reverse", survey.ManageFunds, s.reverseEntryAPI)
+	r.public("GET", "/api/v1/public/funds/:year.:format", s.publicFundExport)
+	r.public("GET", "/api/v1/public/funds/:year", s.publicFund)
+	r.public("GET", "/bygdepeng", s.fundsIndexPage)
+	r.public("GET", "/bygdepeng/:year", s.fundYearPublicPage)
+	r.public("GET", "/bygdepeng/:year/diagram/:by.:format", s.fundChart)
+	r.page("GET", "/fonder", survey.ReadFunds, s.fundsStaffPage)
+	r.page("POST", "/fonder", survey.ManageFunds, s.fundCreateSubmit)
+	r.page("GET", "/fonder/:year", survey.ReadFunds, s.fundStaffPage)
+	r.page("POST", "/fonder/:year/grundbidrag/:slug/godkann", survey.ManageFunds, s.basicApproveSubmit())
+	r.page("POST", "/fonder/:year/grundbidrag/:slug/betala", survey.ManageFunds, s.basicPaySubmit())
+	r.page("POST", "/fonder/:year/grundbidrag/:slug/undantag", survey.ManageFunds, s.basicOverrideSubmit())
+	r.page("POST", "/fonder/:year/ansokningar", survey.ApplyForFunds, s.applicationCreateSubmit()) // and the village
+	r.page("GET", "/fonder/:year/ansokningar/:id", survey.ReadFunds, s.applicationPage)
+	r.page("POST", "/fonder/:year/ansokningar/:id/skicka-in", survey.ApplyForFunds, s.applicationSubmit("submit")) // and the village
+	r.page("POST", "/fonder/:year/ansokningar/:id/bevilja", survey.DecideApplications, s.applicationSubmit("grant"))
+	r.page("POST", "/fonder/:year/ansokningar/:id/avsla", survey.DecideApplications, s.applicationSubmit("reject"))
+	r.page("POST", "/fonder/:year/ansokningar/:id/betala", survey.DecideApplications, s.applicationSubmit("pay"))
+	r.page("POST", "/fonder/:year/ansokningar/:id/rapport", survey.ApplyForFunds, s.applicationSubmit("report")) // and the village
+	r.page("POST", "/fonder/:year/ansokningar/:id/stang", survey.DecideApplications, s.applicationSubmit("close"))
+	r.page("GET", "/fonder/:year/huvudbok/:id/rattelse", survey.ManageFunds, s.reverseConfirmPage)
+	r.page("POST", "/fonder/:year/huvudbok/:id/rattelse", survey.ManageFunds, s.reverseSubmit)
 
 	// Anything else, under /api/v1 too: 404 (JSON under /api).
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -111,6 +111,66 @@ func (s *server) phoneLink(c *fiber.Ctx, surveyID, village, code string) string 
 	return link
 }
 
+// shortLink is the short link of the survey's village as printed: the
+// public host and /e/CODE, without the scheme (browsers add it).
+func (s *server) shortLink(cx context.Context, c *fiber.Ctx, surveyID, village string) (string, error) {
+	code, err := s.shortLinks.Ensure(cx, surveyID, village)
+	if err != nil {
+		return "", err
+	}
+	base := s.baseURL(c)
+	if i := strings.Index(base, "://"); i >= 0 {
+		base = base[i+3:]
+	}
+	return base + "/e/" + code, nil
+}
+
+// listShortLinks is GET /api/v1/surveys/{id}/short-links: the short link of
+// each village of the survey the caller manages, to print.
+func (s *server) listShortLinks(c *fiber.Ctx) error {
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.loadManaged(cx, c)
+	if err != nil {
+		return err
+	}
+	type link struct {
+		Village string `json:"village"`
+		Code    string `json:"code"`
+		URL     string `json:"url"`
+	}
+	out := make([]link, 0, len(sv.Villages))
+	for _, v := range sv.Villages {
+		code, err := s.shortLinks.Ensure(cx, sv.ID, v)
+		if err != nil {
+			return err
+		}
+		out = append(out, link{Village: v, Code: code, URL: s.baseURL(c) + "/e/" + code})
+	}
+	return c.JSON(fiber.Map{"links": out})
+}
+
+// shortLinkRedirect is GET /e/{code}: the phone page of the survey's
+// village, its query (a code) kept. Typed in any case, with or without a
+// dash; an unknown link is the phone page's 404.
+func (s *server) shortLinkRedirect(c *fiber.Ctx) error {
+	code := survey.NormalizeShortLink(c.Params("code"))
+	if code == "" {
+		return fmt.Errorf("kort länk %q: %w", c.Params("code"), survey.ErrNotFound)
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	l, err := s.shortLinks.Resolve(cx, code)
+	if err != nil {
+		return err
+	}
+	to := "/s/" + url.PathEscape(l.Survey) + "/" + url.PathEscape(l.Village)
+	if q := string(c.Request().URI().QueryString()); q != "" {
+		to += "?" + q
+	}
+	return c.Redirect(to, fiber.StatusFound)
+}
+
 // qrDataURI draws a QR code of text as an inline PNG (the CSP allows data:
 // images), medium error correction so a creased letter still scans.
 // The result is marked safe for src: it is our own PNG, never user input.

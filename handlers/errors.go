@@ -93,12 +93,13 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(err)))
 		}
 		if wantsJSON(c) {
-			body := errorBody{Error: msg}
+			l := apiLang(c)
+			body := errorBody{Error: translate(l, msg)}
 			var verr *survey.ValidationError
 			if errors.As(err, &verr) {
-				body.Errors = verr.Fields
+				body.Errors = translateFields(l, verr.Fields)
 				if len(verr.Fields) == 1 {
-					body.Error = verr.Fields[0].Field + ": " + verr.Fields[0].Message
+					body.Error = verr.Fields[0].Field + ": " + body.Errors[0].Message
 				}
 			}
 			return c.Status(code).JSON(body)

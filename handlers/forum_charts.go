@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,7 +18,7 @@ import (
 // likert as diverging bars, single and multi as stacked or grouped bars,
 // rank as mean ranks. Numbers and free text have no chart (false). A
 // village that is not shown is drawn as "för få svar", never as bars.
-func chartOf(cmp survey.Comparison, def *survey.Question, q survey.QuestionComparison) (charts.Chart, bool) {
+func chartOf(cmp survey.Comparison, def *survey.Question, q survey.QuestionComparison, lang string) (charts.Chart, bool) {
 	names := make(map[string]string, len(cmp.Villages))
 	for _, v := range cmp.Villages {
 		names[v.Slug] = v.Name
@@ -34,7 +35,7 @@ func chartOf(cmp survey.Comparison, def *survey.Question, q survey.QuestionCompa
 	}
 	switch q.Type {
 	case survey.Likert:
-		ch := charts.Likert{Title: q.Prompt}
+		ch := charts.Likert{Title: q.Prompt, Text: chartText(lang)}
 		for _, v := range q.Villages {
 			lv := charts.LikertVillage{Label: label(v.Slug), N: v.N, Shown: v.Shown}
 			if v.Shown {
@@ -46,7 +47,7 @@ func chartOf(cmp survey.Comparison, def *survey.Question, q survey.QuestionCompa
 		}
 		return ch, true
 	case survey.Single, survey.Multi:
-		ch := charts.Categorical{Title: q.Prompt, Kind: charts.Single, Options: options}
+		ch := charts.Categorical{Title: q.Prompt, Kind: charts.Single, Options: options, Text: chartText(lang)}
 		if q.Type == survey.Multi {
 			ch.Kind = charts.Multi
 		}
@@ -61,7 +62,7 @@ func chartOf(cmp survey.Comparison, def *survey.Question, q survey.QuestionCompa
 		}
 		return ch, true
 	case survey.Rank:
-		ch := charts.Rank{Title: q.Prompt, Options: options}
+		ch := charts.Rank{Title: q.Prompt, Options: options, Text: chartText(lang)}
 		for _, v := range q.Villages {
 			rv := charts.RankVillage{Label: label(v.Slug), N: v.N, Shown: v.Shown}
 			if v.Shown {
@@ -74,6 +75,12 @@ func chartOf(cmp survey.Comparison, def *survey.Question, q survey.QuestionCompa
 		return ch, true
 	}
 	return nil, false
+}
+
+// chartText gives a chart its texts in the page's language, from the
+// catalog.
+func chartText(lang string) charts.Text {
+	return func(sv string) string { return translate(lang, sv) }
 }
 
 // renderedChart is a drawn chart with its size in CSS pixels.
@@ -118,17 +125,17 @@ type chartSpec struct {
 	tag   string
 }
 
-// specFor finds question key's chart in the comparison.
-func specFor(cs *comparedSurvey, key string, opts charts.Options) (chartSpec, bool) {
+// specFor finds question key's chart in the comparison, its texts in lang.
+func specFor(cs *comparedSurvey, key string, opts charts.Options, lang string) (chartSpec, bool) {
 	for _, q := range cs.Comparison.Questions {
 		if q.Key != key {
 			continue
 		}
-		ch, ok := chartOf(cs.Comparison, cs.Survey.Question(key), q)
+		ch, ok := chartOf(cs.Comparison, cs.Survey.Question(key), q, lang)
 		if !ok {
 			return chartSpec{}, false
 		}
-		return chartSpec{chart: ch, opts: opts, tag: etag("chart", opts, fmt.Sprintf("%T", ch), ch)}, true
+		return chartSpec{chart: ch, opts: opts, tag: etag("chart", opts, fmt.Sprintf("%T", ch), ch, lang)}, true
 	}
 	return chartSpec{}, false
 }
@@ -177,7 +184,7 @@ func chartOptions(c *fiber.Ctx) (key string, o charts.Options, err error) {
 		if err != nil || n < charts.MinWidth || n > charts.MaxWidth {
 			return "", o, malformed("width", fmt.Sprintf("Bredden ska vara ett heltal från %d till %d", charts.MinWidth, charts.MaxWidth))
 		}
-		o.Width = n
+		o.Width = drawnWidth(n)
 	}
 	o.Scale = 2
 	if s := c.Query("scale"); s != "" {
@@ -190,6 +197,20 @@ func chartOptions(c *fiber.Ctx) (key string, o charts.Options, err error) {
 		o.Scale = math.Round(f*2) / 2
 	}
 	return key, o, nil
+}
+
+// chartWidths are the widths a chart is drawn at: a ?width= between two is
+// drawn at the next one up, so that a client sweeping the widths gets a
+// dozen pictures per chart and scale, not one per query (each drawn, and
+// each evicting others from the cache). The page's own widths are among them.
+var chartWidths = []int{charts.MinWidth, 300, charts.DefaultWidth, 360, 400, 480, 600,
+	chartColumnWidth, 800, 1024, 1280, charts.MaxWidth}
+
+// drawnWidth is the width of chartWidths a chart asked for n pixels wide
+// (MinWidth ≤ n ≤ MaxWidth) is drawn at.
+func drawnWidth(n int) int {
+	i, _ := slices.BinarySearch(chartWidths, n)
+	return chartWidths[min(i, len(chartWidths)-1)]
 }
 
 // chart answers GET …/surveys/{id}/charts/{key}.png and .svg: the
@@ -205,7 +226,7 @@ func (s *server) chart(action survey.Action) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		spec, ok := specFor(cs, key, opts)
+		spec, ok := specFor(cs, key, opts, lang(c))
 		if !ok {
 			return fmt.Errorf("frågan %q har inget diagram: %w", key, survey.ErrNotFound)
 		}
@@ -234,7 +255,7 @@ const (
 // text alternative and its size. It is nil for numbers and free text, and
 // when the chart cannot be drawn (the table still has the figures).
 func chartFor(c *fiber.Ctx, cs *comparedSurvey, q survey.QuestionComparison) *chartRef {
-	spec, ok := specFor(cs, q.Key, charts.Options{Format: charts.SVG, Scale: 2})
+	spec, ok := specFor(cs, q.Key, charts.Options{Format: charts.SVG, Scale: 2}, lang(c))
 	if !ok {
 		return nil
 	}
@@ -251,7 +272,7 @@ func chartFor(c *fiber.Ctx, cs *comparedSurvey, q survey.QuestionComparison) *ch
 	ref := &chartRef{Src: src, Alt: spec.chart.AltText(), Width: r.width, Height: r.height}
 	// The same chart drawn to the page's column on a desktop, so that its
 	// text keeps its size instead of a phone-sized picture sitting small.
-	if ws, ok := specFor(cs, q.Key, charts.Options{Format: charts.SVG, Width: chartColumnWidth}); ok {
+	if ws, ok := specFor(cs, q.Key, charts.Options{Format: charts.SVG, Width: chartColumnWidth}, lang(c)); ok {
 		if w, err := ws.draw(); err == nil && w.width > 0 {
 			ref.Wide = &chartRef{Src: wide, Width: w.width, Height: w.height}
 		}

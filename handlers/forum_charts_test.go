@@ -2,8 +2,12 @@ package handlers
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
+	"strconv"
 	"testing"
+
+	"github.com/forankra/forankra/charts"
 )
 
 func TestChartScaleIsNormalisedToHalfSteps(t *testing.T) {
@@ -33,5 +37,31 @@ func TestChartScaleIsNormalisedToHalfSteps(t *testing.T) {
 				t.Errorf("got %v, err %v; want %d pixels wide", img, err, tc.wantWidth)
 			}
 		})
+	}
+}
+
+func TestChartWidthIsDrawnAtAFewWidths(t *testing.T) {
+	ta := newTestApp(t)
+	admin := ta.member("admin").token
+	id := ta.fourVillageSurvey(admin)
+	base := "/api/v1/surveys/" + id + "/charts/skola.svg?width="
+	tags := map[string]bool{}
+	for w := charts.MinWidth; w < charts.MinWidth+1000; w++ {
+		r := ta.raw("GET", base+strconv.Itoa(w), admin)
+		if r.code != 200 {
+			t.Fatalf("width=%d: got %d; want 200", w, r.code)
+		}
+		tags[r.header.Get("ETag")] = true
+	}
+	if got, most := len(tags), len(chartWidths); got > most {
+		t.Errorf("1,000 distinct widths: got %d pictures; want at most %d", got, most)
+	}
+	for _, tc := range []struct{ asked, drawn int }{
+		{charts.MinWidth, charts.MinWidth}, {301, charts.DefaultWidth}, {672, 672}, {1281, charts.MaxWidth}, {charts.MaxWidth, charts.MaxWidth},
+	} {
+		r := ta.raw("GET", base+strconv.Itoa(tc.asked), admin)
+		if want := fmt.Sprintf(`<svg width="%d"`, tc.drawn); !bytes.HasPrefix(r.body, []byte(want)) {
+			t.Errorf("width=%d: got %.30q; want it drawn %d wide", tc.asked, r.body, tc.drawn)
+		}
 	}
 }

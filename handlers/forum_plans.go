@@ -165,11 +165,11 @@ func (s *server) forumPlansPage(c *fiber.Ctx) error {
 	if m.Year != 0 {
 		query = "?year=" + strconv.Itoa(m.Year)
 	}
-	return render(c, fiber.StatusOK, "forum_plans", "Byarnas planer", fiber.Map{"M": m, "Query": query, "Alt": focusChart(m).AltText()})
+	return render(c, fiber.StatusOK, "forum_plans", "Byarnas planer", fiber.Map{"M": m, "Query": query, "Alt": focusChart(m, lang(c)).AltText()})
 }
 
-func focusChart(m plansMatrix) charts.FocusAreas {
-	f := charts.FocusAreas{Plans: len(m.Villages)}
+func focusChart(m plansMatrix, lang string) charts.FocusAreas {
+	f := charts.FocusAreas{Plans: len(m.Villages), Text: chartText(lang)}
 	for _, a := range m.Areas {
 		f.Areas = append(f.Areas, charts.FocusArea{Label: a.Name, Villages: len(a.Villages), Kind: charts.ParseFocusKind(a.Kind)})
 	}
@@ -187,7 +187,7 @@ func (s *server) forumPlansChart(c *fiber.Ctx) error {
 		return err
 	}
 	var b bytes.Buffer
-	if err := focusChart(m).Render(&b, charts.Options{Format: format, Width: 720, Scale: 2}); err != nil {
+	if err := focusChart(m, lang(c)).Render(&b, charts.Options{Format: format, Width: 720, Scale: 2}); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, format.ContentType())

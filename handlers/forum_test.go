@@ -130,7 +130,7 @@ func TestChartsDrawHiddenVillagesAsTooFew(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("a "+tt.name+" chart has the shown village's figures and none of the hidden one's", func(t *testing.T) {
-			ch, ok := chartOf(cmp, &tt.def, tt.q)
+			ch, ok := chartOf(cmp, &tt.def, tt.q, "sv")
 			if !ok {
 				t.Fatal("got no chart")
 			}
@@ -157,7 +157,7 @@ func TestChartsDrawHiddenVillagesAsTooFew(t *testing.T) {
 	}
 	t.Run("numbers and free text have no chart", func(t *testing.T) {
 		for _, typ := range []string{survey.Number, survey.Text} {
-			if _, ok := chartOf(cmp, &survey.Question{Key: "x", Type: typ}, survey.QuestionComparison{Key: "x", Type: typ}); ok {
+			if _, ok := chartOf(cmp, &survey.Question{Key: "x", Type: typ}, survey.QuestionComparison{Key: "x", Type: typ}, "sv"); ok {
 				t.Errorf("%s: got a chart; want none", typ)
 			}
 		}

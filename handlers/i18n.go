@@ -4,8 +4,12 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"regexp"
+	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/forankra/forankra/survey"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -30,7 +34,20 @@ type catalogs struct {
 	// english is the flat part of the English catalog (Swedish → English),
 	// for the fast path of plain texts.
 	english map[string]string
+	// patterns are the texts with {{.Value}} slots ("Får vara högst
+	// {{.Value}} tecken"), for messages built with values.
+	patterns []pattern
 }
+
+// pattern matches a Swedish message built with values and gives its
+// English, the values in the same order.
+type pattern struct {
+	re *regexp.Regexp
+	en string
+}
+
+// slot is where a value goes in a catalog text.
+const slot = "{{.Value}}"
 
 func loadCatalog() catalogs {
 	bundle := i18n.NewBundle(language.Swedish)
@@ -46,22 +63,89 @@ func loadCatalog() catalogs {
 		panic(fmt.Sprintf("meddelandekatalog en.json: %v", err))
 	}
 	english := map[string]string{}
+	var patterns []pattern
 	for k, v := range flat {
-		if s, ok := v.(string); ok {
-			english[k] = s
+		s, ok := v.(string)
+		if !ok {
+			continue
+		}
+		english[k] = s
+		if strings.Contains(k, slot) {
+			expr := "^" + strings.ReplaceAll(regexp.QuoteMeta(k), regexp.QuoteMeta(slot), "(.+?)") + "$"
+			patterns = append(patterns, pattern{re: regexp.MustCompile(expr), en: s})
 		}
 	}
-	return catalogs{sv: i18n.NewLocalizer(bundle, "sv"), en: i18n.NewLocalizer(bundle, "en"), english: english}
+	// Longer texts first, so that "Får vara högst {{.Value}} tecken" wins
+	// over "Får vara högst {{.Value}}".
+	sort.Slice(patterns, func(i, j int) bool { return len(patterns[i].re.String()) > len(patterns[j].re.String()) })
+	return catalogs{sv: i18n.NewLocalizer(bundle, "sv"), en: i18n.NewLocalizer(bundle, "en"), english: english, patterns: patterns}
 }
 
-// translate returns the text in the language: Swedish unless English is chosen.
+// translate returns the text in the language: Swedish unless English is
+// chosen. A message built with values ("Får vara högst 200 tecken") is
+// found through its pattern in the catalog, its values kept.
 func translate(lang, sv string) string {
-	if lang == "en" {
-		if en, ok := catalog.english[sv]; ok {
-			return en
+	if lang != "en" {
+		return sv
+	}
+	if en, ok := catalog.english[sv]; ok {
+		return en
+	}
+	for _, p := range catalog.patterns {
+		m := p.re.FindStringSubmatch(sv)
+		if m == nil {
+			continue
 		}
+		// A value may be a text of the catalog itself (a method's label in
+		// "Remissvar: … (Styrelsebeslut)"); names and numbers stay.
+		en := p.en
+		for _, v := range m[1:] {
+			if tv, ok := catalog.english[v]; ok {
+				v = tv
+			}
+			en = strings.Replace(en, slot, v, 1)
+		}
+		return en
 	}
 	return sv
+}
+
+// translateFields returns the field errors in the language.
+func translateFields(lang string, fields []survey.FieldError) []survey.FieldError {
+	if lang != "en" {
+		return fields
+	}
+	out := make([]survey.FieldError, len(fields))
+	for i, f := range fields {
+		out[i] = survey.FieldError{Field: f.Field, Message: translate(lang, f.Message)}
+	}
+	return out
+}
+
+// apiLang is the language of API answers: English when the request asks
+// for it with ?lang=en or an Accept-Language that prefers English to
+// Swedish; Swedish otherwise.
+func apiLang(c *fiber.Ctx) string {
+	switch c.Query("lang") {
+	case "en":
+		return "en"
+	case "sv":
+		return "sv"
+	}
+	tags, _, err := language.ParseAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage))
+	if err != nil {
+		return "sv"
+	}
+	for _, t := range tags {
+		base, _ := t.Base()
+		switch base.String() {
+		case "en":
+			return "en"
+		case "sv":
+			return "sv"
+		}
+	}
+	return "sv"
 }
 
 // translateN returns the plural message id for count n in the language,

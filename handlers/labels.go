@@ -42,6 +42,26 @@ var labels = map[string]string{
 	auditServicePlanRevised: "serviceplan reviderad",
 	"field:villages":        "byar", "field:share": "andel", "field:kind": "slag", "field:goal": "mål",
 	"field:department": "förvaltning", "field:actions": "åtgärder", "field:sources": "källor",
+	// meetings (planned is the actions' "planerad")
+	survey.MeetingInvited: "kallat", survey.MeetingHeld: "hållet", survey.MeetingMinutesApproved: "protokollet justerat",
+	auditMeetingCreated: "möte planerat", auditMeetingItem: "punkt på dagordningen", auditMeetingInvited: "kallelse skickad",
+	auditMeetingHeld: "möte hållet", auditMeetingMinutes: "protokoll skrivet", auditMeetingDecision: "beslut fattat",
+	auditMeetingApproved: "protokoll justerat",
+	survey.LinkMatter:    "ärende", survey.LinkPlan: "plan", survey.LinkProposal: "medborgarförslag",
+	survey.LinkApplication: "ansökan", survey.LinkServicePlan: "utvecklings- och serviceplan",
+
+	// Bygdepeng (a source "municipality" reads as the owner's "kommunen").
+	survey.SourceRegion: "regionen", survey.SourceCountyBoard: "länsstyrelsen",
+	survey.SourceHydropower: "bygdemedel från vattenkraften", survey.SourceOther: "annan källa",
+	survey.EntryAllocate: "beviljat", survey.EntryPay: "utbetalt", survey.EntryReturn: "återbetalt", survey.EntryReverse: "rättelse",
+	survey.AppGranted: "beviljad", survey.AppRejected: "avslagen", survey.AppPaid: "utbetald", survey.AppReported: "återrapporterad",
+	survey.BasicPending: "väntar", survey.BasicEligible: "uppfyller villkoren", survey.BasicBlocked: "uppfyller inte villkoren",
+	survey.BasicApproved: "godkänt",
+	auditFundCreated:     "bygdepeng skapad", auditBasicApproved: "grundbidrag godkänt", auditBasicPaid: "grundbidrag utbetalt",
+	auditBasicOverridden: "undantag för grundbidrag", auditAppCreated: "ansökan påbörjad", auditAppSubmitted: "ansökan inlämnad",
+	auditAppGranted: "ansökan beviljad", auditAppRejected: "ansökan avslagen", auditAppPaid: "ansökan utbetald",
+	auditAppReported: "ansökan återrapporterad", auditAppClosed: "ansökan avslutad", auditAppReturned: "pengar återbetalda",
+	auditEntryReversed: "post rättad", auditLedgerReconciled: "ansökan stämd av mot huvudboken",
 }
 
 // label shows a code word in the page's language.

@@ -106,9 +106,8 @@ func (s *server) matterChecks(cx context.Context, in survey.NewMatter) (survey.M
 	return checks, nil
 }
 
-// sourceExists reports whether the action or remiss a matter names exists.
-// A meeting decision is taken on the caller's word: matters from decisions
-// are raised by the meeting's own handler.
+// sourceExists reports whether the action, remiss or meeting decision a
+// matter names exists.
 func (s *server) sourceExists(cx context.Context, src survey.MatterSource) (bool, error) {
 	var err error
 	switch src.Kind {
@@ -116,6 +115,8 @@ func (s *server) sourceExists(cx context.Context, src survey.MatterSource) (bool
 		_, _, err = s.plans.Action(cx, src.ID)
 	case survey.SourceRemiss:
 		_, err = s.remiss.remisses.Get(cx, src.ID)
+	case survey.SourceMeetingDecision:
+		_, err = s.meetings.Decision(cx, src.ID)
 	default:
 		return true, nil
 	}

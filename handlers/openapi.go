@@ -19,6 +19,16 @@ var publicAPI = map[string]bool{
 	// Timeline and the yearly report.
 	"GET /api/v1/villages/:slug/timeline": true,
 	"GET /api/v1/public/reports/:year":    true,
+	// Bygdepeng: the public money.
+	"GET /api/v1/public/funds/:year":         true,
+	"GET /api/v1/public/funds/:year.:format": true,
+	"GET /e/:code":                           true,
+}
+
+// documentedPages are the routes outside /api that clients follow too, so
+// the description lists them: the short link of a code sheet.
+var documentedPages = map[string]string{
+	"GET /e/:code": "302 to the phone page of the survey's village (/s/{survey}/{village}), the query kept; 404 for an unknown link",
 }
 
 // openAPIDoc serves the description, built once on first use (when every
@@ -43,10 +53,11 @@ func openAPI(app *fiber.App) fiber.Map {
 	paths := map[string]fiber.Map{}
 	seen := map[string]bool{}
 	for _, r := range app.GetRoutes(true) {
-		if !strings.HasPrefix(r.Path, "/api/") || r.Method == fiber.MethodHead || r.Method == fiber.MethodOptions {
+		key := r.Method + " " + r.Path
+		page, isPage := documentedPages[key]
+		if (!strings.HasPrefix(r.Path, "/api/") && !isPage) || r.Method == fiber.MethodHead || r.Method == fiber.MethodOptions {
 			continue
 		}
-		key := r.Method + " " + r.Path
 		if seen[key] {
 			continue
 		}
@@ -65,6 +76,8 @@ func openAPI(app *fiber.App) fiber.Map {
 			},
 		}
 		switch {
+		case isPage:
+			op["responses"].(fiber.Map)["2XX"] = fiber.Map{"description": page}
 		case strings.HasSuffix(r.Path, ".csv"):
 			op["responses"].(fiber.Map)["2XX"] = fiber.Map{"description": "UTF-8 with a BOM, ';' between cells, decimal commas",
 				"content": fiber.Map{"text/csv": fiber.Map{"schema": fiber.Map{"type": "string"}}}}

@@ -67,6 +67,11 @@ func loadPages() *pages {
 		"deref": func(f *float64) float64 { return *f },
 		"label": label,
 		"colon": colon,
+		// errs gives the "formerrors" template its language.
+		"errs": func(lang string, fe formErrors) langErrors { return langErrors{Lang: lang, formErrors: fe} },
+		// meetings
+		"when":        meetingWhen,
+		"meetingkind": meetingKindName,
 	}
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
 	names, _ := fs.Glob(templateFS, "templates/*.html")
@@ -78,6 +83,13 @@ func loadPages() *pages {
 		p.sets[strings.TrimSuffix(base, ".html")] = template.Must(template.Must(layout.Clone()).ParseFS(templateFS, name))
 	}
 	return p
+}
+
+// langErrors is a form's errors with the page's language, for the
+// "formerrors" template.
+type langErrors struct {
+	Lang string
+	formErrors
 }
 
 // colon ends a label before its message with a colon, unless the label
@@ -149,6 +161,7 @@ var navParts = []navPart{
 	{"/enkater", "Enkäter", survey.ReadSurveyResults, []string{"/enkater"}},
 	{"/forslag", "Förslag och remisser", survey.ReadRemiss, []string{"/forslag", "/remisser"}},
 	{"/forum", "Forum", survey.ReadComparison, []string{"/forum"}},
+	{"/moten", "Möten", survey.ReadMeetings, []string{"/moten"}},
 	{"/serviceplan", "Serviceplan", survey.AdoptServicePlan, []string{"/serviceplan"}},
 }
 

@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -254,19 +253,15 @@ func (s *server) villageChange(c *fiber.Ctx) error {
 		}
 	}
 	view.Form = ch
-	before := v
-	err = ch.Apply(&v)
+	name := v.Name
+	err = s.changeVillage(cx, c, &v, ch)
 	if fe, ok := newFormErrors(err); ok {
 		view.Errors = fe
-		return render(c, fiber.StatusUnprocessableEntity, "admin_village", before.Name, view)
+		return render(c, fiber.StatusUnprocessableEntity, "admin_village", name, view)
 	}
 	if err != nil {
 		return err
 	}
-	if err := s.villages.Update(cx, v); err != nil {
-		return err
-	}
-	s.audit(cx, currentUser(c), survey.AuditVillageChanged, v.Slug, fmt.Sprintf("%s → %s, invånare %d → %d", before.Name, v.Name, before.Population, v.Population))
 	return c.Redirect("/admin/byar/"+v.Slug+"?sparad=1", fiber.StatusSeeOther)
 }
 

@@ -174,8 +174,10 @@ type surveyView struct {
 
 // villageLink is one village of a survey with its phone link.
 type villageLink struct {
-	Village   survey.Village
-	Link      string
+	Village survey.Village
+	Link    string
+	// Short is the short link to type (host/e/CODE, no scheme).
+	Short     string
 	QR        template.URL
 	Codes     storage.CodeCount
 	Responses int
@@ -234,6 +236,9 @@ func (s *server) renderSurvey(c *fiber.Ctx, status int, sv *survey.Survey, v sur
 		}
 		link := villageLink{Village: vl, Link: s.phoneLink(c, sv.ID, slug, ""), Codes: counts[slug], Responses: perVillage[slug],
 			CanPaper: sv.Status == survey.Open && survey.Can(u, survey.EnterPaperResponse, slug)}
+		if link.Short, err = s.shortLink(cx, c, sv.ID, slug); err != nil {
+			return err
+		}
 		if sv.Access == survey.AccessLink {
 			link.QR = qrDataURI(link.Link, 200)
 		}
@@ -386,15 +391,10 @@ func (s *server) questionEdit(c *fiber.Ctx) error {
 func (s *server) surveyCopy(c *fiber.Ctx) error {
 	cx, cancel := ctx(c)
 	defer cancel()
-	sv, err := s.loadManaged(cx, c)
+	cp, err := s.copySurvey(cx, c)
 	if err != nil {
 		return err
 	}
-	cp := sv.Copy(currentUser(c).ID, s.now())
-	if err := s.surveys.Create(cx, cp); err != nil {
-		return err
-	}
-	s.audit(cx, currentUser(c), survey.AuditSurveyCreated, cp.ID, cp.Title)
 	return c.Redirect("/enkater/"+cp.ID, fiber.StatusSeeOther)
 }
 
@@ -568,11 +568,15 @@ func (s *server) codesSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	short, err := s.shortLink(cx, c, sv.ID, vl.Slug)
+	if err != nil {
+		return err
+	}
 	sheet := codeSheet{Survey: sv, Village: vl, Codes: make([]codeCard, len(codes))}
 	for i, code := range codes {
-		// The QR code carries the code; the printed link does not, so the
-		// resident types it from the sheet.
-		sheet.Codes[i] = codeCard{Code: code, Link: s.phoneLink(c, sv.ID, vl.Slug, ""), QR: qrDataURI(s.phoneLink(c, sv.ID, vl.Slug, code), 160)}
+		// The QR code carries the code; the printed short link does not, so
+		// the resident types it from the sheet.
+		sheet.Codes[i] = codeCard{Code: code, Link: short, QR: qrDataURI(s.phoneLink(c, sv.ID, vl.Slug, code), 160)}
 	}
 	return render(c, fiber.StatusCreated, "codesheet", "Engångskoder för "+vl.Name, sheet)
 }
@@ -691,12 +695,11 @@ func (s *server) surveySchedule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	before := sv.Status
 	v := &survey.ValidationError{}
 	opens, closes := civilTime(v, "opens_at", opensIn), civilTime(v, "closes_at", closesIn)
 	err = v.Err()
 	if err == nil {
-		err = sv.SetSchedule(opens, closes, s.now())
+		err = s.schedule(cx, c, sv, opens, closes)
 	}
 	if fe, ok := newFormErrors(err); ok {
 		cur, gerr := s.surveys.Get(cx, sv.ID)
@@ -710,11 +713,6 @@ func (s *server) surveySchedule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.surveys.Replace(cx, sv, before); err != nil {
-		return err
-	}
-	s.cache.forget(sv.ID)
-	s.audit(cx, currentUser(c), survey.AuditSurveyScheduled, sv.ID, "öppnas "+orDash(civilInput(sv.OpensAt))+", stängs "+orDash(civilInput(sv.ClosesAt)))
 	return c.Redirect("/enkater/"+sv.ID+"#schema", fiber.StatusSeeOther)
 }
 

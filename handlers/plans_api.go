@@ -734,9 +734,11 @@ func (s *server) anchoringSuggestions(cx context.Context, p *survey.Plan) ([]sur
 				n += t.Responses
 			}
 		}
+		// Labels are stored as shown here, in Swedish; pages and the API
+		// give them in English through their patterns in the catalog.
 		label := fmt.Sprintf("%s: %d svar", sv.Title, n)
 		if v.Population > 0 {
-			label += fmt.Sprintf(" (%s per 100 invånare)", survey.FormatNumber(math.Round(float64(n)*1000/float64(v.Population))/10))
+			label = fmt.Sprintf("%s: %d svar (%s per 100 invånare)", sv.Title, n, survey.FormatNumber(math.Round(float64(n)*1000/float64(v.Population))/10))
 		}
 		out = append(out, survey.Anchor{Kind: survey.AnchorKindSurvey, Ref: sv.ID, Label: label, Date: survey.DateOf(*sv.Opened), Participants: n})
 	}
@@ -766,6 +768,9 @@ func (s *server) planAnchoringSuggestions(c *fiber.Ctx) error {
 	out, err := s.anchoringSuggestions(cx, p)
 	if err != nil {
 		return err
+	}
+	for i := range out {
+		out[i].Label = translate(apiLang(c), out[i].Label)
 	}
 	return c.JSON(out)
 }

@@ -334,20 +334,7 @@ func (s *server) actionChangeSubmit(c *fiber.Ctx) error {
 
 // kronor writes whole kronor the Swedish way: "12 500 kr" (with no-break
 // spaces, so that a number never wraps).
-func kronor(n int64) string {
-	digits := strconv.FormatInt(max(n, -n), 10)
-	var b strings.Builder
-	if n < 0 {
-		b.WriteString("−")
-	}
-	for i, r := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteString("\u00a0")
-		}
-		b.WriteRune(r)
-	}
-	return b.String() + "\u00a0kr"
-}
+func kronor(n int64) string { return survey.Kronor(n) }
 
 // planVersionsPage shows what changed between two versions of a plan.
 func (s *server) planVersionsPage(c *fiber.Ctx) error {

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/url"
 
 	"github.com/forankra/forankra/survey"
@@ -11,9 +10,9 @@ import (
 // A proposal can be corrected until it is sent on remiss: its page links to
 // the registration form, filled in, posting to /forslag/{id}/andra.
 
-func (s *server) renderProposalEdit(c *fiber.Ctx, status int, p *survey.Proposal, f formState) error {
+func (s *server) renderProposalEdit(c *fiber.Ctx, status int, id string, f formState) error {
 	return render(c, status, "proposal_new", "Ändra förslaget", fiber.Map{"Form": f, "Heading": "Ändra förslaget",
-		"Action": "/forslag/" + p.ID + "/andra", "Button": "Spara ändringarna"})
+		"Action": "/forslag/" + id + "/andra", "Button": "Spara ändringarna"})
 }
 
 // proposalEditPage is GET /forslag/{id}/andra.
@@ -27,7 +26,7 @@ func (s *server) proposalEditPage(c *fiber.Ctx) error {
 	if len(rounds) > 0 || p.Decision != nil {
 		return c.Redirect("/forslag/"+p.ID, fiber.StatusSeeOther)
 	}
-	return s.renderProposalEdit(c, fiber.StatusOK, p, formState{Values: url.Values{"title": {p.Title}, "body": {p.Body},
+	return s.renderProposalEdit(c, fiber.StatusOK, p.ID, formState{Values: url.Values{"title": {p.Title}, "body": {p.Body},
 		"submitted_by": {p.SubmittedBy}, "received": {p.Received.String()}}})
 }
 
@@ -41,26 +40,17 @@ func (s *server) proposalEdit(c *fiber.Ctx) error {
 		SubmittedBy: c.FormValue("submitted_by"), Received: c.FormValue("received")}
 	cx, cancel := ctx(c)
 	defer cancel()
-	u := currentUser(c)
-	p, rounds, err := s.loadProposal(cx, u, c.Params("id"))
-	if err != nil {
-		return err
-	}
-	before := p.Title
-	if err := p.Edit(in, rounds, s.now()); err != nil {
-		if _, ok := newFormErrors(err); !ok {
-			return err
-		}
+	p, err := s.editProposal(cx, currentUser(c), c.Params("id"), func(*survey.Proposal) survey.NewProposal { return in })
+	if _, ok := newFormErrors(err); ok {
 		f, ferr := newFormState(c, err)
 		if ferr != nil {
 			return ferr
 		}
-		return s.renderProposalEdit(c, fiber.StatusUnprocessableEntity, p, f)
+		return s.renderProposalEdit(c, fiber.StatusUnprocessableEntity, c.Params("id"), f)
 	}
-	if err := s.remiss.proposals.Update(cx, p); err != nil {
+	if err != nil {
 		return err
 	}
-	s.record(cx, u, auditProposalEdited, p.ID, before+" → "+p.Title)
 	return c.Redirect("/forslag/"+p.ID, fiber.StatusSeeOther)
 }
 
@@ -73,22 +63,12 @@ func (s *server) decisionCorrect(c *fiber.Ctx) error {
 	in := survey.DecisionInput{Outcome: c.FormValue("outcome"), Text: c.FormValue("text"), Date: c.FormValue("date")}
 	cx, cancel := ctx(c)
 	defer cancel()
-	u := currentUser(c)
-	p, _, err := s.loadProposal(cx, u, c.Params("id"))
-	if err != nil {
-		return err
-	}
-	old, err := p.CorrectDecision(in, s.now(), u.ID)
+	p, err := s.correctDecision(cx, currentUser(c), c.Params("id"), in)
 	if _, ok := newFormErrors(err); ok {
 		return s.proposalFormFailed(c, cx, err, true)
 	}
 	if err != nil {
 		return err
 	}
-	if err := s.remiss.proposals.CorrectDecision(cx, p); err != nil {
-		return err
-	}
-	s.record(cx, u, auditDecisionCorrected, p.ID, fmt.Sprintf("före: %s den %s: %s; nu: %s den %s: %s",
-		old.Outcome, old.Date, old.Text, p.Decision.Outcome, p.Decision.Date, p.Decision.Text))
 	return c.Redirect("/forslag/"+p.ID+"?klart=beslut", fiber.StatusSeeOther)
 }

@@ -459,7 +459,7 @@ func (s *server) deliver(cx context.Context, m *survey.OutboxMessage) {
 		s.log.Info("message left in the outbox: no mail server configured", "to", m.To, "subject", m.Subject, "id", m.ID)
 		return
 	}
-	err := s.remiss.mailer.Send(cx, m.To, m.Subject, m.Body)
+	err := s.remiss.mailer.Send(cx, m.To, m.Subject, m.Body, m.Attachments...)
 	if err != nil {
 		s.log.Warn("message not sent; it stays in the outbox", "to", m.To, "id", m.ID, "err", err)
 		m.Status, m.Error = survey.MessageFailed, err.Error()
@@ -825,7 +825,7 @@ func (s *server) apiRemissChart(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ch := remissChart(sum, n)
+	ch := remissChart(sum, n, lang(c))
 	var buf bytes.Buffer
 	if err := ch.Render(&buf, charts.Options{Format: format, Scale: 2}); err != nil {
 		return err
@@ -837,12 +837,12 @@ func (s *server) apiRemissChart(c *fiber.Ctx) error {
 
 // remissChart is the picture of a round's stances: every consulted village
 // in the round's order, those without an answer included.
-func remissChart(sum survey.RemissSummary, n names) charts.Remiss {
+func remissChart(sum survey.RemissSummary, n names, lang string) charts.Remiss {
 	stance := map[string]string{}
 	for _, a := range sum.Answers {
 		stance[a.Village] = a.Stance
 	}
-	ch := charts.Remiss{Title: sum.ProposalTitle}
+	ch := charts.Remiss{Title: sum.ProposalTitle, Text: chartText(lang)}
 	for _, v := range sum.Villages {
 		label := n.Village[v]
 		if label == "" {

@@ -1,23 +1,28 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
+	"mime/multipart"
 	"net"
 	"net/smtp"
+	"net/textproto"
 	"strings"
 	"time"
 
 	"github.com/forankra/forankra/survey"
 )
 
-// mailer sends one plain-text e-mail.
+// mailer sends one e-mail: plain text, with files attached when given.
 type mailer interface {
-	Send(ctx context.Context, to, subject, body string) error
+	Send(ctx context.Context, to, subject, body string, attach ...survey.Attachment) error
 }
 
 // newMailer returns an SMTP mailer, or nil when no server is configured
@@ -42,7 +47,12 @@ type smtpMailer struct {
 const smtpTimeout = 10 * time.Second
 
 // Send delivers one message through the relay within smtpTimeout.
-func (m *smtpMailer) Send(ctx context.Context, to, subject, body string) error {
+func (m *smtpMailer) Send(ctx context.Context, to, subject, body string, attach ...survey.Attachment) error {
+	for _, a := range attach {
+		if strings.ContainsAny(a.Name+a.ContentType, "\r\n\"") {
+			return errors.New("ogiltig bilaga")
+		}
+	}
 	if strings.ContainsAny(to+subject, "\r\n") {
 		return errors.New("ogiltig mottagare eller rubrik")
 	}
@@ -78,9 +88,7 @@ func (m *smtpMailer) Send(ctx context.Context, to, subject, body string) error {
 		return fmt.Errorf("e-postservern: %w", err)
 	}
 	msg := "From: " + m.from + "\r\nTo: " + to + "\r\nSubject: " + mime.QEncoding.Encode("utf-8", subject) +
-		"\r\nDate: " + time.Now().In(survey.Stockholm).Format(time.RFC1123Z) +
-		"\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
-		strings.ReplaceAll(body, "\n", "\r\n")
+		"\r\nDate: " + time.Now().In(survey.Stockholm).Format(time.RFC1123Z) + "\r\nMIME-Version: 1.0\r\n" + mailBody(body, attach)
 	if _, err := w.Write([]byte(msg)); err != nil {
 		return fmt.Errorf("e-postservern: %w", err)
 	}
@@ -88,4 +96,35 @@ func (m *smtpMailer) Send(ctx context.Context, to, subject, body string) error {
 		return fmt.Errorf("e-postservern: %w", err)
 	}
 	return c.Quit()
+}
+
+// mailBody writes the body's headers and content: plain text alone, or
+// multipart/mixed with the text first and each attachment in base64.
+func mailBody(body string, attach []survey.Attachment) string {
+	text := strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\n", "\r\n")
+	if len(attach) == 0 {
+		return "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + text
+	}
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	part, _ := mw.CreatePart(textproto.MIMEHeader{
+		"Content-Type":              {"text/plain; charset=utf-8"},
+		"Content-Transfer-Encoding": {"8bit"},
+	})
+	_, _ = io.WriteString(part, text)
+	for _, a := range attach {
+		part, _ = mw.CreatePart(textproto.MIMEHeader{
+			"Content-Type":              {a.ContentType + `; name="` + a.Name + `"`},
+			"Content-Disposition":       {`attachment; filename="` + a.Name + `"`},
+			"Content-Transfer-Encoding": {"base64"},
+		})
+		enc := base64.StdEncoding.EncodeToString(a.Data)
+		for len(enc) > 76 {
+			_, _ = io.WriteString(part, enc[:76]+"\r\n")
+			enc = enc[76:]
+		}
+		_, _ = io.WriteString(part, enc+"\r\n")
+	}
+	_ = mw.Close()
+	return "Content-Type: multipart/mixed; boundary=" + mw.Boundary() + "\r\n\r\n" + b.String()
 }

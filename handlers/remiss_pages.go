@@ -469,7 +469,7 @@ func (s *server) remissPageData(c *fiber.Ctx, cx context.Context) (*remissPageDa
 	d := &remissPageData{Summary: sum, Remiss: r, Answers: answerRows(sum.Answers), Names: n, Stances: survey.Stances,
 		CanManage: survey.Can(u, survey.ManageProposals), Open: r.Accepting(s.now()) == nil,
 		Today: survey.DateOf(s.now()).String(), Form: formState{Values: url.Values{"deadline": {r.Deadline.String()}}}}
-	d.ChartAlt = remissChart(sum, n).AltText()
+	d.ChartAlt = remissChart(sum, n, lang(c)).AltText()
 	if d.CanManage {
 		msgs, err := s.remiss.outbox.List(cx, r.ID)
 		if err != nil {

@@ -26,8 +26,8 @@ func reportYear(c *fiber.Ctx) (int, error) {
 // yearReport computes the yearly report from the records: the actions (a
 // small collection, read once), the departments, the surveys (small) and the
 // tallies of those open in the year (by _id, never the responses), the
-// remiss rounds, their answers and the proposals (small, read once each).
-// Money and matters are added when their records exist.
+// remiss rounds, their answers and the proposals, the matters (small, read
+// once each). Money is added when the fund is kept.
 func (s *server) yearReport(cx context.Context, year int) (survey.YearReport, error) {
 	in := survey.ReportInput{Tallies: map[string][]survey.Tally{}, Proposals: map[string]*survey.Proposal{}}
 	var err error
@@ -71,10 +71,12 @@ func (s *server) yearReport(cx context.Context, year int) (survey.YearReport, er
 			in.Proposals[p.ID] = p
 		}
 	}
-	rep := survey.BuildYearReport(year, s.cfg.MinN, in)
-	// Money (bygdepeng: granted and paid) and matters answered on time are
-	// set here from their stores when those records are on main.
-	return rep, nil
+	if in.Matters, err = s.matters.List(cx, storage.MatterFilter{}); err != nil {
+		return survey.YearReport{}, err
+	}
+	// Money (bygdepeng: granted and paid) is set here from the fund's
+	// ledger when the fund is kept.
+	return survey.BuildYearReport(year, s.cfg.MinN, in), nil
 }
 
 // yearReportAPI is GET /api/v1/public/reports/{year}: anyone.
@@ -130,4 +132,9 @@ func (s *server) yearReportPage(c *fiber.Ctx) error {
 		d.Next = year + 1
 	}
 	return render(c, fiber.StatusOK, "report", translate(lang(c), "Årsrapport")+" "+strconv.Itoa(year), d)
+}
+
+// yearReportNow sends /arsrapport to this year's report (Stockholm).
+func (s *server) yearReportNow(c *fiber.Ctx) error {
+	return c.Redirect("/arsrapport/"+strconv.Itoa(survey.DateOf(s.now()).Year), fiber.StatusSeeOther)
 }

@@ -143,3 +143,18 @@ func TestTimelineAndReportAreLight(t *testing.T) {
 		}
 	}
 }
+
+func TestYearReportIsFoundFromTheVillages(t *testing.T) {
+	ta := plansApp(t)
+	code, b := ta.do("GET", "/byar", "", nil)
+	checkPage(t, code, b, []string{`href="/arsrapport"`}, nil)
+	req, _ := http.NewRequest("GET", "/arsrapport", nil)
+	resp, err := ta.app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || got != "/arsrapport/2026" {
+		t.Errorf("got %d to %q; want 303 to this year's report /arsrapport/2026", resp.StatusCode, got)
+	}
+}

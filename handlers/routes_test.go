@@ -47,6 +47,7 @@ type routeFixture struct {
 	accounts map[string]account
 	n        int
 	year     int // the next year a new plan of village aby may have
+	fundYear int // the next year a new fund may have (bygdepeng)
 }
 
 // routeRequest is one request of the table.
@@ -298,6 +299,33 @@ func routeCases() []routeCase {
 	matterRaisers := []string{admin, official, repOwn}                    // RaiseMatter, ConfirmMatter for village aby
 	matterHandlers := []string{admin, official}                           // HandleMatter
 	return []routeCase{
+		// meetings (fixture in meetings_api_test.go)
+		{method: "GET", route: "/api/v1/meetings", build: static("/api/v1/meetings?upcoming=true"), allow: everyone},
+		{method: "POST", route: "/api/v1/meetings", build: func(*routeFixture, string) routeRequest {
+			return routeRequest{path: "/api/v1/meetings", json: map[string]any{"kind": "theme", "title": "Träff", "starts": "2026-04-15T18:00", "ends": "2026-04-15T20:00"}}
+		}, allow: meetingManagers},
+		{method: "GET", route: "/api/v1/meetings/:id", build: meetingPath(survey.MeetingPlanned, "", nil), allow: readers},
+		{method: "POST", route: "/api/v1/meetings/:id/agenda", build: meetingPath(survey.MeetingPlanned, "/agenda", map[string]any{"title": "Punkt"}), allow: meetingManagers},
+		{method: "POST", route: "/api/v1/meetings/:id/invite", build: meetingPath(survey.MeetingPlanned, "/invite", map[string]any{}), allow: meetingManagers},
+		{method: "POST", route: "/api/v1/meetings/:id/held", build: meetingPath(survey.MeetingInvited, "/held", map[string]any{"present": []string{"aby"}}), allow: meetingManagers},
+		{method: "PUT", route: "/api/v1/meetings/:id/items/:item/minutes", build: meetingPath(survey.MeetingHeld, "/items/{item}/minutes", map[string]any{"text": "Protokoll"}), allow: meetingManagers},
+		{method: "POST", route: "/api/v1/meetings/:id/items/:item/decisions", build: meetingPath(survey.MeetingHeld, "/items/{item}/decisions", map[string]any{"text": "Beslut"}), allow: meetingManagers},
+		{method: "POST", route: "/api/v1/meetings/:id/approve", build: meetingPath(survey.MeetingHeld, "/approve", map[string]any{}), allow: meetingManagers},
+		{method: "GET", route: "/kalender.ics", build: static("/kalender.ics"), public: true},
+		{method: "GET", route: "/byar/:slug/kalender.ics", build: static("/byar/aby/kalender.ics"), public: true},
+		{method: "GET", route: "/moten", page: true, build: static("/moten"), allow: everyone},
+		{method: "GET", route: "/moten/ny", page: true, build: static("/moten/ny"), allow: meetingManagers},
+		{method: "POST", route: "/moten/ny", page: true, build: func(*routeFixture, string) routeRequest {
+			return routeRequest{path: "/moten/ny", form: url.Values{"kind": {"theme"}, "title": {"Träff"}, "starts": {"2026-04-15T18:00"}, "ends": {"2026-04-15T20:00"}}}
+		}, allow: meetingManagers},
+		{method: "GET", route: "/moten/:id", page: true, build: meetingPage(survey.MeetingHeld, "", nil), allow: readers},
+		{method: "POST", route: "/moten/:id/punkter", page: true, build: meetingPage(survey.MeetingPlanned, "/punkter", url.Values{"title": {"Punkt"}}), allow: meetingManagers},
+		{method: "POST", route: "/moten/:id/kalla", page: true, build: meetingPage(survey.MeetingPlanned, "/kalla", url.Values{}), allow: meetingManagers},
+		{method: "POST", route: "/moten/:id/hallet", page: true, build: meetingPage(survey.MeetingInvited, "/hallet", url.Values{"present": {"aby"}}), allow: meetingManagers},
+		{method: "POST", route: "/moten/:id/punkter/:item/protokoll", page: true, build: meetingPage(survey.MeetingHeld, "/punkter/{item}/protokoll", url.Values{"text": {"P"}}), allow: meetingManagers},
+		{method: "POST", route: "/moten/:id/punkter/:item/beslut", page: true, build: meetingPage(survey.MeetingHeld, "/punkter/{item}/beslut", url.Values{"text": {"B"}}), allow: meetingManagers},
+		{method: "POST", route: "/moten/:id/justera", page: true, build: meetingPage(survey.MeetingHeld, "/justera", url.Values{}), allow: meetingManagers},
+
 		{method: "GET", route: "/healthz", build: static("/healthz"), public: true},
 		// Matters.
 		{method: "POST", route: "/api/v1/matters", build: func(*routeFixture, string) routeRequest {
@@ -315,6 +343,7 @@ func routeCases() []routeCase {
 		{method: "GET", route: "/byar/:slug/tidslinje", page: true, build: static("/byar/aby/tidslinje"), public: true},
 		{method: "GET", route: "/api/v1/public/reports/:year", build: static("/api/v1/public/reports/2026"), public: true},
 		{method: "GET", route: "/arsrapport/:year", build: static("/arsrapport/2026"), public: true},
+		{method: "GET", route: "/arsrapport", build: static("/arsrapport"), public: true},
 		{method: "GET", route: "/byar", build: static("/byar"), public: true},
 		{method: "GET", route: "/byar/:slug", build: static("/byar/aby"), public: true},
 		{method: "GET", route: "/api/v1/public/villages/:slug", build: static("/api/v1/public/villages/aby"), public: true},
@@ -443,6 +472,40 @@ func routeCases() []routeCase {
 			return routeRequest{path: "/api/v1/surveys/" + f.survey(survey.Open, survey.AccessCode).ID + "/codes", json: map[string]any{"village": "aby", "count": 2}}
 		}, allow: managers},
 		{method: "GET", route: "/api/v1/audit", build: static("/api/v1/audit"), allow: []string{admin}},
+
+		// polish: short links and the editing API.
+		{method: "GET", route: "/e/:code", build: func(f *routeFixture, _ string) routeRequest {
+			sv := f.survey(survey.Open, survey.AccessCode)
+			code, err := storage.NewShortLinks(f.ta.db).Ensure(context.Background(), sv.ID, "aby")
+			if err != nil {
+				f.ta.t.Fatal(err)
+			}
+			return routeRequest{path: "/e/" + code}
+		}, public: true},
+		{method: "GET", route: "/api/v1/surveys/:id/short-links", build: draft("/short-links"), allow: managers},
+		{method: "PATCH", route: "/api/v1/surveys/:id", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/surveys/" + f.survey(survey.Draft, survey.AccessLink).ID, json: map[string]any{"title": "Ny titel"}}
+		}, allow: managers},
+		{method: "PUT", route: "/api/v1/surveys/:id/questions/:key", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/surveys/" + f.survey(survey.Draft, survey.AccessLink).ID + "/questions/q2", json: map[string]any{"type": "likert", "prompt": "Bättre buss?"}}
+		}, allow: managers},
+		{method: "PUT", route: "/api/v1/surveys/:id/schedule", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/surveys/" + f.survey(survey.Draft, survey.AccessLink).ID + "/schedule", json: map[string]any{"opens_at": "2026-04-01T08:00"}}
+		}, allow: managers},
+		{method: "POST", route: "/api/v1/surveys/:id/copy", build: draft("/copy"), allow: managers},
+		{method: "PATCH", route: "/api/v1/villages/:slug", build: func(*routeFixture, string) routeRequest {
+			return routeRequest{path: "/api/v1/villages/aby", json: map[string]any{"population": 120}}
+		}, allow: []string{admin}},
+		{method: "PATCH", route: "/api/v1/proposals/:id", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/proposals/" + f.proposal(), json: map[string]any{"title": "Bättre brygga"}}
+		}, allow: proposers},
+		{method: "PUT", route: "/api/v1/proposals/:id/decision", build: func(f *routeFixture, _ string) routeRequest {
+			id := f.proposal()
+			if code, b := f.ta.do("POST", "/api/v1/proposals/"+id+"/decision", f.accounts[admin].token, map[string]any{"outcome": "approved"}); code != http.StatusOK {
+				f.ta.t.Fatalf("decide: got %d %s", code, b)
+			}
+			return routeRequest{path: "/api/v1/proposals/" + id + "/decision", json: map[string]any{"outcome": "rejected", "text": "Rättat"}}
+		}, allow: proposers},
 
 		{method: "GET", route: "/logga-in", page: true, build: static("/logga-in"), public: true},
 		{method: "POST", route: "/logga-in", page: true, build: func(f *routeFixture, _ string) routeRequest {
@@ -640,7 +703,8 @@ func TestEveryRouteAnswersEveryRoleAsThePolicySays(t *testing.T) {
 	f.accounts[repOther] = ta.account(survey.RoleRepresentative, "backby")
 	f.accounts[forum] = ta.account(survey.RoleForum)
 
-	cases := append(routeCases(), servicePlanRouteCases()...)
+	cases := append(routeCases(), fundRouteCases()...)
+	cases = append(cases, servicePlanRouteCases()...)
 	t.Run("every route of the app has a row in the table, and every row a route", func(t *testing.T) {
 		listed := map[string]bool{}
 		for _, rc := range cases {
@@ -789,6 +853,7 @@ var routeActions = []struct {
 	{"GET", "/byar/:slug/tidslinje", publicRoute},
 	{"GET", "/api/v1/public/reports/:year", publicRoute},
 	{"GET", "/arsrapport/:year", publicRoute},
+	{"GET", "/arsrapport", publicRoute},
 	{"GET", "/healthz", publicRoute},
 	{"GET", "/readyz", publicRoute},
 	{"GET", "/api/openapi.json", publicRoute},
@@ -798,6 +863,16 @@ var routeActions = []struct {
 	{"GET", "/s/:survey/:village", publicRoute},
 	{"POST", "/s/:survey/:village", publicRoute},
 	{"GET", "/s/:survey/:village/tack", publicRoute},
+	// polish: short links and the editing API.
+	{"GET", "/e/:code", publicRoute},
+	{"GET", "/api/v1/surveys/:id/short-links", survey.ManageSurvey},
+	{"PATCH", "/api/v1/surveys/:id", survey.ManageSurvey},
+	{"PUT", "/api/v1/surveys/:id/questions/:key", survey.ManageSurvey},
+	{"PUT", "/api/v1/surveys/:id/schedule", survey.ManageSurvey},
+	{"POST", "/api/v1/surveys/:id/copy", survey.ManageSurvey},
+	{"PATCH", "/api/v1/villages/:slug", survey.ManageVillages},
+	{"PATCH", "/api/v1/proposals/:id", survey.ManageProposals},
+	{"PUT", "/api/v1/proposals/:id/decision", survey.ManageProposals},
 	{"POST", "/api/v1/tokens", publicRoute},
 	{"GET", "/api/v1/tokens", survey.ManageOwnAccount},
 	{"DELETE", "/api/v1/tokens", survey.ManageOwnAccount},
@@ -979,6 +1054,28 @@ var routeActions = []struct {
 	{"POST", "/serviceplan/:id/revidera", survey.ManageServicePlan},
 	{"GET", "/serviceplan/:id/dokument", survey.ReadServicePlan},
 	{"GET", "/serviceplan/:id/andringar", survey.ReadServicePlan},
+	// meetings
+	{"GET", "/api/v1/meetings", survey.ReadMeetings},
+	{"POST", "/api/v1/meetings", survey.ManageMeetings},
+	{"GET", "/api/v1/meetings/:id", survey.ReadMeetings},
+	{"POST", "/api/v1/meetings/:id/agenda", survey.ManageMeetings},
+	{"POST", "/api/v1/meetings/:id/invite", survey.ManageMeetings},
+	{"POST", "/api/v1/meetings/:id/held", survey.ManageMeetings},
+	{"PUT", "/api/v1/meetings/:id/items/:item/minutes", survey.ManageMeetings},
+	{"POST", "/api/v1/meetings/:id/items/:item/decisions", survey.ManageMeetings},
+	{"POST", "/api/v1/meetings/:id/approve", survey.ManageMeetings},
+	{"GET", "/kalender.ics", publicRoute},
+	{"GET", "/byar/:slug/kalender.ics", publicRoute},
+	{"GET", "/moten", survey.ReadMeetings},
+	{"GET", "/moten/ny", survey.ManageMeetings},
+	{"POST", "/moten/ny", survey.ManageMeetings},
+	{"GET", "/moten/:id", survey.ReadMeetings},
+	{"POST", "/moten/:id/punkter", survey.ManageMeetings},
+	{"POST", "/moten/:id/kalla", survey.ManageMeetings},
+	{"POST", "/moten/:id/hallet", survey.ManageMeetings},
+	{"POST", "/moten/:id/punkter/:item/protokoll", survey.ManageMeetings},
+	{"POST", "/moten/:id/punkter/:item/beslut", survey.ManageMeetings},
+	{"POST", "/moten/:id/justera", survey.ManageMeetings},
 	// Matters.
 	{"POST", "/api/v1/matters", survey.RaiseMatter},
 	{"GET", "/api/v1/matters", survey.ReadMatters},
@@ -987,6 +1084,48 @@ var routeActions = []struct {
 	{"POST", "/api/v1/matters/:id/answer", survey.HandleMatter},
 	{"POST", "/api/v1/matters/:id/confirm", survey.ConfirmMatter},
 	{"POST", "/api/v1/matters/:id/reopen", survey.ConfirmMatter},
+
+	// Bygdepeng.
+	{"GET", "/api/v1/funds", survey.ReadFunds},
+	{"POST", "/api/v1/funds", survey.ManageFunds},
+	{"GET", "/api/v1/funds/:year", survey.ReadFunds},
+	{"GET", "/api/v1/funds/:year/basic-grants", survey.ReadFunds},
+	{"POST", "/api/v1/funds/:year/basic-grants/:slug/approve", survey.ManageFunds},
+	{"POST", "/api/v1/funds/:year/basic-grants/:slug/pay", survey.ManageFunds},
+	{"POST", "/api/v1/funds/:year/basic-grants/:slug/override", survey.ManageFunds},
+	{"GET", "/api/v1/funds/:year/applications", survey.ReadFunds},
+	{"POST", "/api/v1/funds/:year/applications", survey.ApplyForFunds},
+	{"GET", "/api/v1/funds/:year/applications/:id", survey.ReadFunds},
+	{"POST", "/api/v1/funds/:year/applications/:id/submit", survey.ApplyForFunds},
+	{"POST", "/api/v1/funds/:year/applications/:id/grant", survey.DecideApplications},
+	{"POST", "/api/v1/funds/:year/applications/:id/reject", survey.DecideApplications},
+	{"POST", "/api/v1/funds/:year/applications/:id/pay", survey.DecideApplications},
+	{"POST", "/api/v1/funds/:year/applications/:id/return", survey.DecideApplications},
+	{"POST", "/api/v1/funds/:year/applications/:id/report", survey.ApplyForFunds},
+	{"POST", "/api/v1/funds/:year/applications/:id/close", survey.DecideApplications},
+	{"GET", "/api/v1/funds/:year/ledger", survey.ReadFunds},
+	{"POST", "/api/v1/funds/:year/ledger/:id/reverse", survey.ManageFunds},
+	{"GET", "/api/v1/public/funds/:year", publicRoute},
+	{"GET", "/api/v1/public/funds/:year.:format", publicRoute},
+	{"GET", "/bygdepeng", publicRoute},
+	{"GET", "/bygdepeng/:year", publicRoute},
+	{"GET", "/bygdepeng/:year/diagram/:by.:format", publicRoute},
+	{"GET", "/fonder", survey.ReadFunds},
+	{"POST", "/fonder", survey.ManageFunds},
+	{"GET", "/fonder/:year", survey.ReadFunds},
+	{"POST", "/fonder/:year/grundbidrag/:slug/godkann", survey.ManageFunds},
+	{"POST", "/fonder/:year/grundbidrag/:slug/betala", survey.ManageFunds},
+	{"POST", "/fonder/:year/grundbidrag/:slug/undantag", survey.ManageFunds},
+	{"POST", "/fonder/:year/ansokningar", survey.ApplyForFunds},
+	{"GET", "/fonder/:year/ansokningar/:id", survey.ReadFunds},
+	{"POST", "/fonder/:year/ansokningar/:id/skicka-in", survey.ApplyForFunds},
+	{"POST", "/fonder/:year/ansokningar/:id/bevilja", survey.DecideApplications},
+	{"POST", "/fonder/:year/ansokningar/:id/avsla", survey.DecideApplications},
+	{"POST", "/fonder/:year/ansokningar/:id/betala", survey.DecideApplications},
+	{"POST", "/fonder/:year/ansokningar/:id/rapport", survey.ApplyForFunds},
+	{"POST", "/fonder/:year/ansokningar/:id/stang", survey.DecideApplications},
+	{"GET", "/fonder/:year/huvudbok/:id/rattelse", survey.ManageFunds},
+	{"POST", "/fonder/:year/huvudbok/:id/rattelse", survey.ManageFunds},
 }
 
 func TestEveryRouteNamesItsAction(t *testing.T) {

@@ -82,9 +82,13 @@ func TestStaffPagesInTheBrowser(t *testing.T) {
 	waitFor(t, tab, "the code sheet", `document.querySelectorAll('.codecard img').length === 3 && document.readyState === 'complete'`, 10*time.Second)
 	scanPage(t, tab, "the code sheet")
 
-	// A resident follows the first card's QR link (the printed address with
-	// the card's code, which is what the QR code holds): the code is filled in.
-	link := eval[string](t, tab, `document.querySelector('.codecard .cc-link').textContent.trim() + '?code=' + encodeURIComponent(document.querySelector('.codecard .cc-code strong').textContent.trim())`)
+	// A resident types the first card's short link, as printed (no scheme),
+	// with the card's code, as the QR code holds it: the short link leads to
+	// the phone page and the code is filled in.
+	link := eval[string](t, tab, `'http://' + document.querySelector('.codecard .cc-link').textContent.trim() + '?code=' + encodeURIComponent(document.querySelector('.codecard .cc-code strong').textContent.trim())`)
+	if !strings.Contains(link, "/e/") {
+		t.Errorf("got the printed link %s; want the short /e/ link", link)
+	}
 	codeID := strings.TrimPrefix(codeSurvey, "/enkater/")
 	if code, b := ta.do("POST", "/api/v1/surveys/"+codeID+"/open", adm.token, nil); code != http.StatusOK {
 		t.Fatalf("open the code survey: got %d %s", code, b)

@@ -25,7 +25,8 @@ func (s *server) timelineSources() []timelineSource {
 		{family: "remiss", events: s.remissEvents},
 		{family: "plan", events: s.planEvents},
 		{family: "action", events: s.actionEvents},
-		// Matters, meetings and money: their sources go here.
+		{family: "matter", events: s.matterEvents},
+		// Meetings and money: their sources go here.
 	}
 }
 
@@ -127,6 +128,24 @@ func (s *server) actionEvents(cx context.Context, village string) ([]survey.Even
 	return out, nil
 }
 
+// matterEvents: the village's matters (the matters with their steps: small
+// collections read once each) raised and answered.
+func (s *server) matterEvents(cx context.Context, village string) ([]survey.Event, error) {
+	matters, err := s.matters.List(cx, storage.MatterFilter{Village: village})
+	if err != nil || len(matters) == 0 {
+		return nil, err
+	}
+	deps, err := s.departmentNames(cx)
+	if err != nil {
+		return nil, err
+	}
+	var out []survey.Event
+	for i := range matters {
+		out = append(out, survey.MatterEvents(&matters[i], func(id string) string { return deps[id] })...)
+	}
+	return out, nil
+}
+
 // departmentNames maps department ids to names (a small collection).
 func (s *server) departmentNames(cx context.Context) (map[string]string, error) {
 	deps, err := s.plans.Departments(cx)
@@ -203,7 +222,7 @@ func (s *server) optionalSession(c *fiber.Ctx) error {
 }
 
 // timelineFilters are the families the page offers as filters.
-var timelineFilters = []string{"survey", "remiss", "plan", "action"}
+var timelineFilters = []string{"survey", "remiss", "plan", "action", "matter"}
 
 // timelinePageData is what /byar/{slug}/tidslinje shows.
 type timelinePageData struct {
@@ -237,8 +256,9 @@ var eventLabels = map[string]string{
 	survey.EventSurveyOpened: "enkät öppnad", survey.EventSurveyClosed: "enkät stängd",
 	survey.EventRemissAnswered: "remissvar", survey.EventPlanSaved: "plan sparad", survey.EventPlanAdopted: "plan antagen",
 	survey.EventPlanSubmitted: "plan inlämnad", survey.EventPlanAcknowledged: "plan kvitterad av kommunen",
-	survey.EventActionDone: "åtgärd klar",
-	"family:survey":        "enkäter", "family:remiss": "remissvar", "family:plan": "utvecklingsplaner", "family:action": "åtgärder",
+	survey.EventActionDone: "åtgärd klar", survey.EventMatterRaised: "ärende väckt", survey.EventMatterAnswered: "ärende besvarat",
+	"family:survey": "enkäter", "family:remiss": "remissvar", "family:plan": "utvecklingsplaner", "family:action": "åtgärder",
+	"family:matter": "ärenden",
 }
 
 func init() {

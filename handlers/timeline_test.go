@@ -376,3 +376,90 @@ func TestAcknowledgedOnThePageTellsTheRepresentatives(t *testing.T) {
 		t.Errorf("got %d acknowledgement messages; want 1 (%s)", n, fmt.Sprint(len(msgs)))
 	}
 }
+
+func TestTimelineAndReportHaveTheMatters(t *testing.T) {
+	ta := plansApp(t)
+	rep := ta.user("representative", "aby")
+	off := ta.user("official")
+	dep := decode[struct{ ID string }](t, ta.mustDo("POST", "/api/v1/departments", off, map[string]any{"name": "Tekniska förvaltningen", "email": "tk@example.se"}, 201)).ID
+	raise := func(title, raisedOn string) string {
+		body := map[string]any{"village": "aby", "title": title}
+		if raisedOn != "" {
+			body["raised_on"] = raisedOn
+		}
+		return decode[struct{ ID string }](t, ta.mustDo("POST", "/api/v1/matters", rep, body, 201)).ID
+	}
+	late := raise("Gatlyktor från pappersregistret", "2026-01-09") // feedback due 2026-02-08: answered late
+	onTime := raise("Skylt vid skolan", "2026-03-01")              // feedback due 2026-03-31: answered on time
+	open := raise("Snöröjning", "")
+	for _, id := range []string{late, onTime} {
+		ta.mustDo("POST", "/api/v1/matters/"+id+"/forward", off, map[string]any{"department": dep}, 200)
+		ta.mustDo("POST", "/api/v1/matters/"+id+"/answer", off, map[string]any{"text": "Åtgärdas i april."}, 200)
+	}
+	ta.mustDo("POST", "/api/v1/matters/"+open+"/forward", off, map[string]any{"department": dep}, 200)
+
+	ids := func(page timelineJSON) map[string]survey.Event {
+		out := map[string]survey.Event{}
+		for _, e := range page.Events {
+			out[e.ID] = e
+		}
+		return out
+	}
+	anyone := ids(ta.timeline("/api/v1/villages/aby/timeline?kind=matter", ""))
+	staff := ids(ta.timeline("/api/v1/villages/aby/timeline?kind=matter", rep))
+	tests := []struct {
+		name          string
+		id            string
+		anyone, staff bool
+	}{
+		{"an answered matter raised from the paper register is public", survey.EventMatterRaised + ":" + late, true, true},
+		{"its answer is public", survey.EventMatterAnswered + ":" + late + "/2", true, true},
+		{"a matter answered on time is public", survey.EventMatterRaised + ":" + onTime, true, true},
+		{"an unanswered matter is for readers of the village only", survey.EventMatterRaised + ":" + open, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, ok := anyone[tt.id]; ok != tt.anyone {
+				t.Errorf("anyone: got %v; want %v (%v)", ok, tt.anyone, mapKeys(anyone))
+			}
+			if _, ok := staff[tt.id]; ok != tt.staff {
+				t.Errorf("the village's representative: got %v; want %v (%v)", ok, tt.staff, mapKeys(staff))
+			}
+		})
+	}
+	if e := anyone[survey.EventMatterRaised+":"+late]; e.Date.String() != "2026-01-09" || !strings.HasPrefix(e.Ref, "2026-") {
+		t.Errorf("got %+v; want raised on 2026-01-09 with its ref", e)
+	}
+	if e := anyone[survey.EventMatterAnswered+":"+late+"/2"]; e.Department != "Tekniska förvaltningen" {
+		t.Errorf("got department %q; want Tekniska förvaltningen", e.Department)
+	}
+
+	t.Run("the report counts them as the records say", func(t *testing.T) {
+		matters := decode[[]survey.Matter](t, ta.mustDo("GET", "/api/v1/matters", off, nil, 200))
+		answered, onTimeN := 0, 0
+		for _, m := range matters {
+			for _, st := range m.Steps {
+				if st.Move == survey.MoveAnswer {
+					answered++
+					if !st.FeedbackDue.Before(survey.DateOf(st.At)) {
+						onTimeN++
+					}
+					break
+				}
+			}
+		}
+		rep := decode[survey.YearReport](t, ta.mustDo("GET", "/api/v1/public/reports/2026", "", nil, 200))
+		if rep.Matters == nil {
+			t.Fatal("got no matters; want them counted")
+		}
+		if rep.Matters.Raised != len(matters) || rep.Matters.Answered != answered || rep.Matters.OnTime != onTimeN || answered != 2 || onTimeN != 1 {
+			t.Errorf("got %+v; want raised %d, answered %d (2), on time %d (1)", *rep.Matters, len(matters), answered, onTimeN)
+		}
+		code, b := ta.do("GET", "/arsrapport/2026", "", nil)
+		checkPage(t, code, b, []string{"Väckta under året", "1 av 2"}, []string{"Snöröjning", "Gatlyktor"})
+	})
+	t.Run("the page shows the ref and department", func(t *testing.T) {
+		code, b, _ := ta.page("GET", "/byar/aby/tidslinje?kind=matter", account{}, nil)
+		checkPage(t, code, b, []string{"ärende väckt", "ärende besvarat", "Gatlyktor från pappersregistret", "Tekniska förvaltningen"}, []string{"Snöröjning", "Åtgärdas i april."})
+	})
+}

@@ -29,13 +29,21 @@ type todoData struct {
 	// municipality's for an official.
 	DueActions []actionView
 	// ServicePlan is the service plan's part, for those who manage it.
-	ServicePlan     *todoServicePlan
+	ServicePlan *todoServicePlan
+	// Meetings are the upcoming meetings: for a representative those their
+	// villages are invited to.
+	Meetings        []*survey.Meeting
+	ReadMeetings    bool
 	Names           names
 	ManageProposals bool
 	AcknowledgePlan bool
 	ManagePlan      bool
 	AnswerRemisses  bool
 	ReadSurveys     bool
+	// Bygdepeng: reports due, applications waiting for a decision, basic
+	// grants to approve.
+	FundReports, FundDecide, FundApprove           []fundTodo
+	DecideApplications, ManageFunds, ApplyForFunds bool
 }
 
 // todoRound is an open round with the proposal's title.
@@ -58,7 +66,9 @@ func (s *server) proposalTitles(cx context.Context) (map[string]string, error) {
 	return titles, nil
 }
 
-// todo gathers the page's lists, one query each.
+// todo gathers the page's lists with one read of each collection: the
+// rounds and their answers, the proposals (titles and the year rule alike),
+// the surveys, the plans, the actions (TestTodoReadsEachCollectionOnce...).
 func (s *server) todo(cx context.Context, u *survey.User) (*todoData, error) {
 	n, err := s.names(cx)
 	if err != nil {
@@ -67,15 +77,24 @@ func (s *server) todo(cx context.Context, u *survey.User) (*todoData, error) {
 	d := &todoData{Names: n, ManageProposals: survey.Can(u, survey.ManageProposals),
 		AnswerRemisses: survey.Can(u, survey.AnswerRemiss), ReadSurveys: survey.Can(u, survey.ReadSurveyResults)}
 	if d.ManageProposals || d.AnswerRemisses {
-		open, err := s.listRemisses(cx, u, "", survey.RemissOpen, "")
+		// Every round u may read, once: the open ones are listed, and all of
+		// them give the proposals their status for the year rule.
+		rounds, err := s.listRemisses(cx, u, "", "", "")
 		if err != nil {
 			return nil, err
 		}
-		titles, err := s.proposalTitles(cx)
+		ps, err := s.remiss.proposals.List(cx)
 		if err != nil {
 			return nil, err
 		}
-		for _, v := range open {
+		titles := make(map[string]string, len(ps))
+		for _, p := range ps {
+			titles[p.ID] = p.Title
+		}
+		for _, v := range rounds {
+			if v.Status != survey.RemissOpen {
+				continue
+			}
 			if d.ManageProposals && len(v.Missing) > 0 {
 				d.Missing = append(d.Missing, todoRound{remissView: v, Title: titles[v.Proposal]})
 			}
@@ -88,18 +107,21 @@ func (s *server) todo(cx context.Context, u *survey.User) (*todoData, error) {
 				}
 			}
 		}
-	}
-	if d.ManageProposals {
-		ps, err := s.listProposals(cx, u)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range ps {
-			if p.Decision == nil && p.YearRule != "" {
-				d.YearRule = append(d.YearRule, proposalRow{Proposal: p, Flag: yearRuleText(p.YearRule)})
+		if d.ManageProposals {
+			// Those who manage proposals read every round (listRemisses).
+			byProposal := map[string][]*survey.Remiss{}
+			for _, v := range rounds {
+				byProposal[v.Proposal] = append(byProposal[v.Proposal], v.Remiss)
 			}
+			for _, p := range ps {
+				p.Refresh(byProposal[p.ID], s.now())
+				hideSubmitter(u, p)
+				if p.Decision == nil && p.YearRule != "" {
+					d.YearRule = append(d.YearRule, proposalRow{Proposal: p, Flag: yearRuleText(p.YearRule)})
+				}
+			}
+			sortByUrgency(d.YearRule)
 		}
-		sortByUrgency(d.YearRule)
 	}
 	if d.ReadSurveys {
 		f := storage.SurveyFilter{}
@@ -116,6 +138,15 @@ func (s *server) todo(cx context.Context, u *survey.User) (*todoData, error) {
 		d.Surveys = svs
 	}
 	if err := s.todoPlans(cx, u, d); err != nil {
+		return nil, err
+	}
+	// todo: meetings
+	if d.ReadMeetings = survey.Can(u, survey.ReadMeetings); d.ReadMeetings {
+		if d.Meetings, err = s.visibleMeetings(cx, u, true); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.todoFunds(cx, u, d); err != nil {
 		return nil, err
 	}
 	if err := s.todoServicePlans(cx, u, d); err != nil {

@@ -3,9 +3,9 @@ package storage
 // How responses are counted exactly once, fast, without transactions.
 //
 // FerretDB (SQLite) has no transactions, takes one writer at a time, scans a
-// whole collection for every update, and decodes a whole document to update
-// it: updating a survey's wide tally for every batch cost more than the batch
-// itself. So a batch only inserts, into small collections:
+// whole collection for every update filtered by more than _id, and decodes a
+// whole document to update it: updating a survey's wide tally for every batch
+// cost more than the batch itself. So a batch only inserts (three writes):
 //
 //  1. a marker in "pending" naming the batch's response ids and surveys;
 //  2. the responses, each carrying the batch's id (one InsertMany per
@@ -17,9 +17,10 @@ package storage
 //
 // A delta's _id makes it unique: a batch is counted at most once. A marker
 // left by a crash or an outage is replayed by RecoverPending: a survey whose
-// delta exists was counted; for the others it counts the responses whose
-// batch field names that batch and inserts the same delta (a duplicate key
-// means it was counted already). So no answer is lost or
+// delta exists was counted; for the others it reads the marker's ids by _id,
+// counts those whose batch field names that batch and inserts the same delta
+// (a duplicate key means it was counted already). A retry's duplicate id is
+// read by _id to tell it from another request under the same key. So no answer is lost or
 // counted twice, at any point of a crash.
 //
 // Fold (run every few seconds by the committer) adds the deltas of finished
@@ -36,6 +37,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/forankra/forankra/survey"
@@ -113,18 +115,15 @@ func (s *Responses) AddEach(ctx context.Context, subs []Submission) []AddResult 
 	if _, err := s.pending.InsertOne(ctx, marker); err != nil {
 		return failAll(results, fmt.Errorf("spara svar: %w", translate(err)))
 	}
-	// The requests to compare with a retry's, remembered before their
-	// responses: a request remembered now (not a duplicate) whose response
-	// was there already is another request under a used key.
-	fresh, err := s.rememberRequests(ctx, subs)
-	if err != nil {
-		return failAll(results, err)
-	}
 	for _, sv := range order {
 		idx := groups[sv]
 		docs := make([]any, len(idx))
 		for j, i := range idx {
-			docs[j] = toResponseDoc(subs[i].Response, marker.ID)
+			d, err := toResponseDoc(subs[i].Response, marker.ID)
+			if err != nil {
+				return failAll(results, err)
+			}
+			docs[j] = d
 		}
 		_, err := surveyResponses(s.db, sv).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 		var bwe mongo.BulkWriteException
@@ -146,30 +145,19 @@ func (s *Responses) AddEach(ctx context.Context, subs []Submission) []AddResult 
 			return failAll(results, fmt.Errorf("spara svar: %w", translate(err)))
 		}
 	}
-	var reused []any
 	for i, sub := range subs {
-		if !fresh[i] || results[i].Created || results[i].Err != nil {
+		if !sub.SameRequest || results[i].Created || results[i].Err != nil {
 			continue
 		}
-		// A response under the id, and no request remembered for it: stored
-		// by a version that did not remember requests, or another request.
-		// Only here is the response read (slow on FerretDB: a client error
-		// or a retry across an upgrade).
+		// A response under the id was there: a retry, or another request
+		// under a used key. Only a duplicate is read, by its _id.
 		first, err := s.Get(ctx, sub.Response.Survey, sub.Response.ID)
 		if err != nil {
 			results[i].Err = err
 			continue
 		}
-		if requestID(&first) != requestID(sub.Response) {
+		if requestDigest(&first) != requestDigest(sub.Response) {
 			results[i].Err = ErrKeyReused
-			reused = append(reused, requestID(sub.Response))
-		}
-	}
-	for _, id := range reused {
-		// Forgotten again, so that the same wrong request is refused again
-		// (a delete by _id reads the collection: only on this client error).
-		if _, err := s.requests.DeleteOne(ctx, bson.M{"_id": id}); err != nil {
-			return failAll(results, fmt.Errorf("spara svar: %w", translate(err)))
 		}
 	}
 	var stored []Submission
@@ -187,37 +175,6 @@ func (s *Responses) AddEach(ctx context.Context, subs []Submission) []AddResult 
 		}
 	}
 	return results
-}
-
-// rememberRequests inserts the requests of the submissions that ask for
-// SameRequest and reports which were new (not a duplicate).
-func (s *Responses) rememberRequests(ctx context.Context, subs []Submission) ([]bool, error) {
-	fresh := make([]bool, len(subs))
-	var docs []any
-	var idx []int
-	for i, sub := range subs {
-		if sub.SameRequest {
-			docs = append(docs, bson.M{"_id": requestID(sub.Response)})
-			idx = append(idx, i)
-			fresh[i] = true
-		}
-	}
-	if len(docs) == 0 {
-		return fresh, nil
-	}
-	_, err := s.requests.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	var bwe mongo.BulkWriteException
-	if errors.As(err, &bwe) && bwe.WriteConcernError == nil {
-		for _, we := range bwe.WriteErrors {
-			if !mongo.IsDuplicateKeyError(we) || we.Index < 0 || we.Index >= len(idx) {
-				return nil, fmt.Errorf("spara svar: %w", translate(err))
-			}
-			fresh[idx[we.Index]] = false
-		}
-	} else if err != nil {
-		return nil, fmt.Errorf("spara svar: %w", translate(err))
-	}
-	return fresh, nil
 }
 
 func failAll(results []AddResult, err error) []AddResult {
@@ -296,12 +253,10 @@ func (s *Responses) FlushMarkers(ctx context.Context) error {
 // write timeout and more) before olderThan passes it; only a database that no
 // other process shares (the embedded one) may be recovered up to now at start.
 //
-// It never looks a response up by an id the batch may not have written (on
-// FerretDB a missing _id costs a scan of the collection, each): a survey of
-// a batch whose delta exists (one read of the small collection of deltas)
-// was counted, and the responses of the batches not counted in a survey are
-// read with one query on that survey's collection, whatever the number of
-// batches and ids: one scan of that survey's responses, only after a crash.
+// A survey of a batch whose delta exists (one read of the small collection
+// of deltas) was counted; for the others the batch's ids are read by _id
+// in the survey's collection, a few at a time: on the embedded server a
+// read of an index each, whether the response was written or not.
 // Submissions may go on meanwhile: their batches are newer than olderThan,
 // and a delta's _id lets a batch be counted once only.
 func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (int, error) {
@@ -320,27 +275,53 @@ func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (in
 	if err != nil {
 		return 0, err
 	}
-	// Which batches each collection must be read for.
-	uncounted := map[string][]string{} // survey ("" = legacy) → batches
+	stored := map[string][]Submission{} // batch → its uncounted responses
+	surveys := map[string]*survey.Survey{}
+	keep := func(docs []responseDoc) error {
+		for _, d := range docs {
+			sv, ok := surveys[d.Survey]
+			if !ok {
+				var err error
+				sv, err = s.surveys.Get(ctx, d.Survey)
+				if err != nil && !errors.Is(err, survey.ErrNotFound) {
+					return err
+				}
+				surveys[d.Survey] = sv
+			}
+			if sv == nil {
+				continue // the survey is gone: nothing to count it in
+			}
+			r, err := d.response()
+			if err != nil {
+				return err
+			}
+			stored[d.Batch] = append(stored[d.Batch], Submission{Survey: sv, Response: &r})
+		}
+		return nil
+	}
+	var legacyBatches []string
 	for _, m := range markers {
 		if len(m.Surveys) == 0 {
-			uncounted[""] = append(uncounted[""], m.ID)
+			legacyBatches = append(legacyBatches, m.ID)
 			continue
 		}
 		for _, sv := range m.Surveys {
-			if !counted[m.ID+"/"+sv] {
-				uncounted[sv] = append(uncounted[sv], m.ID)
+			if counted[m.ID+"/"+sv] {
+				continue
+			}
+			docs, err := s.batchResponses(ctx, surveyResponses(s.db, sv), m.ID, m.IDs)
+			if err != nil {
+				return 0, err
+			}
+			if err := keep(docs); err != nil {
+				return 0, err
 			}
 		}
 	}
-	stored := map[string][]Submission{} // batch → its uncounted responses
-	surveys := map[string]*survey.Survey{}
-	for sv, batches := range uncounted {
-		col := s.legacy
-		if sv != "" {
-			col = surveyResponses(s.db, sv)
-		}
-		cur, err := col.Find(ctx, bson.M{"batch": bson.M{"$in": batches}})
+	if len(legacyBatches) > 0 {
+		// Markers of a version that kept every survey's responses in one
+		// collection: one query for all of them, once after an upgrade.
+		cur, err := s.legacy.Find(ctx, bson.M{"batch": bson.M{"$in": legacyBatches}})
 		if err != nil {
 			return 0, fmt.Errorf("läsa svar: %w", translate(err))
 		}
@@ -348,20 +329,8 @@ func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (in
 		if err := cur.All(ctx, &docs); err != nil {
 			return 0, fmt.Errorf("läsa svar: %w", translate(err))
 		}
-		for _, d := range docs {
-			sv, ok := surveys[d.Survey]
-			if !ok {
-				sv, err = s.surveys.Get(ctx, d.Survey)
-				if err != nil && !errors.Is(err, survey.ErrNotFound) {
-					return 0, err
-				}
-				surveys[d.Survey] = sv
-			}
-			if sv == nil {
-				continue // the survey is gone: nothing to count it in
-			}
-			r := d.response()
-			stored[d.Batch] = append(stored[d.Batch], Submission{Survey: sv, Response: &r})
+		if err := keep(docs); err != nil {
+			return 0, err
 		}
 	}
 	n := 0
@@ -372,6 +341,51 @@ func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (in
 		n += len(stored[m.ID])
 	}
 	return n, s.FlushMarkers(ctx)
+}
+
+// recoverReaders is how many reads by _id a recovery makes at once.
+const recoverReaders = 8
+
+// batchResponses reads, by _id, those of ids stored in col by the batch: a
+// read of the index each, found or not (on the embedded server, see
+// idIndexer), where a query by the batch field scans the survey's
+// responses (1.2 s for a crashed batch at 100,000 stored).
+func (s *Responses) batchResponses(ctx context.Context, col *mongo.Collection, batch string, ids []string) ([]responseDoc, error) {
+	found := make([]*responseDoc, len(ids))
+	errs := make([]error, len(ids))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(recoverReaders, len(ids)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				var d responseDoc
+				err := col.FindOne(ctx, bson.M{"_id": ids[i]}).Decode(&d)
+				switch {
+				case err == nil && d.Batch == batch:
+					found[i] = &d
+				case err != nil && !errors.Is(err, mongo.ErrNoDocuments):
+					errs[i] = fmt.Errorf("läsa svar: %w", translate(err))
+				}
+			}
+		}()
+	}
+	for i := range ids {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	out := make([]responseDoc, 0, len(ids))
+	for _, d := range found {
+		if d != nil {
+			out = append(out, *d)
+		}
+	}
+	return out, nil
 }
 
 // deltaIDs returns the ids of the deltas not yet folded: one read of a small

@@ -109,6 +109,12 @@ func seedDemo(ctx context.Context, db *DB, demo survey.Demo, password string, no
 	if err := seedDemoPlans(ctx, db, users, now); err != nil {
 		return "", err
 	}
+	if err := seedDemoMeetings(ctx, db, users, now); err != nil {
+		return "", err
+	}
+	if err := seedDemoFunds(ctx, db, users, now); err != nil {
+		return "", err
+	}
 	if err := seedDemoServicePlan(ctx, db, users, now); err != nil {
 		return "", err
 	}

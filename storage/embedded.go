@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -20,6 +21,7 @@ type Embedded struct {
 	uri  string
 	stop context.CancelFunc
 	done chan struct{}
+	ids  *idIndexer
 }
 
 // maxSocketPath is the portable limit of a Unix socket path (sun_path).
@@ -98,14 +100,29 @@ func startEmbedded(abs string, listener ferretdb.ListenerConfig, logger *slog.Lo
 		return nil, fmt.Errorf("starta inbyggd databas: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &Embedded{stop: cancel, done: make(chan struct{})}
+	e := &Embedded{stop: cancel, done: make(chan struct{}), ids: &idIndexer{dir: abs}}
+	indexed := make(chan struct{})
 	go func() {
 		defer close(e.done)
 		_ = f.Run(ctx)
+		<-indexed
 	}()
 	e.uri = f.MongoDBURI() // blocks until the listener is up
+	go func() {
+		defer close(indexed)
+		e.ids.run(ctx, idIndexEvery)
+	}()
 	return e, nil
 }
+
+// idIndexEvery is how often the embedded server's new collections (a new
+// survey's responses, say) are given the index of their _id lookups.
+const idIndexEvery = time.Second
+
+// IndexIDs gives every collection of the embedded server that lacks it the
+// index its reads by _id need (see idIndexer) now, rather than within the
+// second the server's own pass takes to find a new collection.
+func (e *Embedded) IndexIDs(ctx context.Context) error { return e.ids.indexAll(ctx) }
 
 // URI is the connection string of the embedded server.
 func (e *Embedded) URI() string { return e.uri }

@@ -330,24 +330,33 @@ func markKey(matter, kind string, round, level int) string {
 	return matter + "/r" + strconv.Itoa(round) + "/" + kind + "/" + strconv.Itoa(level)
 }
 
-// Reminded records that the reminders of a level in a round are queued
-// (once: a second record is no change).
-func (s *Matters) Reminded(ctx context.Context, id string, round, level int, at time.Time) error {
+// Reminded records that the reminders of a level in a round are queued,
+// once: it reports whether this call made the record (false: it was there).
+func (s *Matters) Reminded(ctx context.Context, id string, round, level int, at time.Time) (bool, error) {
 	d := matterMarkDoc{ID: markKey(id, markReminded, round, level), Matter: id, Kind: markReminded, Round: round, Level: level, At: at.UTC()}
-	if _, err := s.marks.InsertOne(ctx, d); err != nil && !mongo.IsDuplicateKeyError(err) {
-		return fmt.Errorf("ärendets påminnelse: %w", translate(err))
+	_, err := s.marks.InsertOne(ctx, d)
+	if mongo.IsDuplicateKeyError(err) {
+		return false, nil
 	}
-	return nil
+	if err != nil {
+		return false, fmt.Errorf("ärendets påminnelse: %w", translate(err))
+	}
+	return true, nil
 }
 
 // OweAgenda records that the matter's level 2 in its round owes the next
-// forum meeting an agenda item (once).
-func (s *Matters) OweAgenda(ctx context.Context, id string, round int, at time.Time) error {
+// forum meeting an agenda item, once: it reports whether this call made the
+// record.
+func (s *Matters) OweAgenda(ctx context.Context, id string, round int, at time.Time) (bool, error) {
 	d := matterMarkDoc{ID: markKey(id, markAgendaOwed, round, 2), Matter: id, Kind: markAgendaOwed, Round: round, Level: 2, At: at.UTC()}
-	if _, err := s.marks.InsertOne(ctx, d); err != nil && !mongo.IsDuplicateKeyError(err) {
-		return fmt.Errorf("ärendets dagordningspunkt: %w", translate(err))
+	_, err := s.marks.InsertOne(ctx, d)
+	if mongo.IsDuplicateKeyError(err) {
+		return false, nil
 	}
-	return nil
+	if err != nil {
+		return false, fmt.Errorf("ärendets dagordningspunkt: %w", translate(err))
+	}
+	return true, nil
 }
 
 // AgendaAdded records that the item the matter owed in the round is on a

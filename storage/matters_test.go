@@ -177,12 +177,13 @@ func TestMatterRemindersAndAgendaAreKept(t *testing.T) {
 	matters := storage.NewMatters(dbtest.New(t))
 	ctx := context.Background()
 	m := raise(t, matters, "väg")
-	for range 2 { // twice: kept once
-		if err := matters.Reminded(ctx, m.ID, 0, 1, matterNow); err != nil {
-			t.Fatal(err)
+	for i := range 2 { // twice: kept once
+		first, err := matters.Reminded(ctx, m.ID, 0, 1, matterNow)
+		if err != nil || first != (i == 0) {
+			t.Fatalf("record %d: got %v, %v; want %v", i, first, err, i == 0)
 		}
-		if err := matters.OweAgenda(ctx, m.ID, 0, matterNow); err != nil {
-			t.Fatal(err)
+		if first, err = matters.OweAgenda(ctx, m.ID, 0, matterNow); err != nil || first != (i == 0) {
+			t.Fatalf("agenda %d: got %v, %v; want %v", i, first, err, i == 0)
 		}
 	}
 	got, _, _ := matters.Get(ctx, m.ID)

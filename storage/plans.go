@@ -295,6 +295,8 @@ type actionDoc struct {
 	DoneOn      string `bson:"done_on,omitempty"`
 	DoneBy      string `bson:"done_by,omitempty"`
 	Reason      string `bson:"reason,omitempty"`
+	// Source is what the action was made from (a meeting decision).
+	Source *linkDoc `bson:"source,omitempty"`
 	// Changes counts the changes made: the next one claims Changes + 1.
 	Changes int       `bson:"changes"`
 	Created time.Time `bson:"created"`
@@ -315,7 +317,11 @@ type actionChangeDoc struct {
 }
 
 func toActionDoc(a *survey.PlanAction, changes int) actionDoc {
-	return actionDoc{ID: a.ID, Plan: a.Plan, Village: a.Village, Priority: a.Priority, Title: a.Title, Owner: a.Owner,
+	var src *linkDoc
+	if a.Source != nil {
+		src = &linkDoc{Kind: a.Source.Kind, ID: a.Source.ID}
+	}
+	return actionDoc{Source: src, ID: a.ID, Plan: a.Plan, Village: a.Village, Priority: a.Priority, Title: a.Title, Owner: a.Owner,
 		Responsible: a.Responsible, Department: a.Department, Due: a.Due.String(), CostSEK: a.CostSEK, Status: a.Status,
 		DoneOn: a.DoneOn.String(), DoneBy: a.DoneBy, Reason: a.Reason, Changes: changes, Created: a.Created}
 }
@@ -323,7 +329,11 @@ func toActionDoc(a *survey.PlanAction, changes int) actionDoc {
 func (d actionDoc) action() (*survey.PlanAction, int) {
 	due, _ := survey.ParseMonth(d.Due)
 	done, _ := survey.ParseDate(d.DoneOn)
-	return &survey.PlanAction{ID: d.ID, Plan: d.Plan, Village: d.Village, Priority: d.Priority, Title: d.Title, Owner: d.Owner,
+	var src *survey.Source
+	if d.Source != nil {
+		src = &survey.Source{Kind: d.Source.Kind, ID: d.Source.ID}
+	}
+	return &survey.PlanAction{Source: src, ID: d.ID, Plan: d.Plan, Village: d.Village, Priority: d.Priority, Title: d.Title, Owner: d.Owner,
 		Responsible: d.Responsible, Department: d.Department, Due: due, CostSEK: d.CostSEK, Status: d.Status,
 		DoneOn: done, DoneBy: d.DoneBy, Reason: d.Reason, Created: d.Created}, d.Changes
 }

@@ -489,6 +489,9 @@ type messageDoc struct {
 	Sent     *time.Time `bson:"sent,omitempty"`
 	Error    string     `bson:"error"`
 	Attempts int        `bson:"attempts"`
+	// Attachments and Meeting: a meeting's invitation and its .ics.
+	Attachments []survey.Attachment `bson:"attachments,omitempty"`
+	Meeting     string              `bson:"meeting,omitempty"`
 }
 
 // Queue stores messages, giving each an id.

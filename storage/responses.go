@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -30,10 +31,7 @@ type Responses struct {
 	tallies *mongo.Collection
 	deltas  *mongo.Collection
 	pending *mongo.Collection
-	// requests remembers the request of each response stored under a key
-	// that asked for it, to tell a retry from another request (Submission).
-	requests *mongo.Collection
-	surveys  *Surveys
+	surveys *Surveys
 
 	mu      sync.Mutex
 	settled []string // markers of counted batches, to delete (FlushMarkers)
@@ -44,44 +42,62 @@ type Responses struct {
 // NewResponses returns the response store of db.
 func NewResponses(db *DB) *Responses {
 	return &Responses{db: db, legacy: db.col(colResponses), tallies: db.col(colTallies),
-		deltas: db.col(colDeltas), pending: db.col(colPending), requests: db.col(colRequests),
+		deltas: db.col(colDeltas), pending: db.col(colPending),
 		surveys: NewSurveys(db)}
 }
 
 type answerDoc struct {
-	Option  string   `bson:"o,omitempty"`
-	Options []string `bson:"os,omitempty"`
-	Number  *float64 `bson:"n,omitempty"`
-	Text    string   `bson:"t,omitempty"`
+	Option  string   `bson:"o,omitempty" json:"o,omitempty"`
+	Options []string `bson:"os,omitempty" json:"os,omitempty"`
+	Number  *float64 `bson:"n,omitempty" json:"n,omitempty"`
+	Text    string   `bson:"t,omitempty" json:"t,omitempty"`
 }
 
 type responseDoc struct {
-	ID        string               `bson:"_id"`
-	Survey    string               `bson:"survey"`
-	Village   string               `bson:"village"`
-	Channel   string               `bson:"channel"`
-	Answers   map[string]answerDoc `bson:"answers"`
+	ID      string `bson:"_id"`
+	Survey  string `bson:"survey"`
+	Village string `bson:"village"`
+	Channel string `bson:"channel"`
+	// Packed is the answers as one JSON string ({"q1":{"o":"Ja"},…}). The
+	// database never looks inside them (the counts are kept as tallies), and
+	// FerretDB converts every field and subdocument of a document on insert:
+	// one string instead of a subdocument per answer doubled the documents
+	// an InsertMany stores per second (3,400 → 7,000 on 2 cores).
+	Packed string `bson:"a,omitempty"`
+	// Answers are the answers as stored before they were packed: read, no
+	// longer written.
+	Answers   map[string]answerDoc `bson:"answers,omitempty"`
 	Submitted time.Time            `bson:"submitted"`
 	// Batch is the id of the batch that stored the response.
 	Batch string `bson:"batch,omitempty"`
 }
 
-func toResponseDoc(r *survey.Response, batch string) responseDoc {
+func toResponseDoc(r *survey.Response, batch string) (responseDoc, error) {
 	answers := make(map[string]answerDoc, len(r.Answers))
 	for k, a := range r.Answers {
 		answers[k] = answerDoc(a)
 	}
+	packed, err := json.Marshal(answers)
+	if err != nil {
+		return responseDoc{}, fmt.Errorf("spara svar: %w", err)
+	}
 	return responseDoc{ID: r.ID, Survey: r.Survey, Village: r.Village, Channel: r.Channel,
-		Answers: answers, Submitted: r.Submitted, Batch: batch}
+		Packed: string(packed), Submitted: r.Submitted, Batch: batch}, nil
 }
 
-func (d responseDoc) response() survey.Response {
-	answers := make(map[string]survey.Answer, len(d.Answers))
-	for k, a := range d.Answers {
+func (d responseDoc) response() (survey.Response, error) {
+	stored := d.Answers
+	if d.Packed != "" {
+		if err := json.Unmarshal([]byte(d.Packed), &stored); err != nil {
+			return survey.Response{}, fmt.Errorf("läsa svar %s: %w", d.ID, err)
+		}
+	}
+	answers := make(map[string]survey.Answer, len(stored))
+	for k, a := range stored {
 		answers[k] = survey.Answer(a)
 	}
 	return survey.Response{ID: d.ID, Survey: d.Survey, Village: d.Village, Channel: d.Channel,
-		Answers: answers, Submitted: d.Submitted}
+		Answers: answers, Submitted: d.Submitted}, nil
 }
 
 // surveyResponses is the collection of one survey's responses. Each survey
@@ -116,12 +132,9 @@ type Submission struct {
 // used before for another response.
 var ErrKeyReused = fmt.Errorf("nyckeln har använts för ett annat svar: %w", survey.ErrConflict)
 
-// requestID is the _id under which a request is remembered: the response's
-// id and a digest of its village and answers. Remembering is an insert, and
-// a retry of the same request finds it by the duplicate-key error: FerretDB
-// answers an insert's duplicate from its unique index, while a read, even by
-// _id, reads the collection up to the document.
-func requestID(r *survey.Response) string {
+// requestDigest is what tells a retry from another request under the same
+// idempotency key: a digest of the response's village and answers.
+func requestDigest(r *survey.Response) string {
 	h := sha256.New()
 	h.Write([]byte(r.Village))
 	for _, k := range slices.Sorted(maps.Keys(r.Answers)) {
@@ -131,7 +144,7 @@ func requestID(r *survey.Response) string {
 			fmt.Fprintf(h, "\x00%v", *a.Number)
 		}
 	}
-	return r.ID + "/" + hex.EncodeToString(h.Sum(nil)[:12])
+	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 
 // Add stores the responses and counts them, exactly once each. created[i] is
@@ -218,7 +231,11 @@ func (s *Responses) each(ctx context.Context, surveyID string, sort bson.D, f fu
 			})
 		}
 		for _, d := range docs {
-			if err := f(d.response()); err != nil {
+			r, err := d.response()
+			if err != nil {
+				return err
+			}
+			if err := f(r); err != nil {
 				return err
 			}
 		}
@@ -229,7 +246,11 @@ func (s *Responses) each(ctx context.Context, surveyID string, sort bson.D, f fu
 		if err := cur.Decode(&d); err != nil {
 			return fmt.Errorf("läsa svar: %w", err)
 		}
-		if err := f(d.response()); err != nil {
+		r, err := d.response()
+		if err != nil {
+			return err
+		}
+		if err := f(r); err != nil {
 			return err
 		}
 	}
@@ -271,7 +292,7 @@ func (s *Responses) Get(ctx context.Context, surveyID, id string) (survey.Respon
 	if err != nil {
 		return survey.Response{}, fmt.Errorf("läsa svar: %w", translate(err))
 	}
-	return d.response(), nil
+	return d.response()
 }
 
 // MigrateLegacy moves the responses of the legacy collection, where every

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -232,7 +233,7 @@ func TestSameRequestTellsARetryFromAnotherRequest(t *testing.T) {
 		sub.SameRequest = same
 		return sub
 	}
-	// "old" was stored without its request remembered, as before an upgrade.
+	// "old" was stored without asking for SameRequest (the phone form's nonce).
 	if _, err := responses.Add(ctx, []storage.Submission{keyed("old", 1, false), keyed("new", 1, true)}); err != nil {
 		t.Fatal(err)
 	}
@@ -241,10 +242,10 @@ func TestSameRequestTellsARetryFromAnotherRequest(t *testing.T) {
 		sub     storage.Submission
 		wantErr error
 	}{
-		{"a retry of a remembered request is no error", keyed("new", 1, true), nil},
-		{"another request under a remembered key is refused", keyed("new", 2, true), storage.ErrKeyReused},
+		{"a retry of the same request is no error", keyed("new", 1, true), nil},
+		{"another request under a used key is refused", keyed("new", 2, true), storage.ErrKeyReused},
 		{"the same other request again is refused again", keyed("new", 2, true), storage.ErrKeyReused},
-		{"a retry of a response stored before requests were remembered is no error", keyed("old", 1, true), nil},
+		{"a retry of a response stored without SameRequest is no error", keyed("old", 1, true), nil},
 		{"another request under that key is refused", keyed("old", 2, true), storage.ErrKeyReused},
 	}
 	for _, tt := range tests {
@@ -260,5 +261,95 @@ func TestSameRequestTellsARetryFromAnotherRequest(t *testing.T) {
 	}
 	if n, err := responses.Count(ctx, sv.ID); n != 2 || err != nil {
 		t.Errorf("got %d, %v counted; want 2", n, err)
+	}
+}
+
+// Keyed submissions used to leave one document each in response_requests,
+// never deleted; now nothing is written there, and a start drops what an
+// earlier version left.
+func TestKeyedSubmissionsLeaveNothingThatGrowsForever(t *testing.T) {
+	db := dbtest.New(t)
+	ctx := context.Background()
+	raw := rawDB(t, db)
+	if _, err := raw.Collection("response_requests").InsertOne(ctx, bson.M{"_id": "left by an earlier version"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	responses := storage.NewResponses(db)
+	sv := openSurvey(t, db)
+	for i := range 20 {
+		sub := response(sv, fmt.Sprint("key-", i), "aby", i)
+		sub.SameRequest = true
+		if _, err := responses.Add(ctx, []storage.Submission{sub, sub}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names, err := raw.ListCollectionNames(ctx, bson.M{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(names, "response_requests") {
+		n, _ := raw.Collection("response_requests").CountDocuments(ctx, bson.M{})
+		t.Errorf("got response_requests with %d documents; want no such collection", n)
+	}
+	if n, err := responses.Count(ctx, sv.ID); n != 20 || err != nil {
+		t.Errorf("got %d, %v counted; want 20", n, err)
+	}
+}
+
+// A crash-cut batch among many stored responses is recovered by reads of
+// its ids: a query by its batch field read all 20,000 (about 1 s).
+func TestRecoveryOfACrashedBatchDoesNotReadTheSurvey(t *testing.T) {
+	if testing.Short() {
+		t.Skip("stores 20,000 responses")
+	}
+	db := dbtest.New(t)
+	ctx := context.Background()
+	responses := storage.NewResponses(db)
+	sv := openSurvey(t, db)
+	raw := rawDB(t, db)
+	col := raw.Collection("responses_" + sv.ID)
+	const stored = 20000
+	for i := 0; i < stored; i += 1000 {
+		docs := make([]any, 0, 1000)
+		for j := i; j < i+1000; j++ {
+			docs = append(docs, bson.M{"_id": fmt.Sprint("r-", j), "survey": sv.ID, "village": "aby", "channel": "api",
+				"submitted": now, "batch": "old", "answers": bson.M{"q1": bson.M{"o": "Ja"}}})
+		}
+		if _, err := col.InsertMany(ctx, docs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dbtest.IndexIDs(t)
+	old := time.Now().Add(-time.Hour)
+	times := make([]time.Duration, 0, 7)
+	for i := range cap(times) {
+		// 256 ids, the last one written by the batch before the crash.
+		ids := make([]string, 256)
+		for j := range ids {
+			ids[j] = fmt.Sprintf("never-%d-%d", i, j)
+		}
+		batch := fmt.Sprint("crash-", i)
+		doc := bson.M{"_id": ids[255], "survey": sv.ID, "village": "aby", "channel": "api", "submitted": now,
+			"batch": batch, "answers": bson.M{"q1": bson.M{"o": "Ja"}}}
+		if _, err := col.InsertOne(ctx, doc); err != nil {
+			t.Fatal(err)
+		}
+		marker := bson.M{"_id": batch, "ids": ids, "sv": []string{sv.ID}, "created": old}
+		if _, err := raw.Collection("pending").InsertOne(ctx, marker); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		n, err := responses.RecoverPending(ctx, time.Now().Add(-time.Minute))
+		times = append(times, time.Since(start))
+		if n != 1 || err != nil {
+			t.Fatalf("got %d, %v recovered; want 1, nil", n, err)
+		}
+	}
+	slices.Sort(times)
+	if p50 := times[len(times)/2]; p50 > 200*time.Millisecond {
+		t.Errorf("got p50 %v to recover a batch of 256 among %d; want under 200 ms", p50, stored)
 	}
 }

@@ -143,13 +143,6 @@ func (d servicePlanDoc) servicePlan() *survey.ServicePlan {
 	return p
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
 // Create stores version 1 of a new service plan, giving it an id.
 func (s *ServicePlans) Create(ctx context.Context, p *survey.ServicePlan) error {
 	p.ID, p.Version, p.Rev = NewID(), 1, 0

@@ -3,22 +3,25 @@
 // and from the survey types; driver errors are translated to survey's
 // sentinels here, so nothing above this package sees the driver.
 //
-// FerretDB v1.24 on SQLite, the embedded default, reads with an index only
-// what is found early: any filter other than {_id: <string or ObjectID>},
-// even _id with one more field, _id with $in or a range, or an indexed
-// field, reads the whole collection, and so does a read of an _id that is
-// not there. Reported: a find by an indexed field 0.18 s, 1.5 s and 7.5–13 s
-// at 1,000, 10,000 and 50,000 documents; a missing _id 12 ms, 128 ms and
-// 722 ms. Measured here (2 cores, 20,000 documents of one collection), even
-// a read by an existing _id reads up to the document: 0.5 ms for the first
-// inserted, 20 ms for the middle one, 60 ms for the last, 60–70 ms for a
-// missing one, string or ObjectID alike; an insert's duplicate key, though,
-// comes from the unique index whatever the size. So the paths that residents,
-// attackers or the forum hit insert and read the duplicate-key error rather
-// than looking first, read by _id in a small collection (sessions, tokens,
-// surveys, tallies, deltas, codes), or read a collection that holds only
-// what they need: each survey keeps its responses in a collection of its
-// own. Secondary indexes are still made for MongoDB.
+// FerretDB v1.24 on SQLite, the embedded default, turns only a filter of
+// {_id: <string or ObjectID>} alone into SQL (find, count, update, delete);
+// any other filter, even _id with one more field, _id with $in or a range,
+// or an indexed field, reads the whole collection and filters it in Go
+// (reported: a find by an indexed field 0.18 s, 1.5 s and 7.5–13 s at 1,000,
+// 10,000 and 50,000 documents). Even the _id filter found no index: FerretDB
+// indexes _ferretdb_sjson->"_id" but asks for _ferretdb_sjson->'$._id', and
+// SQLite matches an expression index by its text, so a read of an _id
+// scanned its table up to the document, and all of it for an _id that is
+// not there (a wrong code, an unknown session: 1 s at 50,000). The unique
+// index served only an insert's duplicate-key check. The embedded server
+// therefore gives every collection an index on the expression the lookups
+// use (idIndexer, within a second of the collection's creation): a read,
+// update or delete by _id alone then costs about 0.5 ms at 100,000
+// documents, found or missing. So the paths that residents, attackers or the
+// forum hit read by _id alone, insert and read the duplicate-key error, or
+// read a small collection; each survey keeps its responses in a collection
+// of its own, so that reading them reads only them. Secondary indexes are
+// still made for MongoDB.
 package storage
 
 import (
@@ -33,6 +36,7 @@ import (
 
 	"github.com/forankra/forankra/survey"
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/event"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 	"go.mongodb.org/mongo-driver/mongo/readpref"
@@ -58,7 +62,10 @@ const (
 	colPassLinks = "password_links"
 	colScheduled = "scheduled_changes"
 	colCodeUses  = "code_uses"
-	colRequests  = "response_requests"
+	// colRetiredRequests held one document per keyed submission, never
+	// deleted, before a duplicate response was read by its _id instead;
+	// EnsureIndexes drops what earlier versions left in it.
+	colRetiredRequests = "response_requests"
 )
 
 // SelectTimeout is the longest an operation waits for a database server
@@ -71,9 +78,18 @@ type DB struct {
 	db     *mongo.Database
 }
 
+// ConnectOption changes how Connect sets up the client.
+type ConnectOption func(*options.ClientOptions)
+
+// WithCommandMonitor has m see every command the client sends (tests count
+// the queries a page needs).
+func WithCommandMonitor(m *event.CommandMonitor) ConnectOption {
+	return func(o *options.ClientOptions) { o.SetMonitor(m) }
+}
+
 // Connect dials uri, pings it within timeout and returns the named database.
 // Writes wait for the majority (journaled) so an answered write survives a crash.
-func Connect(ctx context.Context, uri, name string, timeout time.Duration) (*DB, error) {
+func Connect(ctx context.Context, uri, name string, timeout time.Duration, opt ...ConnectOption) (*DB, error) {
 	// Each operation waits at most selectTimeout for a server, so that a
 	// request during an outage gets its 503 in seconds; the start waits the
 	// whole timeout, pinging again and again.
@@ -82,6 +98,9 @@ func Connect(ctx context.Context, uri, name string, timeout time.Duration) (*DB,
 		SetServerSelectionTimeout(selectTimeout).
 		SetConnectTimeout(selectTimeout).
 		SetAppName("forankra")
+	for _, o := range opt {
+		o(opts)
+	}
 	client, err := mongo.Connect(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("ansluta till databasen: %w", err)
@@ -165,6 +184,13 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 		colServicePlans: {
 			{Keys: bson.D{{Key: "plan", Value: 1}, {Key: "version", Value: 1}}},
 		},
+		// Bygdepeng.
+		colLedger: {
+			{Keys: bson.D{{Key: "fund", Value: 1}, {Key: "n", Value: 1}}},
+		},
+		colApplications: {
+			{Keys: bson.D{{Key: "fund", Value: 1}}},
+		},
 	}
 	for name, models := range idx {
 		// One at a time: FerretDB v1.24 panics on createIndexes with several
@@ -178,7 +204,13 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 	if err := d.ensureMatterIndexes(ctx); err != nil {
 		return err
 	}
-	return d.ensureRemissIndexes(ctx)
+	if err := d.col(colRetiredRequests).Drop(ctx); err != nil {
+		return fmt.Errorf("ta bort %s: %w", colRetiredRequests, translate(err))
+	}
+	if err := d.ensureRemissIndexes(ctx); err != nil {
+		return err
+	}
+	return d.ensureMeetingIndexes(ctx)
 }
 
 // translate maps driver errors to survey's sentinels.

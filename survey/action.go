@@ -98,6 +98,8 @@ type PlanAction struct {
 	DoneOn      Date   `json:"done_on"`
 	DoneBy      string `json:"done_by,omitempty"`
 	Reason      string `json:"reason,omitempty"`
+	// Source is what the action was made from, e.g. a meeting decision.
+	Source *Source `json:"source,omitempty"`
 	// Created is when the action was added, for the plan's diff.
 	Created time.Time `json:"created"`
 }

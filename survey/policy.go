@@ -22,6 +22,9 @@ const (
 	ManagePlan         Action = "manage_plan"          // write, adopt and submit a village's plan and actions
 	AcknowledgePlan    Action = "acknowledge_plan"     // acknowledge plans, set the status of the municipality's actions
 	ReadPlans          Action = "read_plans"           // read every village's plans and the forum's matrix
+	// meetings
+	ManageMeetings Action = "manage_meetings" // plan meetings, agendas, invitations, attendance, minutes, decisions
+	ReadMeetings   Action = "read_meetings"   // read meetings; a representative those their village is invited to
 
 	// The municipal development and service plan.
 	ReadServicePlan   Action = "read_service_plan"   // read the service plan, its document and diff
@@ -35,6 +38,12 @@ const (
 	// Timeline: the village's events that are not public (drafts saved,
 	// matters not yet answered) for signed-in readers of the village.
 	ReadVillageRecords Action = "read_village_records"
+
+	// Bygdepeng.
+	ReadFunds          Action = "read_funds"          // read funds, basic grants, applications and the ledger
+	ManageFunds        Action = "manage_funds"        // create funds; approve, pay and override basic grants; reverse entries
+	DecideApplications Action = "decide_applications" // grant, reject and pay investment applications
+	ApplyForFunds      Action = "apply_for_funds"     // write, submit and report a village's applications
 )
 
 // staff may act for every village.
@@ -55,6 +64,9 @@ var policy = map[Action]map[string]bool{
 	ManagePlan:         {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
 	AcknowledgePlan:    {RoleAdmin: true, RoleOfficial: true},
 	ReadPlans:          {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+	// meetings
+	ManageMeetings: {RoleAdmin: true, RoleOfficial: true},
+	ReadMeetings:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
 
 	ReadServicePlan:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
 	ManageServicePlan: {RoleAdmin: true, RoleOfficial: true},
@@ -66,6 +78,11 @@ var policy = map[Action]map[string]bool{
 	ConfirmMatter: {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
 	// Timeline: staff of every village; a representative for their own.
 	ReadVillageRecords: {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+
+	ReadFunds:          {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+	ManageFunds:        {RoleAdmin: true, RoleOfficial: true},
+	DecideApplications: {RoleAdmin: true, RoleOfficial: true, RoleForum: true},
+	ApplyForFunds:      {RoleAdmin: true, RoleRepresentative: true},
 }
 
 // Can reports whether u may take action a concerning the villages. A
@@ -80,9 +97,9 @@ func Can(u *User, a Action, villages ...string) bool {
 		return true
 	}
 	switch a {
-	case ReadPlans:
-		return true // the plans are the villages' public work
-	case ReadSurveyResults, ReadRemiss, ReadComparison, ReadMatters:
+	case ReadPlans, ReadFunds:
+		return true // the plans and the money are the villages' public work
+	case ReadSurveyResults, ReadRemiss, ReadComparison, ReadMatters, ReadMeetings:
 		for _, v := range villages {
 			if u.HasVillage(v) {
 				return true

@@ -37,6 +37,15 @@ func TestCan(t *testing.T) {
 		{"a politician may not manage the service plan", user(RolePolitician), ManageServicePlan, nil, false},
 		{"forum adopts the service plan", user(RoleForum), AdoptServicePlan, nil, true},
 		{"a representative may not adopt the service plan", rep, AdoptServicePlan, nil, false},
+		// meetings
+		{"an official manages meetings", user(RoleOfficial), ManageMeetings, nil, true},
+		{"a politician may not manage meetings", user(RolePolitician), ManageMeetings, nil, false},
+		{"a forum member may not manage meetings", user(RoleForum), ManageMeetings, nil, false},
+		{"a representative may not manage meetings", rep, ManageMeetings, []string{"aby"}, false},
+		{"a politician reads meetings", user(RolePolitician), ReadMeetings, []string{"bby"}, true},
+		{"a forum member reads meetings", user(RoleForum), ReadMeetings, []string{"bby"}, true},
+		{"a representative reads a meeting their village is invited to", rep, ReadMeetings, []string{"aby", "bby"}, true},
+		{"a representative may not read a meeting only other villages are invited to", rep, ReadMeetings, []string{"bby"}, false},
 		// Matters.
 		{"a representative raises a matter for their village", rep, RaiseMatter, []string{"aby"}, true},
 		{"a representative may not raise a matter for another village", rep, RaiseMatter, []string{"bby"}, false},
@@ -55,6 +64,18 @@ func TestCan(t *testing.T) {
 		{"a representative may not read another village's records", rep, ReadVillageRecords, []string{"bby"}, false},
 		{"forum reads every village's records", user(RoleForum), ReadVillageRecords, []string{"bby"}, true},
 		{"anonymous may not read a village's records", nil, ReadVillageRecords, []string{"aby"}, false},
+
+		// Bygdepeng.
+		{"a representative reads every village's money", rep, ReadFunds, []string{"bby"}, true},
+		{"an official manages funds", user(RoleOfficial), ManageFunds, nil, true},
+		{"the forum may not manage funds", user(RoleForum), ManageFunds, nil, false},
+		{"a representative may not manage funds", rep, ManageFunds, []string{"aby"}, false},
+		{"the forum decides applications", user(RoleForum), DecideApplications, []string{"aby"}, true},
+		{"a politician may not decide applications", user(RolePolitician), DecideApplications, nil, false},
+		{"a representative may not decide applications", rep, DecideApplications, []string{"aby"}, false},
+		{"a representative applies for their village", rep, ApplyForFunds, []string{"aby"}, true},
+		{"a representative may not apply for another village", rep, ApplyForFunds, []string{"bby"}, false},
+		{"an official does not write a village's application", user(RoleOfficial), ApplyForFunds, []string{"aby"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -568,6 +568,17 @@ type OutboxMessage struct {
 	Sent     *time.Time `json:"sent,omitempty"`
 	Error    string     `json:"error,omitempty"`
 	Attempts int        `json:"attempts"`
+	// Attachments go with the message as files (a meeting's .ics).
+	Attachments []Attachment `json:"attachments,omitempty"`
+	// Meeting is the meeting an invitation is for.
+	Meeting string `json:"meeting,omitempty"`
+}
+
+// Attachment is a file sent with a message.
+type Attachment struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Data        []byte `json:"-"`
 }
 
 // Kinds of remiss messages to a village's representative.

@@ -105,10 +105,32 @@ type ReportMoney struct {
 	PaidSEK    int64 `json:"paid_sek"`
 }
 
-// ReportMatters is the matters answered in the year and how many on time.
+// ReportMatters is the matters raised in the year, and those first
+// answered in the year with how many of them on time (on or before the
+// feedback date they had then, as the department figures count it).
 type ReportMatters struct {
+	Raised   int `json:"raised"`
 	Answered int `json:"answered"`
 	OnTime   int `json:"on_time"`
+}
+
+func reportMatters(year int, matters []Matter) *ReportMatters {
+	rm := &ReportMatters{}
+	for i := range matters {
+		m := &matters[i]
+		if m.RaisedOn.Year == year {
+			rm.Raised++
+		}
+		answered, due := firstAnswer(m)
+		if answered.IsZero() || answered.Year != year {
+			continue
+		}
+		rm.Answered++
+		if !due.Before(answered) {
+			rm.OnTime++
+		}
+	}
+	return rm
 }
 
 // ReportInput is the records a yearly report is computed from.
@@ -121,6 +143,8 @@ type ReportInput struct {
 	Rounds    []*Remiss
 	Answers   []RemissAnswer
 	Proposals map[string]*Proposal
+	// Matters is every matter (nil: matters are not kept).
+	Matters []Matter
 }
 
 // YearBounds is the first instant of the year and of the next, in Stockholm.
@@ -147,6 +171,9 @@ func BuildYearReport(year, minN int, in ReportInput) YearReport {
 	rep.Actions = reportActions(year, in)
 	rep.Surveys = reportSurveys(year, minN, in)
 	rep.Remisses = reportRemisses(year, in)
+	if in.Matters != nil {
+		rep.Matters = reportMatters(year, in.Matters)
+	}
 	return rep
 }
 

@@ -20,6 +20,8 @@ const (
 	EventPlanSubmitted    = "plan_submitted"
 	EventPlanAcknowledged = "plan_acknowledged"
 	EventActionDone       = "action_done"
+	EventMatterRaised     = "matter_raised"
+	EventMatterAnswered   = "matter_answered"
 )
 
 // EventKinds lists every kind a timeline knows; sources of records that
@@ -28,6 +30,7 @@ var EventKinds = []string{
 	EventSurveyOpened, EventSurveyClosed, EventRemissAnswered,
 	EventPlanSaved, EventPlanAdopted, EventPlanSubmitted, EventPlanAcknowledged,
 	EventActionDone,
+	EventMatterRaised, EventMatterAnswered,
 }
 
 // EventFamily is the family of a kind: "survey" of "survey_opened".
@@ -326,4 +329,26 @@ func ActionDoneEvent(a PlanAction, departmentName string) (Event, bool) {
 	return Event{ID: EventActionDone + ":" + a.ID, Kind: EventActionDone, At: a.DoneOn.Start().UTC(), Date: a.DoneOn,
 		Title: a.Title, Public: true, Owner: a.Owner, Department: departmentName, DoneBy: a.DoneBy,
 		Link: "/planer/" + a.Plan}, true
+}
+
+// MatterEvents are a matter's events: raised (on raised_on, which may be
+// before it was registered), and each answer. A matter is public once it
+// has been answered; before that its events are for signed-in readers of
+// the village only. The answer's text is not part of the timeline.
+func MatterEvents(m *Matter, departmentName func(string) string) []Event {
+	public := m.Status == MatterAnswered || m.Status == MatterConfirmed
+	out := []Event{{ID: EventMatterRaised + ":" + m.ID, Kind: EventMatterRaised, At: m.RaisedOn.Start().UTC(), Date: m.RaisedOn,
+		Title: m.Title, Ref: m.Ref, Public: public}}
+	for i, st := range m.Steps {
+		if st.Move != MoveAnswer {
+			continue
+		}
+		dep := st.Department
+		if dep == "" {
+			dep = m.Department
+		}
+		out = append(out, Event{ID: fmt.Sprintf("%s:%s/%d", EventMatterAnswered, m.ID, i), Kind: EventMatterAnswered, At: st.At.UTC(),
+			Date: DateOf(st.At), Title: m.Title, Ref: m.Ref, Department: departmentName(dep), Public: public})
+	}
+	return out
 }

@@ -387,15 +387,23 @@ func rawInsertMany(ctx context.Context, uri string, c config) (*phase, error) {
 	return p, nil
 }
 
-// rawDoc is a response-sized document in the shape the service stores.
+// rawDoc is a response-sized document in the shape the service stores:
+// the answers packed into one JSON string (see storage's responseDoc).
 func rawDoc(demo survey.Demo, id string, i int) bson.M {
 	d := demo.Responses[i%len(demo.Responses)]
-	answers := bson.M{}
-	for k, a := range d.Answers {
-		answers[k] = bson.M{"o": a.Option, "os": a.Options, "n": a.Number, "t": a.Text}
+	type answer struct {
+		Option  string   `json:"o,omitempty"`
+		Options []string `json:"os,omitempty"`
+		Number  *float64 `json:"n,omitempty"`
+		Text    string   `json:"t,omitempty"`
 	}
+	answers := map[string]answer{}
+	for k, a := range d.Answers {
+		answers[k] = answer(a)
+	}
+	packed, _ := json.Marshal(answers) // strings and finite numbers: never fails
 	return bson.M{"_id": storage.ResponseID("bench", id), "survey": "bench", "village": d.Village,
-		"channel": survey.ChannelAPI, "answers": answers, "submitted": time.Now().UTC()}
+		"channel": survey.ChannelAPI, "a": string(packed), "submitted": time.Now().UTC(), "batch": "raw"}
 }
 
 // sourceAddresses is how many loopback addresses the default configuration's

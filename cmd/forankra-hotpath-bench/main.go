@@ -155,6 +155,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 	}
+	links := storage.NewPasswordLinks(db)
+	var link string
+	for range 2000 {
+		if link, err = links.Create(ctx, u.ID, "reset", now, time.Hour); err != nil {
+			return err
+		}
+	}
+	limits := storage.NewLimits(db)
 	codeList, err := codes.Make(ctx, codeSurvey.ID, "alvby", 5000+*calls, now)
 	if err != nil {
 		return err
@@ -173,8 +181,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	free := codeList[1000:]
 	first := big[0]
-	// The last response filled into the first survey: on FerretDB a read
-	// by _id reads up to the document, so the first one would flatter.
+	// The last response filled into the first survey: without the embedded
+	// server's own _id index a read by _id reads up to the document, so the
+	// first one would flatter.
 	last := (*total - 1) / len(big) * len(big)
 	retryID := storage.ResponseID(first.ID, fmt.Sprint("fill-", last))
 	pending := raw.Database(dbName).Collection("pending")
@@ -194,6 +203,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			_, err := tokens.User(ctx, fmt.Sprint("okänd-", i), now)
 			return ignore(err, survey.ErrNotFound, survey.ErrUnauthorized)
 		}},
+		{"password link: a valid link (the page that asks for a password)", func(int) error { _, err := links.Peek(ctx, link, now); return err }},
+		{"password link: an unknown link (refused)", func(i int) error {
+			_, err := links.Peek(ctx, fmt.Sprint("okänd-", i), now)
+			return ignore(err, survey.ErrNotFound)
+		}},
+		{"sign-in: claim an attempt of an account and address", func(i int) error {
+			_, err := limits.Claim(ctx, fmt.Sprint("bench-address-", i%3), time.Minute, now, 10)
+			return err
+		}},
 		{"code: claim a fresh one-time code", func(i int) error {
 			_, err := codes.Claim(ctx, codeSurvey.ID, "alvby", free[i], storage.NewID(), now)
 			return err
@@ -206,6 +224,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		{"tallies: a survey's counts (forum, comparison, phone page)", func(int) error { _, err := responses.Tallies(ctx, first.ID); return err }},
 		{"submit: store and count one response", func(i int) error {
 			_, err := responses.Add(ctx, []storage.Submission{response(small, storage.NewID(), i)})
+			return err
+		}},
+		{"idempotency: a new key (a miss: stored)", func(i int) error {
+			sub := response(first, storage.ResponseID(first.ID, fmt.Sprint("new-key-", i)), i)
+			sub.SameRequest = true
+			created, err := responses.Add(ctx, []storage.Submission{sub})
+			if err == nil && !created[0] {
+				return fmt.Errorf("a new key was taken for a retry")
+			}
 			return err
 		}},
 		{"idempotency: a retry finds the first response", func(int) error {

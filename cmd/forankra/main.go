@@ -185,9 +185,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if limit == 0 {
 		limit = -1 // handlers.Config: negative is no limit, 0 the default
 	}
-	app := handlers.New(handlers.Config{DB: db, Logger: log, MinN: cfg.minN, SubmitLimit: limit,
+	hcfg := handlers.Config{DB: db, Logger: log, MinN: cfg.minN, SubmitLimit: limit,
 		CookieSecure: cfg.cookieSecure, ProxyHeader: cfg.proxyHeader, PublicURL: cfg.publicURL,
-		SMTPAddr: cfg.smtpAddr, SMTPFrom: cfg.smtpFrom, MailURL: mailURL(cfg, log), Committer: committer})
+		SMTPAddr: cfg.smtpAddr, SMTPFrom: cfg.smtpFrom, MailURL: mailURL(cfg, log), Committer: committer}
+	app := handlers.New(hcfg)
 	tcp, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("lyssna på %s: %w", cfg.addr, err)
@@ -211,6 +212,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}()
 	go sweepExpired(ctx, db, log)
 	go applySchedules(ctx, db, log)
+	background.Add(1)
+	go func() {
+		defer background.Done()
+		runMatterClock(ctx, handlers.NewClock(hcfg), log)
+	}()
 
 	select {
 	case err := <-serveErr:
@@ -348,6 +354,32 @@ func applySchedules(ctx context.Context, db *storage.DB, log *slog.Logger) {
 // schedulePeriod is how often surveys with a set opening or closing time are
 // looked at: a survey opens or closes at most this long after its time.
 const schedulePeriod = 20 * time.Second
+
+// runMatterClock runs the matters' clock (reminders, the agenda items level 2
+// owes, confirmation of answers left 30 days) at start and every
+// clockPeriod; every instance runs it, and each reminder is queued once.
+func runMatterClock(ctx context.Context, clock *handlers.Clock, log *slog.Logger) {
+	t := time.NewTicker(clockPeriod)
+	defer t.Stop()
+	for {
+		run, err := clock.Escalate(ctx, time.Now())
+		if err != nil && ctx.Err() == nil {
+			log.Warn("matters' clock; the next run tries again", "err", err)
+		}
+		if run.Queued+run.Confirmed+run.AgendaOwed > 0 {
+			log.Info("matters' clock", "reminders_queued", run.Queued, "confirmed", run.Confirmed, "agenda_items_owed", run.AgendaOwed)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// clockPeriod is how often the matters' clock runs: a matter reaches its
+// next level at most this long after the day it is due.
+const clockPeriod = 20 * time.Second
 
 // sweepExpired deletes expired sessions, tokens and rate-limit counters and
 // frees one-time codes whose response was never stored, every few minutes

@@ -1,0 +1,134 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/forankra/forankra/survey"
+)
+
+// demoApplication is one demo application and how far it went.
+type demoApplication struct {
+	village, area, title        string
+	asked, granted, spent       int64
+	status, meetingItem, reason string
+	report                      string
+}
+
+// seedDemoFunds stores last year's and this year's bygdepeng with their
+// ledgers and applications in several states: last year one village
+// reported its investment and another did not (its basic grant is blocked
+// by rule 3), this year's applications are a draft, one waiting for the
+// forum, one granted less than asked and paid, and one rejected. The basic
+// grants are left for an official to approve: whether a village may have
+// one is computed from its records.
+func seedDemoFunds(ctx context.Context, db *DB, users map[string]string, now time.Time) error {
+	areas, err := NewPlans(db).FocusAreas(ctx)
+	if err != nil {
+		return err
+	}
+	areaID := map[string]string{}
+	for _, a := range areas {
+		areaID[a.Name] = a.ID
+	}
+	funds := NewFunds(db)
+	official := users[survey.RoleOfficial]
+	year := survey.DateOf(now).Year
+	years := []struct {
+		year    int
+		sources []survey.SourceInput
+		apps    []demoApplication
+	}{
+		{year - 1, []survey.SourceInput{{Kind: survey.SourceMunicipality, Name: "Vingåkers kommun", AmountSEK: 150000}, {Kind: survey.SourceHydropower, Name: "Bygdemedel från Hjälmarens vattenkraft", AmountSEK: 60000}},
+			[]demoApplication{
+				{village: "baggetorp", area: "Föreningsliv och mötesplatser", title: "Nya fönster i bygdegården", asked: 48000, granted: 40000, spent: 41200, status: survey.AppClosed,
+					report: "Fönstren byttes i oktober. Bygdegården kan nu hyras ut även på vintern; elräkningen sjönk med en tredjedel."},
+				{village: "hogsjo", area: "Omsorg och service", title: "Bokhyllor till lånestationen", asked: 15000, granted: 15000, status: survey.AppPaid},
+			}},
+		{year, []survey.SourceInput{{Kind: survey.SourceMunicipality, Name: "Vingåkers kommun", AmountSEK: 150000}, {Kind: survey.SourceRegion, Name: "Region Sörmland", AmountSEK: 50000},
+			{Kind: survey.SourceCountyBoard, Name: "Länsstyrelsen i Södermanlands län", AmountSEK: 50000}, {Kind: survey.SourceHydropower, Name: "Bygdemedel från Hjälmarens vattenkraft", AmountSEK: 60000}},
+			[]demoApplication{
+				{village: "baggetorp", area: "Trygghet", title: "Hjärtstartare vid skolan", asked: 18000, granted: 15000, status: survey.AppPaid, meetingItem: "Forum i april, punkt 4"},
+				{village: "marmorbyn", area: "Natur, kultur och friluftsliv", title: "Badbrygga vid Marmorbadet", asked: 60000, status: survey.AppSubmitted},
+				{village: "hogsjo", area: "Kommunikationer och vägar", title: "Snöslunga till vägföreningen", asked: 25000, status: survey.AppRejected,
+					reason: "Vinterväghållning av enskilda vägar betalas av vägföreningarnas statsbidrag, inte av bygdepengen."},
+				{village: "marmorbyn", area: "Föreningsliv och mötesplatser", title: "Bänkar vid bystugan", asked: 8000, status: survey.AppDraft},
+			}},
+	}
+	for _, y := range years {
+		in := survey.NewFund{Year: y.year, Sources: y.sources, BasicGrantSEK: 6000,
+			ApplicationCloses: fmt.Sprintf("%d-09-30", y.year), ReportDue: fmt.Sprintf("%d-03-31", y.year+1)}
+		f, err := in.Fund(now, official)
+		if err != nil {
+			return fmt.Errorf("demofonden %d: %w", y.year, err)
+		}
+		if err := funds.CreateFund(ctx, f); err != nil {
+			return err
+		}
+		for _, da := range y.apps {
+			if err := seedDemoApplication(ctx, funds, f, da, users, areaID, now); err != nil {
+				return fmt.Errorf("demoansökan %q: %w", da.title, err)
+			}
+		}
+	}
+	return nil
+}
+
+func seedDemoApplication(ctx context.Context, funds *Funds, f *survey.Fund, da demoApplication, users, areaID map[string]string, now time.Time) error {
+	by, official := users["village:"+da.village], users[survey.RoleOfficial]
+	a := &survey.Application{Fund: f.Year, Village: da.village, FocusArea: areaID[da.area], Title: da.title,
+		Description: "Se byns handlingsplan.", AmountSEK: da.asked, Status: survey.AppDraft, CreatedBy: by, Created: now.UTC()}
+	if err := funds.CreateApplication(ctx, a); err != nil {
+		return err
+	}
+	if da.status == survey.AppDraft {
+		return nil
+	}
+	ref := survey.ApplicationRef(a.ID)
+	appendEntry := func(in survey.EntryInput) error {
+		in.By = official
+		_, err := funds.Append(ctx, f, func(l survey.Ledger) (survey.LedgerEntry, error) { return l.Next(in, now) })
+		return err
+	}
+	steps := []func() error{func() error { return a.Step("submit") }}
+	switch da.status {
+	case survey.AppRejected:
+		steps = append(steps, func() error { return a.Reject(survey.ReasonInput{Reason: da.reason}) })
+	case survey.AppPaid, survey.AppClosed:
+		steps = append(steps, func() error {
+			a.MeetingItem = da.meetingItem
+			if err := appendEntry(survey.EntryInput{Kind: survey.EntryAllocate, Village: da.village, AmountSEK: da.granted, Ref: ref, MeetingItem: da.meetingItem}); err != nil {
+				return err
+			}
+			return a.Step("grant")
+		})
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+		if err := funds.SaveApplication(ctx, a); err != nil {
+			return err
+		}
+	}
+	if da.status != survey.AppPaid && da.status != survey.AppClosed {
+		return nil
+	}
+	if err := appendEntry(survey.EntryInput{Kind: survey.EntryPay, Ref: ref}); err != nil {
+		return err
+	}
+	if da.status != survey.AppClosed {
+		return nil
+	}
+	if err := a.AddReport(survey.ApplicationReport{Text: da.report, SpentSEK: da.spent}, survey.RefMoney{PaidSEK: da.granted}, now, by); err != nil {
+		return err
+	}
+	if err := funds.SaveApplication(ctx, a); err != nil {
+		return err
+	}
+	if err := a.Close(now); err != nil {
+		return err
+	}
+	return funds.SaveApplication(ctx, a)
+}
