@@ -79,6 +79,8 @@ type server struct {
 	secrets   *storage.Secrets
 	auditLog  *storage.Audit
 	plans     *storage.Plans
+	// servicePlans is the municipal development and service plan.
+	servicePlans *storage.ServicePlans
 	// meetings: forum meetings, agendas, minutes, decisions.
 	meetings *storage.Meetings
 	funds    *storage.Funds
@@ -163,12 +165,14 @@ func newServer(cfg Config) *server {
 		secrets:   storage.NewSecrets(cfg.DB),
 		auditLog:  storage.NewAudit(cfg.DB),
 		plans:     storage.NewPlans(cfg.DB),
-		meetings:  storage.NewMeetings(cfg.DB),
-		funds:     storage.NewFunds(cfg.DB),
-		hashSlots: make(chan struct{}, maxConcurrentHashes),
-		remiss:    newRemissDeps(cfg),
-		committer: cfg.Committer,
-		matters:   storage.NewMatters(cfg.DB),
+		// The municipal development and service plan.
+		servicePlans: storage.NewServicePlans(cfg.DB),
+		meetings:     storage.NewMeetings(cfg.DB),
+		funds:        storage.NewFunds(cfg.DB),
+		hashSlots:    make(chan struct{}, maxConcurrentHashes),
+		remiss:       newRemissDeps(cfg),
+		committer:    cfg.Committer,
+		matters:      storage.NewMatters(cfg.DB),
 	}
 	s.shortLinks = storage.NewShortLinks(cfg.DB)
 	return s
@@ -404,6 +408,34 @@ func (s *server) routes(app *fiber.App) {
 	r.page("GET", "/forum/planer", survey.ReadPlans, s.forumPlansPage)
 	r.page("GET", "/forum/planer/diagram.:format", survey.ReadPlans, s.forumPlansChart)
 	r.page("GET", "/forum/planer.:format", survey.ReadPlans, s.forumPlansFile)
+
+	// The municipal development and service plan: generated from the
+	// villages' plans, reviewed and adopted by the forum, decided by the
+	// council, revised in new versions.
+	r.api("GET", "/api/v1/service-plans", survey.ReadServicePlan, s.apiListServicePlans)
+	r.api("POST", "/api/v1/service-plans", survey.ManageServicePlan, s.apiCreateServicePlan)
+	r.api("GET", "/api/v1/service-plans/:id", survey.ReadServicePlan, s.apiGetServicePlan)
+	r.api("PUT", "/api/v1/service-plans/:id/items/:item", survey.ManageServicePlan, s.apiEditServiceItem)
+	r.api("POST", "/api/v1/service-plans/:id/review", survey.ManageServicePlan, s.apiReviewServicePlan())
+	r.api("POST", "/api/v1/service-plans/:id/adopt", survey.AdoptServicePlan, s.apiAdoptServicePlan())
+	r.api("POST", "/api/v1/service-plans/:id/send", survey.ManageServicePlan, s.apiSendServicePlan())
+	r.api("POST", "/api/v1/service-plans/:id/decide", survey.ManageServicePlan, s.apiDecideServicePlan())
+	r.api("POST", "/api/v1/service-plans/:id/revise", survey.ManageServicePlan, s.apiReviseServicePlan)
+	r.api("GET", "/api/v1/service-plans/:id/document", survey.ReadServicePlan, s.servicePlanDocument)
+	r.api("GET", "/api/v1/service-plans/:id/diff", survey.ReadServicePlan, s.apiServicePlanDiff)
+	r.page("GET", "/serviceplan", survey.ReadServicePlan, s.servicePlansPage)
+	r.page("POST", "/serviceplan/ny", survey.ManageServicePlan, s.newServicePlanSubmit)
+	r.page("GET", "/serviceplan/:id", survey.ReadServicePlan, s.servicePlanPage)
+	r.page("POST", "/serviceplan/:id/punkter/:item", survey.ManageServicePlan, s.serviceItemSubmit)
+	r.page("POST", "/serviceplan/:id/granska", survey.ManageServicePlan, s.servicePlanReviewSubmit)
+	r.page("POST", "/serviceplan/:id/anta", survey.AdoptServicePlan, s.servicePlanAdoptSubmit)
+	r.page("GET", "/serviceplan/:id/skicka", survey.ManageServicePlan, s.servicePlanSendPage)
+	r.page("POST", "/serviceplan/:id/skicka", survey.ManageServicePlan, s.servicePlanSendSubmit)
+	r.page("GET", "/serviceplan/:id/beslut", survey.ManageServicePlan, s.servicePlanDecidePage)
+	r.page("POST", "/serviceplan/:id/beslut", survey.ManageServicePlan, s.servicePlanDecideSubmit)
+	r.page("POST", "/serviceplan/:id/revidera", survey.ManageServicePlan, s.servicePlanReviseSubmit)
+	r.page("GET", "/serviceplan/:id/dokument", survey.ReadServicePlan, s.servicePlanDocument)
+	r.page("GET", "/serviceplan/:id/andringar", survey.ReadServicePlan, s.servicePlanDiffPage)
 
 	// Meetings: forum meetings, their agendas, invitations, minutes and
 	// decisions, and the public calendar.

@@ -72,7 +72,7 @@ func (s *server) plansMatrix(cx context.Context, year int) (plansMatrix, error) 
 		}
 	}
 	sort.Slice(m.Villages, func(i, j int) bool { return m.Villages[i].Name < m.Villages[j].Name })
-	for _, row := range survey.FocusMatrix(villageRanks(plans)) {
+	for _, row := range survey.FocusMatrix(survey.RanksOf(plans)) {
 		mr := matrixRow{AreaRow: row, Name: names[row.FocusArea]}
 		if mr.Name == "" {
 			mr.Name = row.FocusArea

@@ -42,6 +42,16 @@ var labels = map[string]string{
 	auditMatterStep + survey.MoveAnswer: "ärende besvarat", auditMatterStep + survey.MoveConfirm: "ärende bekräftat",
 	auditMatterStep + survey.MoveReopen: "ärende öppnat igen", auditMatterStep + survey.MoveAutoConfirm: "ärende bekräftat automatiskt",
 	auditMatterReminded: "påminnelse om ärende", auditMatterAgenda: "ärende på forumets dagordning",
+
+	// The service plan.
+	survey.ServiceForumReview: "forumets granskning", survey.ServiceSent: "skickad till fullmäktige",
+	survey.ServiceInForce: "gäller", survey.ServiceSuperseded: "ersatt av en nyare version",
+	auditServicePlanCreated: "serviceplan gjord", auditServiceItemChanged: "serviceplanens punkt ändrad",
+	auditServicePlanReviewed: "serviceplan till granskning", auditServicePlanAdopted: "serviceplan antagen av forumet",
+	auditServicePlanSent: "serviceplan skickad till fullmäktige", auditServicePlanDecided: "serviceplan beslutad",
+	auditServicePlanRevised: "serviceplan reviderad",
+	"field:villages":        "byar", "field:share": "andel", "field:kind": "slag", "field:goal": "mål",
+	"field:department": "förvaltning", "field:actions": "åtgärder", "field:sources": "källor",
 	// meetings (planned is the actions' "planerad")
 	survey.MeetingInvited: "kallat", survey.MeetingHeld: "hållet", survey.MeetingMinutesApproved: "protokollet justerat",
 	auditMeetingCreated: "möte planerat", auditMeetingItem: "punkt på dagordningen", auditMeetingInvited: "kallelse skickad",

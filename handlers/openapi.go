@@ -82,6 +82,9 @@ func openAPI(app *fiber.App) fiber.Map {
 		case strings.HasSuffix(r.Path, ".csv"):
 			op["responses"].(fiber.Map)["2XX"] = fiber.Map{"description": "UTF-8 with a BOM, ';' between cells, decimal commas",
 				"content": fiber.Map{"text/csv": fiber.Map{"schema": fiber.Map{"type": "string"}}}}
+		case strings.HasSuffix(r.Path, "/document"):
+			op["responses"].(fiber.Map)["2XX"] = fiber.Map{"description": "A printable A4 HTML page",
+				"content": fiber.Map{"text/html": fiber.Map{"schema": fiber.Map{"type": "string"}}}}
 		case strings.HasSuffix(r.Path, ".xlsx"):
 			op["responses"].(fiber.Map)["2XX"] = fiber.Map{"description": "The rows of the CSV file as a workbook",
 				"content": fiber.Map{mimeXLSX: fiber.Map{"schema": fiber.Map{"type": "string", "format": "binary"}}}}

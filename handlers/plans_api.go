@@ -624,12 +624,6 @@ func (s *server) listActions(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// isCurrent reports whether the group has submitted p (or it was
-// acknowledged): only such a plan is a village's current plan.
-func isCurrent(p *survey.Plan) bool {
-	return p.Status == survey.PlanSubmitted || p.Status == survey.PlanAcknowledged
-}
-
 // currentPlans is each village's newest current plan, for the year when
 // given, in the order of ListPlans.
 func (s *server) currentPlans(cx context.Context, year int) ([]*survey.Plan, error) {
@@ -637,28 +631,7 @@ func (s *server) currentPlans(cx context.Context, year int) ([]*survey.Plan, err
 	if err != nil {
 		return nil, err
 	}
-	return newestCurrent(plans, year), nil
-}
-
-func newestCurrent(plans []*survey.Plan, year int) []*survey.Plan {
-	best := map[string]*survey.Plan{}
-	var order []string
-	for _, p := range plans {
-		if !isCurrent(p) || year != 0 && p.Year != year {
-			continue
-		}
-		if b, ok := best[p.Village]; !ok || p.Year > b.Year {
-			if !ok {
-				order = append(order, p.Village)
-			}
-			best[p.Village] = p
-		}
-	}
-	out := make([]*survey.Plan, 0, len(order))
-	for _, v := range order {
-		out = append(out, best[v])
-	}
-	return out
+	return survey.CurrentPlans(plans, year), nil
 }
 
 // currentPlan is the village's current plan, read whole by its _id, or nil.
@@ -667,24 +640,11 @@ func (s *server) currentPlan(cx context.Context, village string) (*survey.Plan, 
 	if err != nil {
 		return nil, err
 	}
-	current := newestCurrent(plans, 0)
+	current := survey.CurrentPlans(plans, 0)
 	if len(current) == 0 {
 		return nil, nil
 	}
 	return s.plans.Plan(cx, current[0].ID)
-}
-
-// villageRanks is the rank of every focus area in each plan, for the matrix.
-func villageRanks(plans []*survey.Plan) []survey.VillageRanks {
-	ranks := make([]survey.VillageRanks, len(plans))
-	for i, p := range plans {
-		r := map[string]int{}
-		for _, pr := range p.Priorities {
-			r[pr.FocusArea] = pr.Rank
-		}
-		ranks[i] = survey.VillageRanks{Village: p.Village, Ranks: r}
-	}
-	return ranks
 }
 
 func (s *server) forumFocusAreas(c *fiber.Ctx) error {
@@ -702,7 +662,7 @@ func (s *server) forumFocusAreas(c *fiber.Ctx) error {
 	for i, p := range plans {
 		villages[i] = p.Village
 	}
-	return c.JSON(fiber.Map{"villages": villages, "areas": survey.FocusMatrix(villageRanks(plans))})
+	return c.JSON(fiber.Map{"villages": villages, "areas": survey.FocusMatrix(survey.RanksOf(plans))})
 }
 
 // publicVillage is what anyone may read of a village: its current plan with

@@ -720,6 +720,7 @@ func TestEveryRouteAnswersEveryRoleAsThePolicySays(t *testing.T) {
 	f.accounts[forum] = ta.account(survey.RoleForum)
 
 	cases := append(routeCases(), fundRouteCases()...)
+	cases = append(cases, servicePlanRouteCases()...)
 	t.Run("every route of the app has a row in the table, and every row a route", func(t *testing.T) {
 		listed := map[string]bool{}
 		for _, rc := range cases {
@@ -1043,6 +1044,32 @@ var routeActions = []struct {
 	{"GET", "/enkater/:id/fritext", survey.ReadSurveyResults},
 	{"GET", "/api/v1/remisses/:id/summary.xlsx", survey.ReadRemiss},
 	{"GET", "/remisser/:id/sammanstallning.xlsx", survey.ReadRemiss},
+
+	// The service plan.
+	{"GET", "/api/v1/service-plans", survey.ReadServicePlan},
+	{"POST", "/api/v1/service-plans", survey.ManageServicePlan},
+	{"GET", "/api/v1/service-plans/:id", survey.ReadServicePlan},
+	{"PUT", "/api/v1/service-plans/:id/items/:item", survey.ManageServicePlan},
+	{"POST", "/api/v1/service-plans/:id/review", survey.ManageServicePlan},
+	{"POST", "/api/v1/service-plans/:id/adopt", survey.AdoptServicePlan},
+	{"POST", "/api/v1/service-plans/:id/send", survey.ManageServicePlan},
+	{"POST", "/api/v1/service-plans/:id/decide", survey.ManageServicePlan},
+	{"POST", "/api/v1/service-plans/:id/revise", survey.ManageServicePlan},
+	{"GET", "/api/v1/service-plans/:id/document", survey.ReadServicePlan},
+	{"GET", "/api/v1/service-plans/:id/diff", survey.ReadServicePlan},
+	{"GET", "/serviceplan", survey.ReadServicePlan},
+	{"POST", "/serviceplan/ny", survey.ManageServicePlan},
+	{"GET", "/serviceplan/:id", survey.ReadServicePlan},
+	{"POST", "/serviceplan/:id/punkter/:item", survey.ManageServicePlan},
+	{"POST", "/serviceplan/:id/granska", survey.ManageServicePlan},
+	{"POST", "/serviceplan/:id/anta", survey.AdoptServicePlan},
+	{"GET", "/serviceplan/:id/skicka", survey.ManageServicePlan},
+	{"POST", "/serviceplan/:id/skicka", survey.ManageServicePlan},
+	{"GET", "/serviceplan/:id/beslut", survey.ManageServicePlan},
+	{"POST", "/serviceplan/:id/beslut", survey.ManageServicePlan},
+	{"POST", "/serviceplan/:id/revidera", survey.ManageServicePlan},
+	{"GET", "/serviceplan/:id/dokument", survey.ReadServicePlan},
+	{"GET", "/serviceplan/:id/andringar", survey.ReadServicePlan},
 	// meetings
 	{"GET", "/api/v1/meetings", survey.ReadMeetings},
 	{"POST", "/api/v1/meetings", survey.ManageMeetings},

@@ -28,6 +28,8 @@ type todoData struct {
 	// user follows: their villages' for a representative, the
 	// municipality's for an official.
 	DueActions []actionView
+	// ServicePlan is the service plan's part, for those who manage it.
+	ServicePlan *todoServicePlan
 	// Meetings are the upcoming meetings: for a representative those their
 	// villages are invited to.
 	Meetings        []*survey.Meeting
@@ -150,6 +152,9 @@ func (s *server) todo(cx context.Context, u *survey.User) (*todoData, error) {
 		}
 	}
 	if err := s.todoFunds(cx, u, d); err != nil {
+		return nil, err
+	}
+	if err := s.todoServicePlans(cx, u, d); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -118,6 +118,9 @@ func seedDemo(ctx context.Context, db *DB, demo survey.Demo, password string, no
 	if err := seedDemoFunds(ctx, db, users, now); err != nil {
 		return "", err
 	}
+	if err := seedDemoServicePlan(ctx, db, users, now); err != nil {
+		return "", err
+	}
 	return sv.ID, nil
 }
 
@@ -368,4 +371,78 @@ func seedDemoAction(ctx context.Context, plans *Plans, p *survey.Plan, priority 
 		}
 	}
 	return nil
+}
+
+// demoGoals are the goals the demo's forum wrote, item by item.
+var demoGoals = []string{
+	"Säkra skolvägar och plogade vägar före klockan sju i alla byar.",
+	"Fiber eller likvärdig uppkoppling till varje hushåll som vill ha det.",
+	"Barnomsorg och skolskjuts nära hemmet, också i de minsta byarna.",
+	"Mötesplatser som hålls öppna året runt, med kommunens stöd till föreningarna.",
+}
+
+// seedDemoServicePlan stores the municipal development and service plan of
+// the demo: version 1 generated from the villages' current plans, walked to
+// in force 22 months ago (so its revision is due within three months and
+// shows in "Att göra"), and version 2 drafted for the next period.
+func seedDemoServicePlan(ctx context.Context, db *DB, users map[string]string, now time.Time) error {
+	plans := NewPlans(db)
+	all, err := plans.ListPlans(ctx, "")
+	if err != nil {
+		return err
+	}
+	actions, err := plans.ListActions(ctx, ActionFilter{})
+	if err != nil {
+		return err
+	}
+	current := survey.CurrentPlans(all, 0)
+	items := survey.GenerateServiceItems(current, actions, nil)
+	deps, err := plans.Departments(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		if i < len(demoGoals) {
+			items[i].Goal = demoGoals[i]
+		}
+		if items[i].Department == "" && len(deps) > 0 {
+			items[i].Department = deps[0].ID
+		}
+	}
+	official, forum := users[survey.RoleOfficial], users[survey.RoleForum]
+	decided := now.AddDate(0, -22, 0)
+	year := survey.DateOf(decided).Year
+	store := NewServicePlans(db)
+	p := &survey.ServicePlan{Period: survey.Period{From: year, To: year + 1}.String(), Status: survey.ServiceDraft, Items: items,
+		Created: decided.AddDate(0, -2, 0), History: []survey.ServiceStep{{At: decided.AddDate(0, -2, 0), By: official, To: survey.ServiceDraft}}}
+	if err := store.Create(ctx, p); err != nil {
+		return err
+	}
+	day := func(t time.Time) string { return survey.DateOf(t).String() }
+	for _, step := range []func() error{
+		func() error { return p.Review(decided.AddDate(0, -2, 7), official) },
+		func() error { return p.Adopt(survey.ServiceAdoptInput{}, decided.AddDate(0, -1, 0), forum) },
+		func() error {
+			return p.Send(survey.ServiceSendInput{Date: day(decided.AddDate(0, 0, -20)), DiaryNumber: fmt.Sprintf("KS %d/41", year)}, decided.AddDate(0, 0, -20), official)
+		},
+		func() error {
+			return p.Decide(survey.ServiceDecideInput{Date: day(decided), Paragraph: "§ 45"}, decided, official)
+		},
+	} {
+		if err := step(); err != nil {
+			return fmt.Errorf("demons serviceplan: %w", err)
+		}
+		if err := store.Save(ctx, p); err != nil {
+			return err
+		}
+	}
+	period, _ := survey.ParsePeriod(p.Period)
+	next, err := p.Revise(period.Next().String(), survey.GenerateServiceItems(current, actions, p.Items), now.AddDate(0, 0, -3), official)
+	if err != nil {
+		return fmt.Errorf("demons serviceplan: %w", err)
+	}
+	if len(next.Items) > 0 {
+		next.Items[0].Goal += " Ny gång- och cykelväg mellan byarna."
+	}
+	return store.AddVersion(ctx, next)
 }

@@ -181,6 +181,9 @@ func (d *DB) EnsureIndexes(ctx context.Context) error {
 		colAudit: {
 			{Keys: bson.D{{Key: "at", Value: -1}}},
 		},
+		colServicePlans: {
+			{Keys: bson.D{{Key: "plan", Value: 1}, {Key: "version", Value: 1}}},
+		},
 		// Bygdepeng.
 		colLedger: {
 			{Keys: bson.D{{Key: "fund", Value: 1}, {Key: "n", Value: 1}}},

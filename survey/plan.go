@@ -203,6 +203,35 @@ func (p *Plan) Acknowledge(in AcknowledgeInput, now time.Time, by string) error 
 	return nil
 }
 
+// IsCurrent reports whether the group has submitted p (or it was
+// acknowledged): only such a plan is a village's current plan.
+func (p *Plan) IsCurrent() bool {
+	return p.Status == PlanSubmitted || p.Status == PlanAcknowledged
+}
+
+// CurrentPlans is each village's newest current plan (of year, when not 0),
+// in the order the villages first appear in plans.
+func CurrentPlans(plans []*Plan, year int) []*Plan {
+	best := map[string]*Plan{}
+	var order []string
+	for _, p := range plans {
+		if !p.IsCurrent() || year != 0 && p.Year != year {
+			continue
+		}
+		if b, ok := best[p.Village]; !ok || p.Year > b.Year {
+			if !ok {
+				order = append(order, p.Village)
+			}
+			best[p.Village] = p
+		}
+	}
+	out := make([]*Plan, 0, len(order))
+	for _, v := range order {
+		out = append(out, best[v])
+	}
+	return out
+}
+
 // NextYear is the draft for year that starts as a copy of p: its summary and
 // priorities (the actions still open are the caller's to copy).
 func (p *Plan) NextYear(year int, now time.Time, by string) *Plan {

@@ -26,6 +26,10 @@ const (
 	ManageMeetings Action = "manage_meetings" // plan meetings, agendas, invitations, attendance, minutes, decisions
 	ReadMeetings   Action = "read_meetings"   // read meetings; a representative those their village is invited to
 
+	// The municipal development and service plan.
+	ReadServicePlan   Action = "read_service_plan"   // read the service plan, its document and diff
+	ManageServicePlan Action = "manage_service_plan" // generate, edit items, review, send, record the decision, revise
+	AdoptServicePlan  Action = "adopt_service_plan"  // the forum adopts the reviewed plan
 	// Matters (ärenden).
 	RaiseMatter   Action = "raise_matter"   // raise a matter for the given village
 	ReadMatters   Action = "read_matters"   // read matters; a representative those of their villages
@@ -64,6 +68,9 @@ var policy = map[Action]map[string]bool{
 	ManageMeetings: {RoleAdmin: true, RoleOfficial: true},
 	ReadMeetings:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
 
+	ReadServicePlan:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},
+	ManageServicePlan: {RoleAdmin: true, RoleOfficial: true},
+	AdoptServicePlan:  {RoleAdmin: true, RoleOfficial: true, RoleForum: true},
 	// Matters.
 	RaiseMatter:   {RoleAdmin: true, RoleOfficial: true, RoleRepresentative: true},
 	ReadMatters:   {RoleAdmin: true, RoleOfficial: true, RolePolitician: true, RoleForum: true, RoleRepresentative: true},

@@ -31,6 +31,12 @@ func TestCan(t *testing.T) {
 		{"forum reads comparisons", user(RoleForum), ReadComparison, []string{"aby"}, true},
 		{"forum may not manage surveys", user(RoleForum), ManageSurvey, []string{"aby"}, false},
 		{"an official may not answer remisses", user(RoleOfficial), AnswerRemiss, []string{"aby"}, false},
+		{"a representative reads the service plan", rep, ReadServicePlan, nil, true},
+		{"an official manages the service plan", user(RoleOfficial), ManageServicePlan, nil, true},
+		{"forum may not manage the service plan", user(RoleForum), ManageServicePlan, nil, false},
+		{"a politician may not manage the service plan", user(RolePolitician), ManageServicePlan, nil, false},
+		{"forum adopts the service plan", user(RoleForum), AdoptServicePlan, nil, true},
+		{"a representative may not adopt the service plan", rep, AdoptServicePlan, nil, false},
 		// meetings
 		{"an official manages meetings", user(RoleOfficial), ManageMeetings, nil, true},
 		{"a politician may not manage meetings", user(RolePolitician), ManageMeetings, nil, false},

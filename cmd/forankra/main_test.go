@@ -156,7 +156,7 @@ func TestDemoSeedsOnceAndPrintsHowToSignIn(t *testing.T) {
 	counts := func(base string) map[string]int {
 		tok := token(base, "admin@demo.forankra.se")
 		got := map[string]int{}
-		for _, path := range []string{"/api/v1/surveys", "/api/v1/proposals", "/api/v1/remisses", "/api/v1/users", "/api/v1/villages", "/api/v1/actions"} {
+		for _, path := range []string{"/api/v1/surveys", "/api/v1/proposals", "/api/v1/remisses", "/api/v1/users", "/api/v1/villages", "/api/v1/actions", "/api/v1/service-plans"} {
 			req, _ := http.NewRequest("GET", base+path, nil)
 			req.Header.Set("Authorization", "Bearer "+tok)
 			resp, err := http.DefaultClient.Do(req)
@@ -173,8 +173,8 @@ func TestDemoSeedsOnceAndPrintsHowToSignIn(t *testing.T) {
 		return got
 	}
 	first := counts(base)
-	if first["/api/v1/proposals"] < 5 || first["/api/v1/remisses"] < 4 || first["/api/v1/users"] < 6 || first["/api/v1/actions"] < 10 {
-		t.Errorf("seeded: got %v; want proposals, rounds, an account per role and action plans", first)
+	if first["/api/v1/proposals"] < 5 || first["/api/v1/remisses"] < 4 || first["/api/v1/users"] < 6 || first["/api/v1/actions"] < 10 || first["/api/v1/service-plans"] != 1 {
+		t.Errorf("seeded: got %v; want proposals, rounds, an account per role, action plans and the service plan", first)
 	}
 	if err := stop(); err != nil {
 		t.Fatalf("graceful stop: %v", err)

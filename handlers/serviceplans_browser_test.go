@@ -1,0 +1,77 @@
+package handlers
+
+import (
+	"bytes"
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/forankra/forankra/survey"
+)
+
+// TestServicePlanPagesInTheBrowser visits every page of the service plan at
+// the phone's 360 px — the list, a draft with its edit forms, the
+// confirmation pages of sending and of the decision, a plan in force, its
+// printable document and the diff between versions — as an official: no
+// axe-core violation, nothing wider than the screen.
+func TestServicePlanPagesInTheBrowser(t *testing.T) {
+	tab := newTab(t)
+	axeScript(t)
+	f := newServicePlanFixture(t)
+	ta := f.ta
+	draft := f.create(t)
+	sent := f.create(t)
+	base := "/api/v1/service-plans/" + sent.ID
+	for _, step := range []struct {
+		path string
+		body any
+	}{{"/review", nil}, {"/adopt", nil}} {
+		ta.mustDo("POST", base+step.path, f.official, step.body, 200)
+	}
+	adopted := sent.ID
+	decided := f.create(t)
+	base = "/api/v1/service-plans/" + decided.ID
+	for _, step := range []struct {
+		path string
+		body any
+	}{{"/review", nil}, {"/adopt", map[string]any{"meeting_item": "punkt 3"}}, {"/send", map[string]any{"date": "2026-03-09", "diary_number": "KS 2026/14"}},
+		{"/decide", map[string]any{"date": "2026-03-10", "paragraph": "§ 45"}}, {"/revise", nil}} {
+		ta.mustDo("POST", base+step.path, f.official, step.body, map[bool]int{true: 201, false: 200}[step.path == "/revise"])
+	}
+	ta.mustDo("PUT", base+"/items/"+f.roads, f.official, map[string]any{"goal": "Säkra skolvägar i alla byar"}, 200)
+	official := ta.member(survey.RoleOfficial)
+	server := ta.serve()
+	signInTab(t, tab, server, official)
+	for _, p := range []struct{ path, name string }{
+		{"/serviceplan", "the service plans"},
+		{"/serviceplan/" + draft.ID, "a draft with its edit forms"},
+		{"/serviceplan/" + adopted + "/skicka", "the confirmation of sending"},
+		{"/serviceplan/" + decided.ID + "?version=1", "a plan in force"},
+		{"/serviceplan/" + decided.ID, "its revision as a draft"},
+		{"/serviceplan/" + decided.ID + "/dokument?version=1", "the printable document"},
+		{"/serviceplan/" + decided.ID + "/andringar?from=1", "what changed between the versions"},
+		{"/att-gora", "Att göra"},
+	} {
+		scanURL(t, tab, server+p.path, p.name)
+		if w := eval[int](t, tab, "document.documentElement.scrollWidth"); w > phoneWidth {
+			t.Errorf("%s: got %d px wide; want at most %d", p.name, w, phoneWidth)
+		}
+	}
+	t.Run("the document prints on A4: a cover, the contents and the items on pages of their own", func(t *testing.T) {
+		scanURL(t, tab, server+"/serviceplan/"+decided.ID+"/dokument?version=1", "the printable document")
+		yes := true
+		res, err := chromedp.Call(tab, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: 8.27, PaperHeight: 11.69, PreferCSSPageSize: &yes})
+		if err != nil {
+			t.Fatalf("print: %v", err)
+		}
+		pages := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(res.Data, -1))
+		if pages < 3 || !bytes.HasPrefix(res.Data, []byte("%PDF")) {
+			t.Errorf("got a PDF of %d pages (%d bytes); want at least 3: the cover, the contents, the items", pages, len(res.Data))
+		}
+		if out := os.Getenv("FORANKRA_SERVICE_PLAN_PDF"); out != "" {
+			_ = os.WriteFile(out, res.Data, 0o644)
+		}
+	})
+}
