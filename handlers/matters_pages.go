@@ -270,9 +270,14 @@ func (s *server) todoMatters(cx context.Context, u *survey.User, d *todoData) er
 	if err != nil {
 		return err
 	}
-	_, deps, vn, dn, err := s.matterNames(cx)
+	// The village names are the page's (one read of the villages for every list).
+	deps, err := s.plans.Departments(cx)
 	if err != nil {
 		return err
+	}
+	vn, dn := d.Names.Village, map[string]string{}
+	for _, dep := range deps {
+		dn[dep.ID] = dep.Name
 	}
 	t := &todoMatters{CanHandle: handle}
 	late := map[string]int{}
