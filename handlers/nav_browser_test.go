@@ -14,7 +14,7 @@ import (
 // follows: not language switches, downloads, charts or residents' pages.
 const staffLinks = `[...new Set([...document.querySelectorAll('main a[href], header a[href], nav a[href]')]
 	.map(a => new URL(a.href, location.href)).filter(u => u.origin === location.origin)
-	.map(u => u.pathname).filter(p => !/^\/(lang|s|static)\//.test(p) && !/\.(csv|xlsx|json|png|svg|ics)$/.test(p) && p !== '/' && p !== '/logga-in'))]`
+	.map(u => u.pathname).filter(p => !/^\/(lang|s|static)\//.test(p) && !/\.(csv|xlsx|json|png|svg|ics|pdf)$/.test(p) && p !== '/' && p !== '/logga-in'))]`
 
 // TestEveryRoleReachesItsWorkFromTheHeader signs in as each role, starts at
 // "Att göra" and follows links (from the header, then from the pages the
