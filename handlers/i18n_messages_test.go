@@ -19,7 +19,7 @@ var verb = regexp.MustCompile(`%[-+# 0-9.]*[dsqvfg]`)
 // notShown are the survey package's texts that are data or mail, not
 // messages of a page or an API answer: the default focus areas (officials
 // rename them), the copy's title, the Swedish mail to representatives.
-var notShown = map[string]bool{"DefaultFocusAreas": true, "copyTitle": true, "Notice": true}
+var notShown = map[string]bool{"DefaultFocusAreas": true, "copyTitle": true, "Notice": true, "Reminder": true, "MatterNotice": true, "PlanAcknowledgedNotice": true}
 
 // goMessages collects the texts Go code builds for pages and API answers:
 // every message-like literal of the survey package (capital first, a
