@@ -16,6 +16,12 @@ func TestTimelineAndReportInTheBrowser(t *testing.T) {
 	ta := plansApp(t)
 	rep := ta.member(survey.RoleRepresentative, "aby")
 	villageRecords(t, ta, rep.token)
+	// Money on the timeline and in the report.
+	official, forum := ta.user(survey.RoleOfficial), ta.user(survey.RoleForum)
+	ta.mustDo("POST", "/api/v1/funds", official, fundBody(2026, 100000), 201)
+	a := submittedApplication(t, ta, rep.token, 2026, 9000)
+	ta.mustDo("POST", "/api/v1/funds/2026/applications/"+a.ID+"/grant", forum, map[string]any{"amount_sek": 8000}, 200)
+	ta.mustDo("POST", "/api/v1/funds/2026/applications/"+a.ID+"/pay", official, nil, 200)
 	base := ta.serve()
 	pages := []struct{ path, name string }{
 		{"/byar/aby/tidslinje", "a village's timeline"},
