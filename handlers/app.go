@@ -437,6 +437,16 @@ func (s *server) routes(app *fiber.App) {
 	r.api("POST", "/api/v1/matters/:id/answer", survey.HandleMatter, s.matterStep(survey.MoveAnswer))
 	r.api("POST", "/api/v1/matters/:id/confirm", survey.ConfirmMatter, s.matterStep(survey.MoveConfirm)) // and the matter's village
 	r.api("POST", "/api/v1/matters/:id/reopen", survey.ConfirmMatter, s.matterStep(survey.MoveReopen))   // and the matter's village
+	r.public("GET", "/api/v1/departments/stats", s.departmentStatsAPI)
+	r.public("GET", "/forvaltningar", s.departmentsPage)
+	r.page("GET", "/arenden", survey.ReadMatters, s.mattersPage)
+	r.page("GET", "/arenden/ny", survey.RaiseMatter, s.newMatterPage)
+	r.page("POST", "/arenden/ny", survey.RaiseMatter, s.newMatterSubmit) // and the village
+	r.page("GET", "/arenden/:id", survey.ReadMatters, s.matterPage)      // and the matter's village
+	r.page("POST", "/arenden/:id/vidare", survey.HandleMatter, s.matterStepSubmit(survey.MoveForward))
+	r.page("POST", "/arenden/:id/svar", survey.HandleMatter, s.matterStepSubmit(survey.MoveAnswer))
+	r.page("POST", "/arenden/:id/bekrafta", survey.ConfirmMatter, s.matterStepSubmit(survey.MoveConfirm))  // and the matter's village
+	r.page("POST", "/arenden/:id/oppna-igen", survey.ConfirmMatter, s.matterStepSubmit(survey.MoveReopen)) // and the matter's village
 	// Timeline and the yearly report: public, with more for signed-in
 	// readers of the village (survey.ReadVillageRecords, checked inside).
 	r.public("GET", "/api/v1/villages/:slug/timeline", s.optionalUser, s.villageTimeline)

@@ -32,6 +32,16 @@ var labels = map[string]string{
 	survey.HorizonYear: "i år", survey.HorizonLong: "på längre sikt",
 	survey.StanceSupport: "tillstyrker", survey.StanceSupportWithChanges: "tillstyrker med ändringar",
 	survey.StanceOppose: "avstyrker", survey.StanceNoOpinion: "inget att invända",
+	// Matters: statuses, moves and audit actions.
+	"matter:" + survey.MatterRegistered: "registrerat", "matter:" + survey.MatterForwarded: "skickat till förvaltning",
+	"matter:" + survey.MatterAnswered: "besvarat", "matter:" + survey.MatterConfirmed: "bekräftat",
+	"move:" + survey.MoveRegister: "Registrerat", "move:" + survey.MoveForward: "Skickat till förvaltning",
+	"move:" + survey.MoveAnswer: "Besvarat", "move:" + survey.MoveConfirm: "Bekräftat av gruppen",
+	"move:" + survey.MoveReopen: "Öppnat igen", "move:" + survey.MoveAutoConfirm: "Bekräftat automatiskt efter 30 dagar",
+	auditMatterRaised: "ärende registrerat", auditMatterStep + survey.MoveForward: "ärende skickat till förvaltning",
+	auditMatterStep + survey.MoveAnswer: "ärende besvarat", auditMatterStep + survey.MoveConfirm: "ärende bekräftat",
+	auditMatterStep + survey.MoveReopen: "ärende öppnat igen", auditMatterStep + survey.MoveAutoConfirm: "ärende bekräftat automatiskt",
+	auditMatterReminded: "påminnelse om ärende", auditMatterAgenda: "ärende på forumets dagordning",
 	// meetings (planned is the actions' "planerad")
 	survey.MeetingInvited: "kallat", survey.MeetingHeld: "hållet", survey.MeetingMinutesApproved: "protokollet justerat",
 	auditMeetingCreated: "möte planerat", auditMeetingItem: "punkt på dagordningen", auditMeetingInvited: "kallelse skickad",

@@ -14,6 +14,7 @@ const (
 	auditMatterRaised   = "matter.raised"
 	auditMatterStep     = "matter." // + the move: matter.forward, matter.answer, …
 	auditMatterReminded = "matter.reminded"
+	auditMatterAgenda   = "matter.agenda_item"
 )
 
 // matterView is a matter as the API shows it: with its escalation level and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/forankra/forankra/storage"
@@ -23,9 +24,10 @@ type Clock struct{ s *server }
 func NewClock(cfg Config) *Clock { return &Clock{s: newServer(cfg)} }
 
 // ClockRun says what one run did: messages queued by this run, matters it
-// confirmed, and agenda items recorded as owed.
+// confirmed, agenda items recorded as owed, and owed items it put on a
+// forum meeting's agenda.
 type ClockRun struct {
-	Queued, Confirmed, AgendaOwed int
+	Queued, Confirmed, AgendaOwed, AgendaAdded int
 }
 
 // Escalate runs the clock once at now (tests pass a fake clock).
@@ -86,18 +88,28 @@ func (s *server) escalate(cx context.Context, now time.Time) (ClockRun, error) {
 			}
 			continue
 		}
+		owed := append([]int{}, m.OwedRounds...)
 		for level := 1; level <= m.Escalation(now); level++ {
 			if m.Reminded(level) {
 				continue
 			}
-			queued, owed, err := s.remind(cx, m, level, info, now)
+			queued, newlyOwed, err := s.remind(cx, m, level, info, now)
 			run.Queued += queued
-			if owed {
+			if newlyOwed {
 				run.AgendaOwed++
+				owed = append(owed, m.Round)
 			}
 			if err != nil {
 				errs = append(errs, err)
 				break // the next run tries this matter again
+			}
+		}
+		for _, round := range owed {
+			added, err := s.addAgenda(cx, m, round, now)
+			if err != nil {
+				errs = append(errs, err)
+			} else if added {
+				run.AgendaAdded++
 			}
 		}
 	}
@@ -128,6 +140,36 @@ func (s *server) autoConfirm(cx context.Context, m *survey.Matter, now time.Time
 	return true, nil
 }
 
+// agendaKey is the idempotency key of the agenda item a matter's level 2
+// owes in a round: the same key adds one item, whoever runs.
+func agendaKey(m *survey.Matter, round int) string {
+	return "matter/" + m.ID + "/r" + strconv.Itoa(round) + "/agenda"
+}
+
+// addAgenda puts the item a matter owes on the agenda of the next forum
+// meeting not yet started (once per key, across instances and runs) and
+// records it added. With no forum meeting ahead it stays owed: the first
+// run after one is created adds it.
+func (s *server) addAgenda(cx context.Context, m *survey.Matter, round int, now time.Time) (bool, error) {
+	it := survey.AgendaItem{Title: fmt.Sprintf("Eskalerat ärende %s: %s", m.Ref, m.Title),
+		Link: &survey.Link{Kind: "matter", ID: m.ID}, AddedBy: survey.ServiceActor, Added: now.UTC()}
+	meeting, item, err := s.meetings.AddToNextForum(cx, now, agendaKey(m, round), it)
+	if isNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	first, err := s.matters.AgendaAdded(cx, m.ID, round)
+	if err != nil {
+		return false, err
+	}
+	if first {
+		s.audit(cx, nil, auditMatterAgenda, "matter/"+m.ID, "meeting/"+meeting.ID+"/"+item.ID)
+	}
+	return first, nil
+}
+
 // recipients of a level: level 1 the department's mail and the contact
 // persons; level 2 the department's head (its mail when it has no head)
 // and the contact persons. A matter not yet forwarded has no department:
@@ -152,7 +194,8 @@ func recipients(m *survey.Matter, level int, info clockInfo) []survey.Recipient 
 
 // remind queues a level's reminders, each under its deterministic id so
 // that it is queued once whoever runs, delivers those this run queued, and
-// records the level; level 2 also records the agenda item owed. A crash
+// records the level; level 2 also records the agenda item owed (escalate
+// then adds it to the next forum meeting). A crash
 // anywhere is repaired by the next run: what was queued stays queued once,
 // what was not is queued then.
 func (s *server) remind(cx context.Context, m *survey.Matter, level int, info clockInfo, now time.Time) (int, bool, error) {

@@ -207,3 +207,58 @@ func TestAutoConfirmHappensOnceWithTwoInstances(t *testing.T) {
 		t.Errorf("got %d confirmations, status %s, %d steps; want 1, confirmed, 4", confirmed, got.Status, len(got.Steps))
 	}
 }
+
+// Level 2 owes the next forum meeting an agenda item. With no meeting
+// planned it stays owed; once one is planned, the next runs — two
+// instances at once, again and again — put it on that agenda once, linked
+// to the matter.
+func TestLevel2PutsTheMatterOnTheNextForumAgendaOnce(t *testing.T) {
+	ta, dep := mattersApp(t)
+	off := ta.account(survey.RoleOfficial)
+	m := decode[matterJSON](t, ta.mustDo("POST", "/api/v1/matters", off.token, map[string]any{"village": "aby", "title": "Vägen", "raised_on": "2026-01-09", "department": dep}, http.StatusCreated))
+	clocks := []*Clock{clockOf(ta), clockOf(ta)}
+	run, err := clocks[0].Escalate(context.Background(), ta.now)
+	if err != nil || run.AgendaOwed != 1 || run.AgendaAdded != 0 {
+		t.Fatalf("with no meeting planned: got %+v, %v; want the item owed, none added", run, err)
+	}
+	if got := decode[struct {
+		AgendaOwed bool `json:"agenda_owed"`
+	}](t, ta.mustDo("GET", "/api/v1/matters/"+m.ID, off.token, nil, http.StatusOK)); !got.AgendaOwed {
+		t.Errorf("got agenda_owed false; want true while no meeting is planned")
+	}
+	meeting := decode[struct{ ID string }](t, ta.mustDo("POST", "/api/v1/meetings", off.token, map[string]any{"kind": "forum", "title": "Forum i april",
+		"starts": "2026-04-20T18:00", "ends": "2026-04-20T21:00", "place": "Bygdegården"}, http.StatusCreated))
+	var wg sync.WaitGroup
+	runs := make([]ClockRun, 6)
+	for i := range runs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			if runs[i], err = clocks[i%2].Escalate(context.Background(), ta.now); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	items, err := storage.NewMeetings(ta.db).Agenda(context.Background(), meeting.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	linked := 0
+	for _, it := range items {
+		if it.Link != nil && it.Link.Kind == "matter" && it.Link.ID == m.ID {
+			linked++
+			if !strings.Contains(it.Title, m.Ref) {
+				t.Errorf("got item %q; want the matter's ref in it", it.Title)
+			}
+		}
+	}
+	if linked != 1 {
+		t.Errorf("got %d agenda items for the matter; want 1", linked)
+	}
+	stored, _, _ := storage.NewMatters(ta.db).Get(context.Background(), m.ID)
+	if stored.AgendaOwed {
+		t.Errorf("after the item was added: got agenda_owed; want nothing owed")
+	}
+}

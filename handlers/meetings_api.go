@@ -614,7 +614,7 @@ func (s *server) actionFromDecision(cx context.Context, u *survey.User, d *surve
 		return nil, err
 	}
 	a.ID = storage.NewID()
-	a.Source = &survey.Source{Kind: survey.SourceMeetingDecision, ID: d.ID}
+	a.Source = &survey.Ref{Kind: survey.SourceMeetingDecision, ID: d.ID}
 	return a, nil
 }
 

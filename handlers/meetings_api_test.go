@@ -211,9 +211,9 @@ func TestMeetingThroughItsLife(t *testing.T) {
 	res := decode[struct {
 		Decision survey.MeetingDecision `json:"decision"`
 		Action   struct {
-			ID     string         `json:"id"`
-			Source *survey.Source `json:"source"`
-			Status string         `json:"status"`
+			ID     string      `json:"id"`
+			Source *survey.Ref `json:"source"`
+			Status string      `json:"status"`
 		} `json:"action"`
 	}](t, ta.mustDo("POST", id+"/items/"+item+"/decisions", official, map[string]any{"text": "Kommunen bjuder in operatören", "becomes": "action",
 		"plan": planID, "priority": prio, "title": "Möte med operatören", "owner": "municipality", "responsible": "Näringslivskontoret", "due": "2026-06"}, 201))
@@ -222,8 +222,8 @@ func TestMeetingThroughItsLife(t *testing.T) {
 		t.Fatalf("decision: got %+v; want the action and the decision naming each other", res)
 	}
 	actions := decode[[]struct {
-		ID     string         `json:"id"`
-		Source *survey.Source `json:"source"`
+		ID     string      `json:"id"`
+		Source *survey.Ref `json:"source"`
 	}](t, ta.mustDo("GET", "/api/v1/actions?village=aby", repA, nil, 200))
 	if len(actions) != 1 || actions[0].Source == nil || actions[0].Source.ID != res.Decision.ID {
 		t.Errorf("stored actions: got %+v; want the one naming the decision", actions)

@@ -14,7 +14,7 @@ import (
 // follows: not language switches, downloads, charts or residents' pages.
 const staffLinks = `[...new Set([...document.querySelectorAll('main a[href], header a[href], nav a[href]')]
 	.map(a => new URL(a.href, location.href)).filter(u => u.origin === location.origin)
-	.map(u => u.pathname).filter(p => !/^\/(lang|s|static)\//.test(p) && !/\.(csv|xlsx|json|png|svg)$/.test(p) && p !== '/' && p !== '/logga-in'))]`
+	.map(u => u.pathname).filter(p => !/^\/(lang|s|static)\//.test(p) && !/\.(csv|xlsx|json|png|svg|ics)$/.test(p) && p !== '/' && p !== '/logga-in'))]`
 
 // TestEveryRoleReachesItsWorkFromTheHeader signs in as each role, starts at
 // "Att göra" and follows links (from the header, then from the pages the
@@ -43,10 +43,10 @@ func TestEveryRoleReachesItsWorkFromTheHeader(t *testing.T) {
 		villages []string
 		mustSee  []string // pages of the role's work that must be reached
 	}{
-		{survey.RoleAdmin, nil, []string{"/att-gora", "/enkater", "/forslag", "/remisser", "/forum", "/admin/byar", "/admin/anvandare", "/admin/logg"}},
-		{survey.RoleOfficial, nil, []string{"/att-gora", "/enkater", "/enkater/ny", "/forslag", "/forslag/ny", "/remisser", "/forum"}},
-		{survey.RoleRepresentative, []string{"aby"}, []string{"/att-gora", "/enkater", "/forslag", "/remisser", "/remisser/*/svara/aby", "/forum"}},
-		{survey.RolePolitician, nil, []string{"/att-gora", "/enkater", "/forslag", "/forum"}},
+		{survey.RoleAdmin, nil, []string{"/att-gora", "/enkater", "/forslag", "/remisser", "/forum", "/admin/byar", "/admin/anvandare", "/admin/logg", "/arenden", "/arenden/ny"}},
+		{survey.RoleOfficial, nil, []string{"/att-gora", "/enkater", "/enkater/ny", "/forslag", "/forslag/ny", "/remisser", "/forum", "/moten", "/moten/ny", "/arenden", "/arenden/ny"}},
+		{survey.RoleRepresentative, []string{"aby"}, []string{"/att-gora", "/enkater", "/forslag", "/remisser", "/remisser/*/svara/aby", "/forum", "/arenden", "/arenden/ny"}},
+		{survey.RolePolitician, nil, []string{"/att-gora", "/enkater", "/forslag", "/forum", "/moten"}},
 		{survey.RoleForum, nil, []string{"/att-gora", "/enkater", "/forslag", "/forum"}},
 	} {
 		t.Run("a "+tt.role+" reaches every page of the work from the header", func(t *testing.T) {

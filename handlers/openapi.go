@@ -16,6 +16,7 @@ var publicAPI = map[string]bool{
 	"GET /api/v1/surveys/:id":            true,
 	"POST /api/v1/surveys/:id/responses": true,
 	"GET /api/openapi.json":              true,
+	"GET /api/v1/departments/stats":      true,
 	// Timeline and the yearly report.
 	"GET /api/v1/villages/:slug/timeline": true,
 	"GET /api/v1/public/reports/:year":    true,

@@ -66,6 +66,9 @@ func loadPages() *pages {
 		"add":   func(a, b int) int { return a + b },
 		"deref": func(f *float64) float64 { return *f },
 		"label": label,
+		// pair passes two values to a template ("escalation" takes the
+		// language and the level).
+		"pair":  func(a, b any) []any { return []any{a, b} },
 		"colon": colon,
 		// errs gives the "formerrors" template its language.
 		"errs": func(lang string, fe formErrors) langErrors { return langErrors{Lang: lang, formErrors: fe} },
@@ -161,6 +164,7 @@ var navParts = []navPart{
 	{"/enkater", "Enkäter", survey.ReadSurveyResults, []string{"/enkater"}},
 	{"/forslag", "Förslag och remisser", survey.ReadRemiss, []string{"/forslag", "/remisser"}},
 	{"/forum", "Forum", survey.ReadComparison, []string{"/forum"}},
+	{"/arenden", "Ärenden", survey.ReadMatters, []string{"/arenden"}},
 	{"/moten", "Möten", survey.ReadMeetings, []string{"/moten"}},
 }
 

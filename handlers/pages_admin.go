@@ -30,6 +30,8 @@ var fieldNames = map[string]string{
 	"responsible": "Ansvarig", "department": "Förvaltning", "due": "Klar senast", "cost_sek": "Kostnad",
 	"done_on": "Klar den", "done_by": "Gjord av", "reason": "Varför", "note": "Anteckning",
 	"current_password": "Nuvarande lösenord",
+	"raised_on":        "Väcktes den", "feedback_due": "Återkoppling senast", "text": "Svar", "focus_area": "Fokusområde",
+	"source": "Kommer från", "contact_person": "Kontaktperson",
 }
 
 // summaryLine is one line of a form's error summary.
@@ -400,7 +402,10 @@ func (s *server) userChange(c *fiber.Ctx) error {
 		villages = []string{}
 	}
 	active := c.FormValue("active") == "on"
-	ch := survey.UserChange{Role: &role, Villages: &villages, Active: &active}
+	// Only officials and administrators can be contact persons; the box
+	// means nothing for another role.
+	contact := c.FormValue("contact_person") == "on" && (role == survey.RoleOfficial || role == survey.RoleAdmin)
+	ch := survey.UserChange{Role: &role, Villages: &villages, Active: &active, ContactPerson: &contact}
 	// Name and email change when the form carries them; an older form
 	// without them leaves them as they are.
 	if c.Request().PostArgs().Has("name") {
@@ -423,7 +428,7 @@ func (s *server) userChange(c *fiber.Ctx) error {
 			return gerr
 		}
 		// Show what was typed, not what is stored.
-		u.Role, u.Villages, u.Active = role, villages, active
+		u.Role, u.Villages, u.Active, u.ContactPerson = role, villages, active, contact
 		if ch.Name != nil {
 			u.Name = *ch.Name
 		}

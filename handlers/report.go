@@ -29,7 +29,7 @@ func reportYear(c *fiber.Ctx) (int, error) {
 // remiss rounds, their answers and the proposals, the matters (small, read
 // once each), and the year's fund with its ledger.
 func (s *server) yearReport(cx context.Context, year int) (survey.YearReport, error) {
-	in := survey.ReportInput{Tallies: map[string][]survey.Tally{}, Proposals: map[string]*survey.Proposal{}}
+	in := survey.YearReportInput{Tallies: map[string][]survey.Tally{}, Proposals: map[string]*survey.Proposal{}}
 	var err error
 	if in.Actions, err = s.plans.ListActions(cx, storage.ActionFilter{Status: survey.ActionDone}); err != nil {
 		return survey.YearReport{}, err
@@ -74,9 +74,8 @@ func (s *server) yearReport(cx context.Context, year int) (survey.YearReport, er
 	if in.Matters, err = s.matters.List(cx, storage.MatterFilter{}); err != nil {
 		return survey.YearReport{}, err
 	}
-	rep := survey.BuildYearReport(year, s.cfg.MinN, in)
-	// Money: the year's bygdepeng, from its ledger (live allocations and
-	// payments); null when the year has no fund.
+	// Money: the year's bygdepeng, from its ledger; none when the year has
+	// no fund.
 	f, err := s.funds.Fund(cx, year)
 	switch {
 	case isNotFound(err):
@@ -87,10 +86,9 @@ func (s *server) yearReport(cx context.Context, year int) (survey.YearReport, er
 		if err != nil {
 			return survey.YearReport{}, err
 		}
-		t := l.Totals()
-		rep.Money = &survey.ReportMoney{GrantedSEK: t.AllocatedSEK, PaidSEK: t.PaidSEK}
+		in.Fund = &l
 	}
-	return rep, nil
+	return survey.BuildYearReport(year, s.cfg.MinN, in), nil
 }
 
 // yearReportAPI is GET /api/v1/public/reports/{year}: anyone.

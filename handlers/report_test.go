@@ -115,7 +115,7 @@ func TestYearReportFiguresAreTheRecords(t *testing.T) {
 		code, b := ta.do("GET", "/arsrapport/2026", "", nil)
 		checkPage(t, code, b, []string{"Årsrapport 2026", "Gatubelysning", "Samhällsbyggnad: 1", "utvecklingsgruppen: 1", "kommunen: 1",
 			"Vägen genom byn", "Åby: 6", "Bby: för få svar för att visa", "Cykelväg till skolan", "1 av 2", "tillstyrker med ändringar: 1",
-			"Bygdepengen förs ännu inte i Förankra.", `href="/arsrapport/2025"`}, []string{"Anna Berg", "Kalle Kommunsson"})
+			"Ingen bygdepeng för året finns i Förankra.", `href="/arsrapport/2025"`}, []string{"Anna Berg", "Kalle Kommunsson"})
 		req, _ := http.NewRequest("GET", "/arsrapport/2026", nil)
 		req.AddCookie(&http.Cookie{Name: "lang", Value: "en"})
 		code, b = ta.send(req)

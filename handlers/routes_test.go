@@ -292,7 +292,11 @@ func routeCases() []routeCase {
 			if form != nil && form.Get("department") == "-" {
 				form = url.Values{"department": {f.department()}}
 			}
-			return routeRequest{path: prefix + m.ID + suffix, json: body, form: form}
+			r := routeRequest{path: prefix + m.ID + suffix, form: form}
+			if body != nil { // a nil map in r.json would still be sent as JSON
+				r.json = body
+			}
+			return r
 		}
 	}
 	matterReaders := []string{admin, official, politician, repOwn, forum} // ReadMatters for village aby
@@ -337,6 +341,18 @@ func routeCases() []routeCase {
 		{method: "POST", route: "/api/v1/matters/:id/answer", build: matterPath(survey.MatterForwarded, "/api/v1/matters/", "/answer", map[string]any{"text": "Svar"}, nil), allow: matterHandlers},
 		{method: "POST", route: "/api/v1/matters/:id/confirm", build: matterPath(survey.MatterAnswered, "/api/v1/matters/", "/confirm", map[string]any{}, nil), allow: matterRaisers},
 		{method: "POST", route: "/api/v1/matters/:id/reopen", build: matterPath(survey.MatterAnswered, "/api/v1/matters/", "/reopen", map[string]any{"reason": "Inget hände"}, nil), allow: matterRaisers},
+		{method: "GET", route: "/api/v1/departments/stats", build: static("/api/v1/departments/stats"), public: true},
+		{method: "GET", route: "/forvaltningar", build: static("/forvaltningar"), public: true},
+		{method: "GET", route: "/arenden", page: true, build: static("/arenden"), allow: everyone},
+		{method: "GET", route: "/arenden/ny", page: true, build: static("/arenden/ny"), allow: append([]string{repOther}, matterRaisers...)}, // the form; a representative raises for their own villages
+		{method: "POST", route: "/arenden/ny", page: true, build: func(*routeFixture, string) routeRequest {
+			return routeRequest{path: "/arenden/ny", form: url.Values{"village": {"aby"}, "title": {"Gatlyktor"}}}
+		}, allow: matterRaisers},
+		{method: "GET", route: "/arenden/:id", page: true, build: matterPath(survey.MatterRegistered, "/arenden/", "", nil, nil), allow: matterReaders},
+		{method: "POST", route: "/arenden/:id/vidare", page: true, build: matterPath(survey.MatterRegistered, "/arenden/", "/vidare", nil, url.Values{"department": {"-"}}), allow: matterHandlers},
+		{method: "POST", route: "/arenden/:id/svar", page: true, build: matterPath(survey.MatterForwarded, "/arenden/", "/svar", nil, url.Values{"text": {"Svar"}}), allow: matterHandlers},
+		{method: "POST", route: "/arenden/:id/bekrafta", page: true, build: matterPath(survey.MatterAnswered, "/arenden/", "/bekrafta", nil, url.Values{}), allow: matterRaisers},
+		{method: "POST", route: "/arenden/:id/oppna-igen", page: true, build: matterPath(survey.MatterAnswered, "/arenden/", "/oppna-igen", nil, url.Values{"reason": {"Inget hände"}}), allow: matterRaisers},
 		// End of matters.
 		// Timeline and the yearly report: public (more for readers of the village).
 		{method: "GET", route: "/api/v1/villages/:slug/timeline", build: static("/api/v1/villages/aby/timeline"), public: true},
@@ -1057,6 +1073,16 @@ var routeActions = []struct {
 	{"POST", "/api/v1/matters/:id/answer", survey.HandleMatter},
 	{"POST", "/api/v1/matters/:id/confirm", survey.ConfirmMatter},
 	{"POST", "/api/v1/matters/:id/reopen", survey.ConfirmMatter},
+	{"GET", "/api/v1/departments/stats", publicRoute},
+	{"GET", "/forvaltningar", publicRoute},
+	{"GET", "/arenden", survey.ReadMatters},
+	{"GET", "/arenden/ny", survey.RaiseMatter},
+	{"POST", "/arenden/ny", survey.RaiseMatter},
+	{"GET", "/arenden/:id", survey.ReadMatters},
+	{"POST", "/arenden/:id/vidare", survey.HandleMatter},
+	{"POST", "/arenden/:id/svar", survey.HandleMatter},
+	{"POST", "/arenden/:id/bekrafta", survey.ConfirmMatter},
+	{"POST", "/arenden/:id/oppna-igen", survey.ConfirmMatter},
 
 	// Bygdepeng.
 	{"GET", "/api/v1/funds", survey.ReadFunds},

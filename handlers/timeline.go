@@ -26,7 +26,8 @@ func (s *server) timelineSources() []timelineSource {
 		{family: "plan", events: s.planEvents},
 		{family: "action", events: s.actionEvents},
 		{family: "matter", events: s.matterEvents},
-		// Meetings and money: their sources go here.
+		{family: "meeting", events: s.meetingEvents},
+		{family: "grant", events: s.grantEvents},
 	}
 }
 
@@ -146,6 +147,61 @@ func (s *server) matterEvents(cx context.Context, village string) ([]survey.Even
 	return out, nil
 }
 
+// meetingEvents: the decisions of the meetings the village was invited to
+// (meetings and decisions: small collections read once each).
+func (s *server) meetingEvents(cx context.Context, village string) ([]survey.Event, error) {
+	meetings, err := s.meetings.ListMeetings(cx)
+	if err != nil {
+		return nil, err
+	}
+	invited := map[string]*survey.Meeting{}
+	for _, m := range meetings {
+		if m.Invites(village) {
+			invited[m.ID] = m
+		}
+	}
+	if len(invited) == 0 {
+		return nil, nil
+	}
+	decisions, err := s.meetings.Decisions(cx)
+	if err != nil {
+		return nil, err
+	}
+	var out []survey.Event
+	for _, d := range decisions {
+		if m := invited[d.Meeting]; m != nil {
+			out = append(out, survey.MeetingDecisionEvent(m, d.Decision))
+		}
+	}
+	return out, nil
+}
+
+// grantEvents: the village's money in each year's ledger (the funds, and
+// per fund its ledger and applications: a few small reads).
+func (s *server) grantEvents(cx context.Context, village string) ([]survey.Event, error) {
+	funds, err := s.funds.ListFunds(cx)
+	if err != nil {
+		return nil, err
+	}
+	var out []survey.Event
+	for _, f := range funds {
+		entries, err := s.funds.Ledger(cx, f.Year)
+		if err != nil {
+			return nil, err
+		}
+		titles := map[string]string{}
+		apps, err := s.funds.ListApplications(cx, f.Year)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range apps {
+			titles[survey.ApplicationRef(a.ID)] = a.Title
+		}
+		out = append(out, survey.GrantEvents(f.Year, entries, village, titles)...)
+	}
+	return out, nil
+}
+
 // departmentNames maps department ids to names (a small collection).
 func (s *server) departmentNames(cx context.Context) (map[string]string, error) {
 	deps, err := s.plans.Departments(cx)
@@ -222,7 +278,7 @@ func (s *server) optionalSession(c *fiber.Ctx) error {
 }
 
 // timelineFilters are the families the page offers as filters.
-var timelineFilters = []string{"survey", "remiss", "plan", "action", "matter"}
+var timelineFilters = []string{"survey", "remiss", "plan", "action", "matter", "meeting", "grant"}
 
 // timelinePageData is what /byar/{slug}/tidslinje shows.
 type timelinePageData struct {
@@ -258,7 +314,9 @@ var eventLabels = map[string]string{
 	survey.EventPlanSubmitted: "plan inlämnad", survey.EventPlanAcknowledged: "plan kvitterad av kommunen",
 	survey.EventActionDone: "åtgärd klar", survey.EventMatterRaised: "ärende väckt", survey.EventMatterAnswered: "ärende besvarat",
 	"family:survey": "enkäter", "family:remiss": "remissvar", "family:plan": "utvecklingsplaner", "family:action": "åtgärder",
-	"family:matter": "ärenden",
+	"family:matter": "ärenden", "family:meeting": "mötesbeslut", "family:grant": "bygdepeng",
+	survey.EventMeetingDecision: "beslut på forumets möte", survey.EventGrantAllocated: "bygdepeng beviljad",
+	survey.EventGrantPaid: "bygdepeng utbetald", "becomes:action": "en åtgärd", "becomes:matter": "ett ärende",
 }
 
 func init() {

@@ -463,3 +463,68 @@ func TestTimelineAndReportHaveTheMatters(t *testing.T) {
 		checkPage(t, code, b, []string{"ärende väckt", "ärende besvarat", "Gatlyktor från pappersregistret", "Tekniska förvaltningen"}, []string{"Snöröjning", "Åtgärdas i april."})
 	})
 }
+
+func TestTimelineAndReportHaveMeetingsAndMoney(t *testing.T) {
+	ta := plansApp(t)
+	rep := ta.user("representative", "aby")
+	official := ta.user("official")
+	forum := ta.user("forum")
+	// A forum meeting of aby and bby, held, with one decision, the minutes approved.
+	id := "/api/v1/meetings/" + decode[struct{ ID string }](t, ta.mustDo("POST", "/api/v1/meetings", official, map[string]any{"kind": "forum",
+		"title": "Vårforum 2026", "starts": "2026-03-09T18:00", "ends": "2026-03-09T21:00", "place": "Bygdegården", "villages": []string{"aby", "bby"}}, 201)).ID
+	item := decode[struct{ ID string }](t, ta.mustDo("POST", id+"/agenda", official, map[string]any{"title": "Bredbandet"}, 201)).ID
+	ta.mustDo("POST", id+"/invite", official, nil, 200)
+	ta.mustDo("POST", id+"/held", official, map[string]any{"present": []string{"aby"}}, 200)
+	ta.mustDo("POST", id+"/items/"+item+"/decisions", official, map[string]any{"text": "Forumet skriver till operatören."}, 201)
+	decisions := func(token string) []survey.Event {
+		return ta.timeline("/api/v1/villages/aby/timeline?kind=meeting", token).Events
+	}
+	if got := decisions(""); len(got) != 0 {
+		t.Errorf("before the minutes are approved: got %+v for anyone; want none", got)
+	}
+	if got := decisions(rep); len(got) != 1 || got[0].Public {
+		t.Errorf("before the minutes are approved: got %+v for the representative; want the decision, not public", got)
+	}
+	ta.mustDo("POST", id+"/approve", official, nil, 200)
+	got := decisions("")
+	if len(got) != 1 || got[0].Text != "Forumet skriver till operatören." || got[0].Title != "Vårforum 2026" {
+		t.Fatalf("after approval: got %+v; want the decision for anyone", got)
+	}
+	if other := ta.timeline("/api/v1/villages/cby/timeline?kind=meeting", "").Events; len(other) != 0 {
+		t.Errorf("a village not invited: got %+v; want no decisions", other)
+	}
+
+	// Money: two applications of aby granted, one paid, the other reversed.
+	ta.mustDo("POST", "/api/v1/funds", official, fundBody(2026, 100000), 201)
+	a1 := submittedApplication(t, ta, rep, 2026, 10000)
+	a2 := submittedApplication(t, ta, rep, 2026, 5000)
+	ta.mustDo("POST", "/api/v1/funds/2026/applications/"+a1.ID+"/grant", forum, map[string]any{"amount_sek": 8000}, 200)
+	g2 := decode[appJSON](t, ta.mustDo("POST", "/api/v1/funds/2026/applications/"+a2.ID+"/grant", forum, map[string]any{"amount_sek": 5000}, 200))
+	ta.mustDo("POST", "/api/v1/funds/2026/applications/"+a1.ID+"/pay", official, nil, 200)
+	ta.mustDo("POST", "/api/v1/funds/2026/ledger/"+g2.Entry+"/reverse", official, map[string]any{"reason": "Fel belopp"}, 201)
+	money := ta.timeline("/api/v1/villages/aby/timeline?kind=grant", "").Events
+	kinds := map[string]int64{}
+	for _, e := range money {
+		kinds[e.Kind] += e.AmountSEK
+		if e.Title != "Belysning vid busshållplatsen" || e.Link != "/bygdepeng/2026" {
+			t.Errorf("got %+v; want the application's title and the public money page", e)
+		}
+	}
+	if len(money) != 2 || kinds[survey.EventGrantAllocated] != 8000 || kinds[survey.EventGrantPaid] != 8000 {
+		t.Errorf("got %+v; want 8 000 kr granted and paid (the reversed grant left out)", money)
+	}
+
+	rep2026 := decode[survey.YearReport](t, ta.mustDo("GET", "/api/v1/public/reports/2026", "", nil, 200))
+	fund := decode[fundJSON](t, ta.mustDo("GET", "/api/v1/funds/2026", official, nil, 200))
+	if m := rep2026.Money; m == nil || m.GrantedSEK != fund.AllocatedSEK || m.PaidSEK != fund.PaidSEK || m.RemainingSEK != fund.RemainingSEK ||
+		m.TotalSEK != fund.TotalSEK || m.GrantedSEK != 8000 || len(m.ByVillage) != 1 || m.ByVillage[0].PaidSEK != 8000 {
+		t.Errorf("got money %+v; want the fund's figures %+v (8 000 kr granted and paid, by aby)", m, fund)
+	}
+	if r := decode[survey.YearReport](t, ta.mustDo("GET", "/api/v1/public/reports/2025", "", nil, 200)); r.Money != nil {
+		t.Errorf("a year without a fund: got %+v; want no money", r.Money)
+	}
+	code, b, _ := ta.page("GET", "/byar/aby/tidslinje", account{}, nil)
+	checkPage(t, code, b, []string{"beslut på forumets möte", "Forumet skriver till operatören.", "bygdepeng beviljad", "8\u00a0000\u00a0kr"}, nil)
+	code, b, _ = ta.page("GET", "/arsrapport/2026", account{}, nil)
+	checkPage(t, code, b, []string{"Att fördela", "100\u00a0000\u00a0kr", "Åby: beviljat 8\u00a0000\u00a0kr, utbetalt 8\u00a0000\u00a0kr", `href="/bygdepeng/2026"`}, nil)
+}

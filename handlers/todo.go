@@ -38,6 +38,8 @@ type todoData struct {
 	ManagePlan      bool
 	AnswerRemisses  bool
 	ReadSurveys     bool
+	// Matters are the matters the user should act on (nil: none of theirs).
+	Matters *todoMatters
 	// Bygdepeng: reports due, applications waiting for a decision, basic
 	// grants to approve.
 	FundReports, FundDecide, FundApprove           []fundTodo
@@ -136,6 +138,9 @@ func (s *server) todo(cx context.Context, u *survey.User) (*todoData, error) {
 		d.Surveys = svs
 	}
 	if err := s.todoPlans(cx, u, d); err != nil {
+		return nil, err
+	}
+	if err := s.todoMatters(cx, u, d); err != nil {
 		return nil, err
 	}
 	// todo: meetings

@@ -31,11 +31,11 @@ func TestHeaderShowsEachRoleWhatItMayUse(t *testing.T) {
 		role string
 		want string
 	}{
-		{"admin", "/att-gora /enkater /forslag /forum /admin/byar"},
-		{"official", "/att-gora /enkater /forslag /forum"},
-		{"politician", "/att-gora /enkater /forslag /forum"},
-		{"representative", "/att-gora /enkater /forslag /forum"},
-		{"forum", "/att-gora /enkater /forslag /forum"},
+		{"admin", "/att-gora /enkater /forslag /forum /arenden /moten /admin/byar"},
+		{"official", "/att-gora /enkater /forslag /forum /arenden /moten"},
+		{"politician", "/att-gora /enkater /forslag /forum /arenden /moten"},
+		{"representative", "/att-gora /enkater /forslag /forum /arenden /moten"},
+		{"forum", "/att-gora /enkater /forslag /forum /arenden /moten"},
 	} {
 		t.Run("a "+tt.role+" sees "+tt.want, func(t *testing.T) {
 			var villages []string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/forankra/forankra/storage"
 	"github.com/forankra/forankra/storage/dbtest"
 	"github.com/forankra/forankra/survey"
+	"go.mongodb.org/mongo-driver/bson"
 )
 
 var t0 = time.Date(2026, 3, 10, 9, 0, 30, 0, time.UTC)
@@ -132,5 +134,62 @@ func TestCodesAreClaimedOnceAndOnlyForTheirVillage(t *testing.T) {
 	counts, _ := codes.Counts(ctx, "s1", []string{"aby"})
 	if counts["aby"] != (storage.CodeCount{Made: 2, Used: 1}) {
 		t.Errorf("got %+v; want 2 made, 1 used", counts["aby"])
+	}
+}
+
+// What an attacker sends at random is a miss: each must be an index read,
+// whatever the number stored (10,000 of each here; a scan of them took
+// 60–400 ms before the embedded server's _id index).
+func TestMissesAnAttackerSendsDoNotScan(t *testing.T) {
+	if testing.Short() {
+		t.Skip("stores 10,000 codes, sessions, tokens and links")
+	}
+	db := dbtest.New(t)
+	ctx := context.Background()
+	codes, sessions, tokens, links := storage.NewCodes(db), storage.NewSessions(db), storage.NewTokens(db), storage.NewPasswordLinks(db)
+	if _, err := codes.Make(ctx, "s1", "aby", 10000, t0); err != nil {
+		t.Fatal(err)
+	}
+	raw := rawDB(t, db)
+	for _, name := range []string{"sessions", "tokens", "password_links"} {
+		for i := 0; i < 10000; i += 1000 {
+			docs := make([]any, 0, 1000)
+			for j := i; j < i+1000; j++ {
+				docs = append(docs, bson.M{"_id": storage.HashSecret(fmt.Sprint(name, j)), "user": "u1", "expires": t0.Add(time.Hour)})
+			}
+			if _, err := raw.Collection(name).InsertMany(ctx, docs); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	dbtest.IndexIDs(t)
+	tests := []struct {
+		name string
+		miss func(i int) error
+		want error
+	}{
+		{"a wrong one-time code", func(i int) error {
+			_, err := codes.Claim(ctx, "s1", "aby", survey.NewCode(), fmt.Sprint("r", i), t0)
+			return err
+		}, survey.ErrForbidden},
+		{"an unknown session", func(i int) error { _, err := sessions.Get(ctx, fmt.Sprint("okänd-", i), t0); return err }, survey.ErrNotFound},
+		{"an unknown token", func(i int) error { _, err := tokens.User(ctx, fmt.Sprint("okänd-", i), t0); return err }, survey.ErrNotFound},
+		{"an unknown password link", func(i int) error { _, err := links.Peek(ctx, fmt.Sprint("okänd-", i), t0); return err }, survey.ErrNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			times := make([]time.Duration, 0, 21)
+			for i := range cap(times) {
+				start := time.Now()
+				if err := tt.miss(i); !errors.Is(err, tt.want) {
+					t.Fatalf("got %v; want %v", err, tt.want)
+				}
+				times = append(times, time.Since(start))
+			}
+			slices.Sort(times)
+			if p50 := times[len(times)/2]; p50 > 20*time.Millisecond {
+				t.Errorf("got p50 %v; want under 20 ms", p50)
+			}
+		})
 	}
 }

@@ -31,6 +31,20 @@ type Committer struct {
 	mu       sync.RWMutex // held for reading while queueing, for writing to close
 	shut     bool
 	done     chan struct{}
+
+	batches, written atomic.Int64 // for Stats
+}
+
+// CommitterStats is what a committer has written since it started.
+type CommitterStats struct {
+	// Batches is how many batches were written, Submissions how many
+	// submissions they held (each a response stored, or found stored).
+	Batches, Submissions int64
+}
+
+// Stats returns what the committer has written so far.
+func (c *Committer) Stats() CommitterStats {
+	return CommitterStats{Batches: c.batches.Load(), Submissions: c.written.Load()}
 }
 
 // CommitterOptions bound a Committer's batches. Zero values take defaults.
@@ -281,6 +295,8 @@ func (c *Committer) write(batch []*commitRequest) {
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
 	results := c.store.AddEach(ctx, subs)
+	c.batches.Add(1)
+	c.written.Add(int64(len(subs)))
 	if len(subs) > 1 && failedWhole(results) {
 		// The whole batch was refused for a reason other than the database
 		// being away (one document the driver would not send, say): write

@@ -44,6 +44,9 @@ func TestCommitterStoresConcurrentSubmissionsExactlyOnce(t *testing.T) {
 	if got, _ := responses.Count(context.Background(), sv.ID); got != n {
 		t.Errorf("got %d counted; want %d", got, n)
 	}
+	if st := c.Stats(); st.Submissions != 2*n || st.Batches < 2*n/16 || st.Batches > 2*n {
+		t.Errorf("got %+v; want %d submissions in %d to %d batches of at most 16", st, 2*n, 2*n/16, 2*n)
+	}
 	if ok, err := responses.VerifyTallies(context.Background(), sv); !ok || err != nil {
 		t.Errorf("got tallies equal to a recount = %v, %v; want true", ok, err)
 	}

@@ -109,6 +109,9 @@ func seedDemo(ctx context.Context, db *DB, demo survey.Demo, password string, no
 	if err := seedDemoPlans(ctx, db, users, now); err != nil {
 		return "", err
 	}
+	if err := seedDemoMatters(ctx, db, users, now); err != nil {
+		return "", err
+	}
 	if err := seedDemoMeetings(ctx, db, users, now); err != nil {
 		return "", err
 	}

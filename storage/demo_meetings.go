@@ -77,10 +77,10 @@ func seedDemoMeetings(ctx context.Context, db *DB, users map[string]string, now 
 		Due: survey.MonthOf(now.AddDate(0, 4, 0)), Status: survey.ActionPlanned, Created: at}
 	decisions := []*survey.MeetingDecision{
 		{ID: NewID(), Text: "Forumet ber kommunen utreda en gång- och cykelväg längs väg 52.", Becomes: survey.BecomesAction,
-			Created: &survey.Source{Kind: survey.BecomesAction, ID: action.ID}, By: official, At: at},
+			Created: &survey.Ref{Kind: survey.BecomesAction, ID: action.ID}, By: official, At: at},
 		{ID: NewID(), Text: "Forumet tar upp skolvägarna igen på nästa möte.", By: official, At: at},
 	}
-	action.Source = &survey.Source{Kind: survey.SourceMeetingDecision, ID: decisions[0].ID}
+	action.Source = &survey.Ref{Kind: survey.SourceMeetingDecision, ID: decisions[0].ID}
 	for _, d := range decisions {
 		if err := meetings.AddDecision(ctx, held.ID, items[0].ID, d); err != nil {
 			return err

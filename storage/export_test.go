@@ -13,3 +13,15 @@ func ReplacePlanDocForTest(ctx context.Context, db *DB, p *survey.Plan) error {
 	_, err := db.col(colPlans).ReplaceOne(ctx, bson.M{"_id": p.ID}, toPlanDoc(p.ID, p))
 	return err
 }
+
+// ClaimMatterStepForTest claims a matter's next step without copying it to
+// the matter, as a crash between the two writes of Matters.Step would leave
+// it.
+func ClaimMatterStepForTest(ctx context.Context, db *DB, m *survey.Matter, rev int) error {
+	var cur matterDoc
+	if err := db.col(colMatters).FindOne(ctx, bson.M{"_id": m.ID}).Decode(&cur); err != nil {
+		return err
+	}
+	_, err := db.col(colMatterSteps).InsertOne(ctx, matterClaimDoc{ID: stepKey(m.ID, rev+1), Matter: m.ID, N: rev + 1, After: toMatterDoc(m, cur.Year, cur.N, rev+1)})
+	return err
+}

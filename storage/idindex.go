@@ -95,14 +95,23 @@ func (x *idIndexer) indexFile(ctx context.Context, file string) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	if len(missing) == 0 {
+		return nil
+	}
+	// One transaction, so one sync of the file, for every new table.
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
 	for _, table := range missing {
 		q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON %s (_ferretdb_sjson->'$._id')`,
 			quoteIdent(table+idIndexSuffix), quoteIdent(table))
-		if _, err := db.ExecContext(ctx, q); err != nil {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("%s: %w", table, err)
 		}
 	}
-	return nil
+	return tx.Commit()
 }
 
 // quoteIdent quotes an SQLite identifier.

@@ -240,7 +240,10 @@ func withMarks(m *survey.Matter, marks []matterMarkDoc) {
 		case markReminded:
 			m.Reminders = append(m.Reminders, survey.MatterReminder{Round: k.Round, Level: k.Level})
 		case markAgendaOwed:
-			m.AgendaOwed = m.AgendaOwed || !k.Done
+			if !k.Done {
+				m.AgendaOwed = true
+				m.OwedRounds = append(m.OwedRounds, k.Round)
+			}
 		}
 	}
 	sort.Slice(m.Reminders, func(i, j int) bool {
@@ -360,10 +363,13 @@ func (s *Matters) OweAgenda(ctx context.Context, id string, round int, at time.T
 }
 
 // AgendaAdded records that the item the matter owed in the round is on a
-// meeting's agenda.
-func (s *Matters) AgendaAdded(ctx context.Context, id string, round int) error {
-	_, err := s.marks.UpdateOne(ctx, bson.M{"_id": markKey(id, markAgendaOwed, round, 2)}, bson.M{"$set": bson.M{"done": true}})
-	return translate(err)
+// meeting's agenda; it reports whether this call made the record.
+func (s *Matters) AgendaAdded(ctx context.Context, id string, round int) (bool, error) {
+	res, err := s.marks.UpdateOne(ctx, bson.M{"_id": markKey(id, markAgendaOwed, round, 2), "done": false}, bson.M{"$set": bson.M{"done": true}})
+	if err != nil {
+		return false, translate(err)
+	}
+	return res.ModifiedCount > 0, nil
 }
 
 // QueueOnce stores a message under the id it has: a message whose id is

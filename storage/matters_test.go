@@ -190,10 +190,82 @@ func TestMatterRemindersAndAgendaAreKept(t *testing.T) {
 	if len(got.Reminders) != 1 || !got.Reminded(1) || got.Reminded(2) || !got.AgendaOwed {
 		t.Errorf("got reminders %v, agenda owed %v; want level 1 once and owed", got.Reminders, got.AgendaOwed)
 	}
-	if err := matters.AgendaAdded(ctx, m.ID, 0); err != nil {
-		t.Fatal(err)
+	if first, err := matters.AgendaAdded(ctx, m.ID, 0); err != nil || !first {
+		t.Fatalf("the item added: got %v, %v; want true", first, err)
 	}
 	if list, _ := matters.List(ctx, storage.MatterFilter{}); len(list) != 1 || list[0].AgendaOwed {
 		t.Errorf("after the item was added: got %+v; want one matter owing nothing", list)
+	}
+}
+
+// A crash after a step's claim and before the matter's copy: the next read
+// rolls the claimed step forward, and a step on the old revision is a
+// conflict, not a second answer.
+func TestAClaimedStepRollsForwardAfterACrash(t *testing.T) {
+	db := dbtest.New(t)
+	matters := storage.NewMatters(db)
+	ctx := context.Background()
+	m := raise(t, matters, "krasch")
+	m, rev, _ := matters.Get(ctx, m.ID)
+	if _, err := m.Step(survey.MoveForward, survey.MatterMove{Department: "teknik"}, nil, matterNow, "o1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := storage.ClaimMatterStepForTest(ctx, db, m, rev); err != nil {
+		t.Fatal(err)
+	}
+	list, err := matters.List(ctx, storage.MatterFilter{Status: survey.MatterForwarded})
+	if err != nil || len(list) != 1 || list[0].Department != "teknik" || len(list[0].Steps) != 2 {
+		t.Fatalf("after the crash: got %+v, %v; want the forwarded matter with 2 steps", list, err)
+	}
+	old, _, _ := matters.Get(ctx, m.ID)
+	old.Status, old.Steps = survey.MatterRegistered, old.Steps[:1] // a reader who had the old revision
+	st, err := old.Step(survey.MoveForward, survey.MatterMove{Department: "skola"}, nil, matterNow, "o2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := matters.Step(ctx, old, rev, st); !errors.Is(err, survey.ErrConflict) {
+		t.Errorf("a step on the old revision: got %v; want ErrConflict", err)
+	}
+	got, gotRev, _ := matters.Get(ctx, m.ID)
+	if got.Department != "teknik" || gotRev != 2 {
+		t.Errorf("got department %q at revision %d; want teknik at 2", got.Department, gotRev)
+	}
+}
+
+func TestDemoHasMattersInEveryStateAndOneEscalated(t *testing.T) {
+	db := dbtest.New(t)
+	ctx := context.Background()
+	if err := storage.NewPlans(db).EnsureFocusAreas(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storage.SeedDemo(ctx, db, survey.NewDemo(matterNow, 1), "ett-långt-demolösenord", matterNow); err != nil {
+		t.Fatal(err)
+	}
+	list, err := storage.NewMatters(db).List(ctx, storage.MatterFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses, levels := map[string]int{}, map[int]int{}
+	for _, m := range list {
+		statuses[m.Status]++
+		levels[m.Escalation(matterNow)]++
+	}
+	for _, s := range survey.MatterStatuses {
+		if statuses[s] == 0 {
+			t.Errorf("got no demo matter %s; want one in every state (got %v)", s, statuses)
+		}
+	}
+	if levels[2] != 1 {
+		t.Errorf("got levels %v; want one matter at level 2", levels)
+	}
+	users, _ := storage.NewUsers(db).List(ctx)
+	contacts := 0
+	for _, u := range users {
+		if u.ContactPerson {
+			contacts++
+		}
+	}
+	if contacts != 1 {
+		t.Errorf("got %d contact persons; want the demo official", contacts)
 	}
 }

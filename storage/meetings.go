@@ -377,7 +377,7 @@ type itemDecision struct {
 func (d meetingDecisionDoc) decision() itemDecision {
 	dec := survey.MeetingDecision{ID: d.ID, Text: d.Text, Becomes: d.Becomes, By: d.By, At: d.At.UTC()}
 	if d.Created != nil {
-		dec.Created = &survey.Source{Kind: d.Created.Kind, ID: d.Created.ID}
+		dec.Created = &survey.Ref{Kind: d.Created.Kind, ID: d.Created.ID}
 	}
 	return itemDecision{MeetingDecision: dec, meeting: d.Meeting, item: d.Item}
 }
@@ -410,7 +410,7 @@ func (s *Meetings) AddDecision(ctx context.Context, meeting, item string, d *sur
 
 // SetDecisionCreated records what a decision became (the matter raised
 // after the decision was stored).
-func (s *Meetings) SetDecisionCreated(ctx context.Context, id string, created survey.Source) error {
+func (s *Meetings) SetDecisionCreated(ctx context.Context, id string, created survey.Ref) error {
 	res, err := s.decisions.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"created": createdDoc{Kind: created.Kind, ID: created.ID}}})
 	if err != nil {
 		return fmt.Errorf("beslut %q: %w", id, translate(err))

@@ -160,7 +160,7 @@ func TestDecisionsAreFoundByIDWithTheirItem(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := &survey.MeetingDecision{ID: storage.NewID(), Text: "Kommunen frågar operatören", Becomes: survey.BecomesAction,
-		Created: &survey.Source{Kind: survey.BecomesAction, ID: "a1"}, At: time.Now()}
+		Created: &survey.Ref{Kind: survey.BecomesAction, ID: "a1"}, At: time.Now()}
 	if err := s.AddDecision(ctx, m.ID, it.ID, d); err != nil {
 		t.Fatal(err)
 	}

@@ -329,9 +329,9 @@ func toActionDoc(a *survey.PlanAction, changes int) actionDoc {
 func (d actionDoc) action() (*survey.PlanAction, int) {
 	due, _ := survey.ParseMonth(d.Due)
 	done, _ := survey.ParseDate(d.DoneOn)
-	var src *survey.Source
+	var src *survey.Ref
 	if d.Source != nil {
-		src = &survey.Source{Kind: d.Source.Kind, ID: d.Source.ID}
+		src = &survey.Ref{Kind: d.Source.Kind, ID: d.Source.ID}
 	}
 	return &survey.PlanAction{Source: src, ID: d.ID, Plan: d.Plan, Village: d.Village, Priority: d.Priority, Title: d.Title, Owner: d.Owner,
 		Responsible: d.Responsible, Department: d.Department, Due: due, CostSEK: d.CostSEK, Status: d.Status,

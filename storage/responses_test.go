@@ -300,7 +300,8 @@ func TestKeyedSubmissionsLeaveNothingThatGrowsForever(t *testing.T) {
 }
 
 // A crash-cut batch among many stored responses is recovered by reads of
-// its ids: a query by its batch field read all 20,000 (about 1 s).
+// its ids: a query by its batch field read all 20,000 (5.3 s p50 on 2 loaded cores;
+// reads by _id 0.1–0.4 s).
 func TestRecoveryOfACrashedBatchDoesNotReadTheSurvey(t *testing.T) {
 	if testing.Short() {
 		t.Skip("stores 20,000 responses")
@@ -349,7 +350,7 @@ func TestRecoveryOfACrashedBatchDoesNotReadTheSurvey(t *testing.T) {
 		}
 	}
 	slices.Sort(times)
-	if p50 := times[len(times)/2]; p50 > 200*time.Millisecond {
-		t.Errorf("got p50 %v to recover a batch of 256 among %d; want under 200 ms", p50, stored)
+	if p50 := times[len(times)/2]; p50 > time.Second {
+		t.Errorf("got p50 %v to recover a batch of 256 among %d; want under 1 s", p50, stored)
 	}
 }

@@ -99,7 +99,7 @@ type PlanAction struct {
 	DoneBy      string `json:"done_by,omitempty"`
 	Reason      string `json:"reason,omitempty"`
 	// Source is what the action was made from, e.g. a meeting decision.
-	Source *Source `json:"source,omitempty"`
+	Source *Ref `json:"source,omitempty"`
 	// Created is when the action was added, for the plan's diff.
 	Created time.Time `json:"created"`
 }

@@ -96,7 +96,9 @@ type Matter struct {
 	Reminders []MatterReminder `json:"reminders"`
 	// AgendaOwed is set when level 2 owes the next forum meeting an agenda
 	// item that has not been added yet.
-	AgendaOwed bool      `json:"agenda_owed"`
+	AgendaOwed bool `json:"agenda_owed"`
+	// OwedRounds are the rounds whose agenda item is still owed.
+	OwedRounds []int     `json:"-"`
 	Created    time.Time `json:"created"`
 }
 

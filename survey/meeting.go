@@ -242,9 +242,9 @@ type Link struct {
 	ID   string `json:"id" validate:"required,max=80"`
 }
 
-// Source names what an action or matter was made from, e.g. a meeting
-// decision.
-type Source struct {
+// Ref names a record by kind and id: what an action was made from (a
+// meeting decision), what a decision became (an action or a matter).
+type Ref struct {
 	Kind string `json:"kind"`
 	ID   string `json:"id"`
 }
@@ -295,7 +295,7 @@ type MeetingDecision struct {
 	ID      string    `json:"id"`
 	Text    string    `json:"text"`
 	Becomes string    `json:"becomes,omitempty"`
-	Created *Source   `json:"created,omitempty"`
+	Created *Ref      `json:"created,omitempty"`
 	By      string    `json:"-"`
 	At      time.Time `json:"at"`
 }
@@ -317,7 +317,7 @@ func (n NewDecision) MeetingDecision(id string, now time.Time, by string) (*Meet
 	}
 	d := &MeetingDecision{ID: id, Text: n.Text, Becomes: n.Becomes, By: by, At: now.UTC()}
 	if n.Becomes != "" {
-		d.Created = &Source{Kind: n.Becomes}
+		d.Created = &Ref{Kind: n.Becomes}
 	}
 	return d, nil
 }

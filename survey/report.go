@@ -16,8 +16,7 @@ type YearReport struct {
 	Actions  ReportActions  `json:"actions"`
 	Surveys  ReportSurveys  `json:"surveys"`
 	Remisses ReportRemisses `json:"remisses"`
-	// Money and Matters come from the fund and the matters when those
-	// records exist; nil until then.
+	// Money is nil when the year has no fund.
 	Money   *ReportMoney   `json:"money"`
 	Matters *ReportMatters `json:"matters"`
 }
@@ -99,10 +98,54 @@ type ReportRemiss struct {
 	Outcome  string         `json:"outcome,omitempty"`
 }
 
-// ReportMoney is the bygdepeng of the year: granted and paid.
+// ReportMoney is the year's bygdepeng, recounted from its ledger
+// (reversed entries taken off): what there was, granted (basic grants and
+// investments), paid, given back and left, and per village.
 type ReportMoney struct {
-	GrantedSEK int64 `json:"granted_sek"`
-	PaidSEK    int64 `json:"paid_sek"`
+	TotalSEK       int64                `json:"total_sek"`
+	GrantedSEK     int64                `json:"granted_sek"`
+	BasicGrantsSEK int64                `json:"basic_grants_sek"`
+	PaidSEK        int64                `json:"paid_sek"`
+	ReturnedSEK    int64                `json:"returned_sek"`
+	RemainingSEK   int64                `json:"remaining_sek"`
+	ByVillage      []ReportVillageMoney `json:"by_village"`
+}
+
+// ReportVillageMoney is one village's money of the year.
+type ReportVillageMoney struct {
+	Village    string `json:"village"`
+	GrantedSEK int64  `json:"granted_sek"`
+	PaidSEK    int64  `json:"paid_sek"`
+}
+
+func reportMoney(l Ledger) *ReportMoney {
+	t := l.Sum()
+	rm := &ReportMoney{TotalSEK: l.TotalSEK, GrantedSEK: t.AllocatedSEK, BasicGrantsSEK: t.BasicGrantsSEK, PaidSEK: t.PaidSEK,
+		ReturnedSEK: t.ReturnedSEK, RemainingSEK: t.Remaining(l.TotalSEK), ByVillage: []ReportVillageMoney{}}
+	byVillage := map[string]*Totals{}
+	var order []string
+	for _, v := range l.Entries {
+		if v.Village != "" && byVillage[v.Village] == nil {
+			byVillage[v.Village] = &Totals{}
+			order = append(order, v.Village)
+		}
+	}
+	byID := map[string]LedgerEntry{}
+	for _, e := range l.Entries {
+		byID[e.ID] = e
+		sign, kind := int64(1), e.Kind
+		if e.Kind == EntryReverse {
+			sign, kind = -1, byID[e.Reverses].Kind
+		}
+		if t := byVillage[e.Village]; t != nil {
+			add(t, kind, e.Ref, sign*e.AmountSEK)
+		}
+	}
+	sort.Strings(order)
+	for _, v := range order {
+		rm.ByVillage = append(rm.ByVillage, ReportVillageMoney{Village: v, GrantedSEK: byVillage[v].AllocatedSEK, PaidSEK: byVillage[v].PaidSEK})
+	}
+	return rm
 }
 
 // ReportMatters is the matters raised in the year, and those first
@@ -133,8 +176,8 @@ func reportMatters(year int, matters []Matter) *ReportMatters {
 	return rm
 }
 
-// ReportInput is the records a yearly report is computed from.
-type ReportInput struct {
+// YearReportInput is the records a yearly report is computed from.
+type YearReportInput struct {
 	Actions     []PlanAction
 	Departments map[string]string // id → name
 	Surveys     []*Survey
@@ -145,6 +188,8 @@ type ReportInput struct {
 	Proposals map[string]*Proposal
 	// Matters is every matter (nil: matters are not kept).
 	Matters []Matter
+	// Fund is the year's fund with its ledger (nil: none for the year).
+	Fund *Ledger
 }
 
 // YearBounds is the first instant of the year and of the next, in Stockholm.
@@ -166,7 +211,7 @@ func SurveyInYear(sv *Survey, year int) bool {
 func RemissInYear(r *Remiss, year int) bool { return DateOf(r.Sent).Year == year }
 
 // BuildYearReport computes the report of the year from the records.
-func BuildYearReport(year, minN int, in ReportInput) YearReport {
+func BuildYearReport(year, minN int, in YearReportInput) YearReport {
 	rep := YearReport{Year: year, MinN: minN}
 	rep.Actions = reportActions(year, in)
 	rep.Surveys = reportSurveys(year, minN, in)
@@ -174,10 +219,13 @@ func BuildYearReport(year, minN int, in ReportInput) YearReport {
 	if in.Matters != nil {
 		rep.Matters = reportMatters(year, in.Matters)
 	}
+	if in.Fund != nil {
+		rep.Money = reportMoney(*in.Fund)
+	}
 	return rep
 }
 
-func reportActions(year int, in ReportInput) ReportActions {
+func reportActions(year int, in YearReportInput) ReportActions {
 	ra := ReportActions{ByOwner: map[string]int{}, ByDepartment: []ReportCount{}, ByVillage: []ReportCount{}, List: []ReportAction{}}
 	deps, villages := map[string]int{}, map[string]int{}
 	for _, a := range in.Actions {
@@ -214,7 +262,7 @@ func reportActions(year int, in ReportInput) ReportActions {
 	return ra
 }
 
-func reportSurveys(year, minN int, in ReportInput) ReportSurveys {
+func reportSurveys(year, minN int, in YearReportInput) ReportSurveys {
 	rs := ReportSurveys{List: []ReportSurvey{}}
 	for _, sv := range in.Surveys {
 		if !SurveyInYear(sv, year) {
@@ -250,7 +298,7 @@ func reportSurveys(year, minN int, in ReportInput) ReportSurveys {
 	return rs
 }
 
-func reportRemisses(year int, in ReportInput) ReportRemisses {
+func reportRemisses(year int, in YearReportInput) ReportRemisses {
 	rr := ReportRemisses{Counts: map[string]int{}, List: []ReportRemiss{}}
 	for _, st := range Stances {
 		rr.Counts[st] = 0

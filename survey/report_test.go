@@ -11,7 +11,7 @@ func TestBuildYearReportCountsTheYearsRecords(t *testing.T) {
 		t := time.Date(y, m, d, 10, 0, 0, 0, Stockholm)
 		return &t
 	}
-	in := ReportInput{
+	in := YearReportInput{
 		Actions: []PlanAction{
 			{ID: "a1", Village: "aby", Title: "Belysning", Owner: OwnerGroup, Status: ActionDone, DoneOn: day(2026, 3, 1), DoneBy: "Anna Andersson", Responsible: "Anna Andersson"},
 			{ID: "a2", Village: "aby", Title: "Busshållplats", Owner: OwnerMunicipality, Department: "d1", Status: ActionDone, DoneOn: day(2026, 5, 1)},

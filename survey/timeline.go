@@ -22,6 +22,9 @@ const (
 	EventActionDone       = "action_done"
 	EventMatterRaised     = "matter_raised"
 	EventMatterAnswered   = "matter_answered"
+	EventMeetingDecision  = "meeting_decision"
+	EventGrantAllocated   = "grant_allocated"
+	EventGrantPaid        = "grant_paid"
 )
 
 // EventKinds lists every kind a timeline knows; sources of records that
@@ -30,7 +33,8 @@ var EventKinds = []string{
 	EventSurveyOpened, EventSurveyClosed, EventRemissAnswered,
 	EventPlanSaved, EventPlanAdopted, EventPlanSubmitted, EventPlanAcknowledged,
 	EventActionDone,
-	EventMatterRaised, EventMatterAnswered,
+	EventMatterRaised, EventMatterAnswered, EventMeetingDecision,
+	EventGrantAllocated, EventGrantPaid,
 }
 
 // EventFamily is the family of a kind: "survey" of "survey_opened".
@@ -43,7 +47,8 @@ func EventFamily(kind string) string {
 // the timeline is read (never stored). Public events may be shown to anyone;
 // the others only to signed-in readers of the village.
 type Event struct {
-	// ID is stable for the same record: "<kind>:<record>".
+	// ID is stable for the same record: "<kind>:<record>", for a plan's
+	// version "plan:<plan>/v<000005>".
 	ID     string    `json:"id"`
 	Kind   string    `json:"kind"`
 	At     time.Time `json:"at"`
@@ -72,6 +77,11 @@ type Event struct {
 	DoneBy     string `json:"done_by,omitempty"`
 	// Ref is a record's reference number (a matter's 2026-001).
 	Ref string `json:"ref,omitempty"`
+	// Text of a meeting's decision; Becomes what it became (action, matter).
+	Text    string `json:"text,omitempty"`
+	Becomes string `json:"becomes,omitempty"`
+	// AmountSEK of money granted or paid, in whole kronor.
+	AmountSEK int64 `json:"amount_sek,omitempty"`
 }
 
 // TimelineQuery is what a reader asks of a timeline: the kinds (or
@@ -184,13 +194,13 @@ func (e Event) publicView() Event {
 	return e
 }
 
-// eventBefore orders a timeline: newest first, then by id, so that the
-// order (and a cursor into it) is the same at every read.
+// eventBefore orders a timeline: newest first, then by id descending, so
+// that the order (and a cursor into it) is the same at every read.
 func eventBefore(a, b Event) bool {
 	if !a.At.Equal(b.At) {
 		return a.At.After(b.At)
 	}
-	return a.ID < b.ID
+	return a.ID > b.ID
 }
 
 // TimelinePage sorts the events newest first, keeps the kinds asked for
@@ -297,7 +307,7 @@ func PlanEvents(versions []*Plan) []Event {
 	out := make([]Event, 0, len(versions))
 	prev := ""
 	for _, v := range versions {
-		e := Event{ID: fmt.Sprintf("plan:%s/v%d", v.ID, v.Version), At: v.Saved.UTC(), Date: DateOf(v.Saved),
+		e := Event{At: v.Saved.UTC(), Date: DateOf(v.Saved),
 			Title: strconv.Itoa(v.Year), Version: v.Version, Status: v.Status, Link: "/planer/" + v.ID}
 		switch {
 		case v.Status == PlanAdopted && prev != PlanAdopted:
@@ -312,7 +322,9 @@ func PlanEvents(versions []*Plan) []Event {
 		default:
 			e.Kind = EventPlanSaved
 		}
-		e.ID = e.Kind + ":" + v.ID + "/v" + strconv.Itoa(v.Version)
+		// Zero-padded, so that versions saved in the same instant (a seed, a
+		// quick walk) still read newest first.
+		e.ID = fmt.Sprintf("plan:%s/v%06d", v.ID, v.Version)
 		out = append(out, e)
 		prev = v.Status
 	}
@@ -349,6 +361,43 @@ func MatterEvents(m *Matter, departmentName func(string) string) []Event {
 		}
 		out = append(out, Event{ID: fmt.Sprintf("%s:%s/%d", EventMatterAnswered, m.ID, i), Kind: EventMatterAnswered, At: st.At.UTC(),
 			Date: DateOf(st.At), Title: m.Title, Ref: m.Ref, Department: departmentName(dep), Public: public})
+	}
+	return out
+}
+
+// MeetingDecisionEvent is a decision of a forum meeting the village was
+// invited to: public once the meeting's minutes are approved, before that
+// for signed-in readers of the village.
+func MeetingDecisionEvent(m *Meeting, d MeetingDecision) Event {
+	return Event{ID: EventMeetingDecision + ":" + d.ID, Kind: EventMeetingDecision, At: d.At.UTC(), Date: DateOf(d.At),
+		Title: m.Title, Text: d.Text, Becomes: d.Becomes, Public: m.Status == MeetingMinutesApproved, Link: "/moten/" + m.ID}
+}
+
+// GrantEvents are the village's money in a fund's ledger: each allocation
+// (a basic grant approved, an application granted) and each payment that was
+// not reversed. titles names an application by its ledger ref.
+func GrantEvents(year int, entries []LedgerEntry, village string, titles map[string]string) []Event {
+	reversed := map[string]bool{}
+	for _, e := range entries {
+		if e.Kind == EntryReverse {
+			reversed[e.Reverses] = true
+		}
+	}
+	var out []Event
+	for _, e := range entries {
+		if e.Village != village || reversed[e.ID] || e.Kind != EntryAllocate && e.Kind != EntryPay {
+			continue
+		}
+		kind := EventGrantAllocated
+		if e.Kind == EntryPay {
+			kind = EventGrantPaid
+		}
+		title := titles[e.Ref]
+		if strings.HasPrefix(e.Ref, RefBasicPrefix) {
+			title = "Grundbidrag " + strconv.Itoa(year)
+		}
+		out = append(out, Event{ID: kind + ":" + e.ID, Kind: kind, At: e.At.UTC(), Date: DateOf(e.At), Title: title,
+			AmountSEK: e.AmountSEK, Public: true, Link: "/bygdepeng/" + strconv.Itoa(year)})
 	}
 	return out
 }

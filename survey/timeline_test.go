@@ -248,3 +248,20 @@ func FuzzParseTimelineQuery(f *testing.F) {
 		}
 	})
 }
+
+func TestPlanVersionsSavedAtOnceReadNewestFirst(t *testing.T) {
+	at := time.Date(2026, 3, 1, 11, 0, 0, 0, time.UTC)
+	var versions []*Plan
+	for i, st := range []string{PlanDraft, PlanAdopted, PlanSubmitted, PlanAcknowledged} {
+		versions = append(versions, &Plan{ID: "aby-2026", Year: 2026, Version: i + 9, Status: st, Saved: at})
+	}
+	page, _ := TimelinePage(PlanEvents(versions), TimelineQuery{}, true)
+	var got []string
+	for _, e := range page {
+		got = append(got, e.Kind)
+	}
+	want := EventPlanAcknowledged + " " + EventPlanSubmitted + " " + EventPlanAdopted + " " + EventPlanSaved
+	if strings.Join(got, " ") != want {
+		t.Errorf("got %v; want %s", got, want)
+	}
+}

@@ -85,6 +85,9 @@ type phase struct {
 	P99Millis  float64 `json:"p99_ms"`
 	MaxMillis  float64 `json:"max_ms"`
 	Concurrent int     `json:"concurrency"`
+	// MeanBatch is how many submissions the committer wrote per batch
+	// during an HTTP load.
+	MeanBatch float64 `json:"mean_batch,omitempty"`
 }
 
 // report is the whole run, as printed and as written with -json.
@@ -277,8 +280,12 @@ func printReport(out io.Writer, r report) {
 		if p == nil {
 			return
 		}
-		fmt.Fprintf(out, "  %-22s %7d in %6.2f s  %8.0f /s  p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms  errors %d\n",
+		fmt.Fprintf(out, "  %-22s %7d in %6.2f s  %8.0f /s  p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms  errors %d",
 			p.Name, p.Requests, p.Seconds, p.PerSecond, p.P50Millis, p.P99Millis, p.MaxMillis, p.Errors)
+		if p.MeanBatch > 0 {
+			fmt.Fprintf(out, "  batch %.1f", p.MeanBatch)
+		}
+		fmt.Fprintln(out)
 	}
 	line(r.Raw)
 	line(r.RawMany)
@@ -500,6 +507,7 @@ func (s *service) submissions(name string, n, clients int, from []*http.Client) 
 	if from == nil {
 		from = []*http.Client{s.client}
 	}
+	before := s.committer.Stats()
 	p := timed(name, n, clients, func(i int) error {
 		req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(s.bodies[i%len(s.bodies)]))
 		if err != nil {
@@ -518,6 +526,9 @@ func (s *service) submissions(name string, n, clients int, from []*http.Client) 
 		}
 		return nil
 	})
+	if after := s.committer.Stats(); after.Batches > before.Batches {
+		p.MeanBatch = float64(after.Submissions-before.Submissions) / float64(after.Batches-before.Batches)
+	}
 	return p, nil
 }
 

@@ -163,6 +163,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	limits := storage.NewLimits(db)
+	shortLinks := storage.NewShortLinks(db)
+	var short string
+	for i := range 2000 {
+		if short, err = shortLinks.Ensure(ctx, fmt.Sprint("bench-survey-", i), "alvby"); err != nil {
+			return err
+		}
+	}
 	codeList, err := codes.Make(ctx, codeSurvey.ID, "alvby", 5000+*calls, now)
 	if err != nil {
 		return err
@@ -206,6 +213,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		{"password link: a valid link (the page that asks for a password)", func(int) error { _, err := links.Peek(ctx, link, now); return err }},
 		{"password link: an unknown link (refused)", func(i int) error {
 			_, err := links.Peek(ctx, fmt.Sprint("okänd-", i), now)
+			return ignore(err, survey.ErrNotFound)
+		}},
+		{"short link: resolve a link on a poster", func(int) error { _, err := shortLinks.Resolve(ctx, short); return err }},
+		{"short link: an unknown link (refused)", func(i int) error {
+			_, err := shortLinks.Resolve(ctx, fmt.Sprint("okand", i))
 			return ignore(err, survey.ErrNotFound)
 		}},
 		{"sign-in: claim an attempt of an account and address", func(i int) error {

@@ -44,6 +44,7 @@ var instanceChecks = []struct {
 		}
 	}},
 	{"overlapping idempotency keys store each response once", overlappingKeys},
+	{"a late matter is reminded once by both instances' clocks", lateMatterRemindedOnce},
 }
 
 func overlappingKeys(t *testing.T, pair [2]*proc, dbURI string) {
