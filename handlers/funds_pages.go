@@ -115,13 +115,15 @@ type fundStaffData struct {
 	Applications []applicationView
 	Ledger       []survey.LedgerEntry
 	Reversed     map[string]bool
-	Villages     []survey.Village
-	FocusAreas   []survey.FocusArea
-	Names        names
-	ManageFunds  bool
-	Decide       bool
-	Apply        bool
-	Form         fundForm
+	// Who and when of each entry: the account's name and the Stockholm date.
+	People, Dates map[string]string
+	Villages      []survey.Village
+	FocusAreas    []survey.FocusArea
+	Names         names
+	ManageFunds   bool
+	Decide        bool
+	Apply         bool
+	Form          fundForm
 }
 
 func (s *server) fundStaffPage(c *fiber.Ctx) error {
@@ -158,10 +160,19 @@ func (s *server) renderFundStaff(c *fiber.Ctx, status int, form fundForm) error 
 	u := currentUser(c)
 	d := fundStaffData{Fund: newFundView(f, l), Basic: basic, Applications: apps, Ledger: l.Entries, Reversed: map[string]bool{},
 		FocusAreas: areas, Names: n, ManageFunds: survey.Can(u, survey.ManageFunds), Decide: survey.Can(u, survey.DecideApplications), Form: form}
+	users, err := s.users.List(cx)
+	if err != nil {
+		return err
+	}
+	d.People, d.Dates = map[string]string{}, map[string]string{}
+	for _, u := range users {
+		d.People[u.ID] = u.Name
+	}
 	for _, e := range l.Entries {
 		if e.Kind == survey.EntryReverse {
 			d.Reversed[e.Reverses] = true
 		}
+		d.Dates[e.ID] = survey.DateOf(e.At).String()
 	}
 	for _, v := range villages {
 		if survey.Can(u, survey.ApplyForFunds, v.Slug) {
