@@ -167,6 +167,22 @@ func (s *server) calendarEvents(cx context.Context, village string) ([]calendarE
 			summary: fmt.Sprintf("Lokal utvecklingsplan %d lämnas in", p.Year) + " (" + p.Village + ")",
 			allDay:  true, start: due, end: due.AddDays(1), url: s.absURL("/byar/" + p.Village), stamp: p.Saved})
 	}
+	// The service plan's revision, in every feed: it concerns all villages.
+	servicePlans, err := s.servicePlans.List(cx)
+	if err != nil {
+		return nil, err
+	}
+	for _, versions := range servicePlans {
+		for _, p := range versions {
+			due, ok := p.RevisionDue()
+			if !ok || p.Status != survey.ServiceInForce {
+				continue
+			}
+			out = append(out, calendarEvent{uid: fmt.Sprintf("service-plan-%s-v%d-revision%s", p.ID, p.Version, calendarDomain),
+				summary: "Utvecklings- och serviceplanen " + p.Period + " ska vara reviderad", allDay: true,
+				start: due, end: due.AddDays(1), stamp: p.History[len(p.History)-1].At})
+		}
+	}
 	// calendarEvents: report deadlines of the village fund (bygdepeng) go here.
 	sort.SliceStable(out, func(i, j int) bool { return eventStart(out[i]).Before(eventStart(out[j])) })
 	return out, nil

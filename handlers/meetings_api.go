@@ -213,7 +213,12 @@ func (s *server) resolveLink(cx context.Context, l survey.Link) (linkView, error
 		if mt, _, err = s.matters.Get(cx, l.ID); err == nil {
 			v.Title, v.Href = mt.Ref+" "+mt.Title, "/api/v1/matters/"+mt.ID
 		}
-	// resolveLink: applications, service plans (after their merge).
+	case survey.LinkServicePlan:
+		var versions []*survey.ServicePlan
+		if versions, err = s.servicePlans.Versions(cx, l.ID); err == nil {
+			v.Title, v.Href = "Utvecklings- och serviceplan "+versions[len(versions)-1].Period, "/serviceplan/"+l.ID
+		}
+	// resolveLink: applications (after their merge).
 	default:
 		return v, nil
 	}
@@ -227,7 +232,7 @@ func (s *server) resolveLink(cx context.Context, l survey.Link) (linkView, error
 // Kinds whose stores are not part of the service yet are taken as given.
 func (s *server) linkExists(cx context.Context, l survey.Link) (bool, error) {
 	switch l.Kind {
-	case survey.LinkPlan, survey.LinkProposal, survey.LinkMatter:
+	case survey.LinkPlan, survey.LinkProposal, survey.LinkMatter, survey.LinkServicePlan:
 		v, err := s.resolveLink(cx, l)
 		return v.Title != "", err
 	default:

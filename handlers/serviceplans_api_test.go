@@ -292,3 +292,29 @@ func TestConcurrentSendsOfOneServicePlanLetOneIn(t *testing.T) {
 		t.Errorf("got %s %+v; want sent with the winner's number KS %d", got.Status, got.Sending, won)
 	}
 }
+
+// The revision date of the plan in force is in the public calendar, and a
+// forum meeting's agenda can link the service plan.
+func TestServicePlanInTheCalendarAndOnTheAgenda(t *testing.T) {
+	f := newServicePlanFixture(t)
+	ta := f.ta
+	p := f.create(t)
+	base := "/api/v1/service-plans/" + p.ID
+	for _, step := range []struct {
+		path string
+		body any
+	}{{"/review", nil}, {"/adopt", nil}, {"/send", map[string]any{"date": "2026-03-09", "diary_number": "KS 1"}}, {"/decide", map[string]any{"date": "2026-03-10", "paragraph": "§ 45"}}} {
+		ta.mustDo("POST", base+step.path, f.official, step.body, 200)
+	}
+	code, ics := ta.do("GET", "/kalender.ics", "", nil)
+	uid := "service-plan-" + p.ID + "-v1-revision@forankra"
+	if code != 200 || !strings.Contains(string(ics), uid) || !strings.Contains(string(ics), "DTSTART;VALUE=DATE:20280310") {
+		t.Errorf("calendar: got %d without the revision of v1 on 2028-03-10:\n%s", code, ics)
+	}
+	m := decode[struct{ ID string }](t, ta.mustDo("POST", "/api/v1/meetings", f.official, meetingBody("aby"), 201))
+	ta.mustDo("POST", "/api/v1/meetings/"+m.ID+"/agenda", f.official, map[string]any{"title": "Serviceplanen", "link": map[string]any{"kind": "service_plan", "id": "nope"}}, 422)
+	ta.mustDo("POST", "/api/v1/meetings/"+m.ID+"/agenda", f.official, map[string]any{"title": "Serviceplanen", "link": map[string]any{"kind": "service_plan", "id": p.ID}}, 201)
+	if got := string(ta.mustDo("GET", "/api/v1/meetings/"+m.ID, f.official, nil, 200)); !strings.Contains(got, "Utvecklings- och serviceplan 2027–2028") || !strings.Contains(got, "/serviceplan/"+p.ID) {
+		t.Errorf("the agenda: got %s; want the link with the plan's title and page", got)
+	}
+}
