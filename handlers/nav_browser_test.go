@@ -45,7 +45,7 @@ func TestEveryRoleReachesItsWorkFromTheHeader(t *testing.T) {
 	}{
 		{survey.RoleAdmin, nil, []string{"/att-gora", "/enkater", "/forslag", "/remisser", "/forum", "/admin/byar", "/admin/anvandare", "/admin/logg", "/arenden", "/arenden/ny"}},
 		{survey.RoleOfficial, nil, []string{"/att-gora", "/enkater", "/enkater/ny", "/forslag", "/forslag/ny", "/remisser", "/forum", "/moten", "/moten/ny", "/arenden", "/arenden/ny"}},
-		{survey.RoleRepresentative, []string{"aby"}, []string{"/att-gora", "/enkater", "/forslag", "/remisser", "/remisser/*/svara/aby", "/forum", "/arenden", "/arenden/ny"}},
+		{survey.RoleRepresentative, []string{"aby"}, []string{"/att-gora", "/enkater", "/forslag", "/remisser", "/remisser/*/svara/aby", "/forum", "/arenden", "/arenden/ny", "/fonder"}},
 		{survey.RolePolitician, nil, []string{"/att-gora", "/enkater", "/forslag", "/forum", "/moten"}},
 		{survey.RoleForum, nil, []string{"/att-gora", "/enkater", "/forslag", "/forum"}},
 	} {

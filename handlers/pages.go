@@ -166,6 +166,7 @@ var navParts = []navPart{
 	{"/forum", "Forum", survey.ReadComparison, []string{"/forum"}},
 	{"/arenden", "Ärenden", survey.ReadMatters, []string{"/arenden"}},
 	{"/moten", "Möten", survey.ReadMeetings, []string{"/moten"}},
+	{"/fonder", "Bygdepeng", survey.ReadFunds, []string{"/fonder"}},
 	{"/serviceplan", "Serviceplan", survey.AdoptServicePlan, []string{"/serviceplan"}},
 }
 

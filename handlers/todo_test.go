@@ -31,11 +31,11 @@ func TestHeaderShowsEachRoleWhatItMayUse(t *testing.T) {
 		role string
 		want string
 	}{
-		{"admin", "/att-gora /enkater /forslag /forum /arenden /moten /serviceplan /admin/byar"},
-		{"official", "/att-gora /enkater /forslag /forum /arenden /moten /serviceplan"},
-		{"politician", "/att-gora /enkater /forslag /forum /arenden /moten"},
-		{"representative", "/att-gora /enkater /forslag /forum /arenden /moten"},
-		{"forum", "/att-gora /enkater /forslag /forum /arenden /moten /serviceplan"},
+		{"admin", "/att-gora /enkater /forslag /forum /arenden /moten /fonder /serviceplan /admin/byar"},
+		{"official", "/att-gora /enkater /forslag /forum /arenden /moten /fonder /serviceplan"},
+		{"politician", "/att-gora /enkater /forslag /forum /arenden /moten /fonder"},
+		{"representative", "/att-gora /enkater /forslag /forum /arenden /moten /fonder"},
+		{"forum", "/att-gora /enkater /forslag /forum /arenden /moten /fonder /serviceplan"},
 	} {
 		t.Run("a "+tt.role+" sees "+tt.want, func(t *testing.T) {
 			var villages []string
