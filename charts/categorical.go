@@ -99,7 +99,7 @@ func (ch Categorical) paintStacks(c *canvas, y float64) float64 {
 			fill := categoryColor(i)
 			// A white hairline between parts keeps neighbours apart.
 			c.rect(x0, y, math.Max(x1-x0-1, 0.5), barHeight, fill)
-			if label := percent(s); c.measure(label, smallSize)+6 <= x1-x0 {
+			if label := c.tr.percent(s); c.measure(label, smallSize)+6 <= x1-x0 {
 				c.textCenter(label, (x0+x1)/2, baseline(y, barHeight, smallSize), textStyle{smallSize, inkOn(fill)})
 			}
 		}
@@ -112,11 +112,11 @@ func (ch Categorical) paintStacks(c *canvas, y float64) float64 {
 // each with its percentage at its end.
 func (ch Categorical) paintGroups(c *canvas, y float64) float64 {
 	left := pad
-	right := c.width - pad - c.measure(percent(1), smallSize) - 6
+	right := c.width - pad - c.measure(c.tr.percent(1), smallSize) - 6
 	x := func(v float64) float64 { return left + v*(right-left) }
 	var ticks []tick
 	for v := 0.0; v <= 1+1e-9; v += 0.25 {
-		ticks = append(ticks, tick{x(v), percent(v)})
+		ticks = append(ticks, tick{x(v), c.tr.percent(v)})
 	}
 	for _, v := range ch.Villages {
 		y = villageLabel(c, v.Label, v.N, y)
@@ -129,7 +129,7 @@ func (ch Categorical) paintGroups(c *canvas, y float64) float64 {
 		gridLines(c, ticks, y-2, y+height+2)
 		for i, s := range shares {
 			c.rect(left, y, x(s)-left, subBar, categoryColor(i))
-			c.text(percent(s), x(s)+4, baseline(y, subBar, smallSize), smallStyle)
+			c.text(c.tr.percent(s), x(s)+4, baseline(y, subBar, smallSize), smallStyle)
 			y += subBar + subGap
 		}
 		y += rowGap - subGap
@@ -172,7 +172,7 @@ func (ch Categorical) AltText() string {
 			if j > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(clean(ch.Options[j]) + " " + percent(s))
+			b.WriteString(clean(ch.Options[j]) + " " + t.percent(s))
 		}
 	}
 	b.WriteString(".")

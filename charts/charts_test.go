@@ -690,3 +690,36 @@ func BenchmarkLikert10(b *testing.B) {
 		})
 	}
 }
+
+// English numbers: the catalog's patterns for a share and a decimal give
+// "70%" and "1.8"; a chart without Text keeps the Swedish.
+func TestChartNumbersFollowTheReadersLanguage(t *testing.T) {
+	english := Text(func(sv string) string {
+		switch sv {
+		case "{{.Value}}\u00a0%":
+			return "{{.Value}}%"
+		case "{{.Value}},{{.Value}}":
+			return "{{.Value}}.{{.Value}}"
+		}
+		return sv
+	})
+	likert, rank := sampleLikert, sampleRank
+	likert.Text, rank.Text = english, english
+	tests := []struct {
+		name  string
+		chart Chart
+		want  string
+	}{
+		{"likert in Swedish", sampleLikert, "70\u00a0% instämmer"},
+		{"likert in English", likert, "70% instämmer"},
+		{"rank in Swedish", sampleRank, "Skola 1,8, Vägar 2,9"},
+		{"rank in English", rank, "Skola 1.8, Vägar 2.9"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.chart.AltText(); !strings.Contains(got, tt.want) {
+				t.Errorf("AltText: got %q; want it to contain %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -59,7 +59,7 @@ func (l Likert) paint(c *canvas) float64 {
 	y = legend(c, items, y)
 
 	// The totals sit outside the bar ends: keep room for "100 %" each side.
-	room := c.measure(percent(1), smallSize) + 6
+	room := c.measure(c.tr.percent(1), smallSize) + 6
 	left, right := pad+room, c.width-pad-room
 	mid := math.Round((left + right) / 2)
 	half := math.Min(mid-left, right-mid)
@@ -80,9 +80,9 @@ func (l Likert) paint(c *canvas) float64 {
 	if half/(reach/step) < 36 {
 		step = 0.5
 	}
-	ticks := []tick{{mid, percent(0)}}
+	ticks := []tick{{mid, c.tr.percent(0)}}
 	for v := step; v <= reach+1e-9; v += step {
-		ticks = append(ticks, tick{x(-v), percent(v)}, tick{x(v), percent(v)})
+		ticks = append(ticks, tick{x(-v), c.tr.percent(v)}, tick{x(v), c.tr.percent(v)})
 	}
 
 	for _, v := range l.Villages {
@@ -101,8 +101,8 @@ func (l Likert) paint(c *canvas) float64 {
 		}
 		c.rect(mid-1, y-3, 2, barHeight+6, colorAxis)
 		base := baseline(y, barHeight, smallSize)
-		c.textRight(percent(d), x(start)-4, base, textStyle{smallSize, colorDisagreeText})
-		c.text(percent(a), x(start+d+n+a)+4, base, textStyle{smallSize, colorAgreeText})
+		c.textRight(c.tr.percent(d), x(start)-4, base, textStyle{smallSize, colorDisagreeText})
+		c.text(c.tr.percent(a), x(start+d+n+a)+4, base, textStyle{smallSize, colorAgreeText})
 		y += barHeight + rowGap
 	}
 	y -= rowGap - 4
@@ -131,7 +131,7 @@ func (l Likert) AltText() string {
 			continue
 		}
 		_, d, n, a := v.parts()
-		b.WriteString(t.f("{{.Value}} instämmer, {{.Value}} instämmer inte, {{.Value}} varken eller", percent(a), percent(d), percent(n)))
+		b.WriteString(t.f("{{.Value}} instämmer, {{.Value}} instämmer inte, {{.Value}} varken eller", t.percent(a), t.percent(d), t.percent(n)))
 	}
 	b.WriteString(".")
 	return b.String()

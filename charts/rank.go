@@ -79,7 +79,7 @@ func (r Rank) paint(c *canvas) float64 {
 				// A stem from place 1 shows the distance from the top.
 				c.rect(left, mid-1, x(m)-left, 2, categoryColor(i))
 				c.circle(x(m), mid, dot, categoryColor(i))
-				c.text(decimal(m), right+10, base, smallStyle)
+				c.text(c.tr.decimal(m), right+10, base, smallStyle)
 			} else {
 				c.text("–", right+10, base, mutedStyle)
 			}
@@ -117,7 +117,7 @@ func (r Rank) AltText() string {
 			}
 			b.WriteString(clean(opt) + " ")
 			if m, ok := v.meanRank(j, r.places()); ok {
-				b.WriteString(decimal(m))
+				b.WriteString(t.decimal(m))
 			} else {
 				b.WriteString(t.s("ej rangordnad"))
 			}

@@ -189,6 +189,25 @@ func decimal(v float64) string {
 	return strings.Replace(strconv.FormatFloat(v, 'f', 1, 64), ".", ",", 1)
 }
 
+// percent writes a share in the reader's language: the pattern
+// "{{.Value}} %" (no-break space) is the catalog's, "45%" in English.
+func (t Text) percent(v float64) string {
+	if t == nil {
+		return percent(v)
+	}
+	return t.f("{{.Value}}\u00a0%", strconv.Itoa(int(math.Round(share(v)*100))))
+}
+
+// decimal writes v with one decimal in the reader's language: the pattern
+// "{{.Value}},{{.Value}}" is the catalog's, "1.8" in English.
+func (t Text) decimal(v float64) string {
+	if t == nil {
+		return decimal(v)
+	}
+	whole, frac, _ := strings.Cut(strconv.FormatFloat(v, 'f', 1, 64), ".")
+	return t.f("{{.Value}},{{.Value}}", whole, frac)
+}
+
 // villageName is a village's label as drawn, or a dash if it has none.
 func villageName(label string) string {
 	if s := clean(label); s != "" {
