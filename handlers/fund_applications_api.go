@@ -254,6 +254,17 @@ func (s *server) grantApplication(cx context.Context, u *survey.User, f *survey.
 	if err := a.CheckGrant(in); err != nil {
 		return v, err
 	}
+	if in.MeetingItem != "" {
+		// The item of the forum meeting that decided the grant: one that
+		// is there and puts this application on the agenda.
+		it, err := s.meetings.ItemByID(cx, in.MeetingItem)
+		switch {
+		case isNotFound(err) || (err == nil && (it.Link == nil || it.Link.Kind != survey.LinkApplication || it.Link.ID != a.ID)):
+			return v, &survey.ValidationError{Fields: []survey.FieldError{{Field: "meeting_item", Message: "Punkten finns inte på något mötes dagordning med den här ansökan"}}}
+		case err != nil:
+			return v, err
+		}
+	}
 	e, err := s.funds.Append(cx, f, func(l survey.Ledger) (survey.LedgerEntry, error) {
 		return l.Next(survey.EntryInput{Kind: survey.EntryAllocate, Village: a.Village, AmountSEK: in.AmountSEK,
 			Ref: survey.ApplicationRef(a.ID), MeetingItem: in.MeetingItem, By: u.ID}, s.now())

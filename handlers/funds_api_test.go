@@ -142,9 +142,20 @@ func TestFundGrantsUntilTheMoneyRunsOut(t *testing.T) {
 	ta.mustDo("POST", "/api/v1/funds", official, fundBody(2026, 20000), 201)
 
 	a1 := submittedApplication(t, ta, rep, 2026, 15000)
-	g := decode[appJSON](t, ta.mustDo("POST", "/api/v1/funds/2026/applications/"+a1.ID+"/grant", forum, map[string]any{"amount_sek": 12000, "meeting_item": "m1/3"}, 200))
-	if g.Status != survey.AppGranted || g.GrantedSEK != 12000 || g.MeetingItem != "m1/3" {
-		t.Fatalf("grant less than asked: got %+v; want granted 12000 on item m1/3", g)
+	// The forum decides it at a meeting: the application is on its agenda.
+	m := decode[map[string]any](t, ta.mustDo("POST", "/api/v1/meetings", official, map[string]any{"kind": "forum", "title": "Forum i april",
+		"starts": "2026-04-20T18:00", "ends": "2026-04-20T20:00", "place": "Bygdegården", "villages": []string{"aby"}}, 201))
+	item := decode[map[string]any](t, ta.mustDo("POST", "/api/v1/meetings/"+m["id"].(string)+"/agenda", official,
+		map[string]any{"title": "Ansökan från Åby", "link": map[string]any{"kind": "application", "id": a1.ID}}, 201))["id"].(string)
+	other := decode[map[string]any](t, ta.mustDo("POST", "/api/v1/meetings/"+m["id"].(string)+"/agenda", official, map[string]any{"title": "Övrigt"}, 201))["id"].(string)
+	for _, bad := range []string{"m1/3", other} {
+		if code, b := ta.do("POST", "/api/v1/funds/2026/applications/"+a1.ID+"/grant", forum, map[string]any{"amount_sek": 12000, "meeting_item": bad}); code != 422 || !strings.Contains(string(b), `"meeting_item"`) {
+			t.Errorf("a grant on item %q, not one with this application: got %d %s; want 422 naming meeting_item", bad, code, b)
+		}
+	}
+	g := decode[appJSON](t, ta.mustDo("POST", "/api/v1/funds/2026/applications/"+a1.ID+"/grant", forum, map[string]any{"amount_sek": 12000, "meeting_item": item}, 200))
+	if g.Status != survey.AppGranted || g.GrantedSEK != 12000 || g.MeetingItem != item {
+		t.Fatalf("grant less than asked: got %+v; want granted 12000 on item %s", g, item)
 	}
 	if code, b := ta.do("POST", "/api/v1/funds/2026/applications/"+a1.ID+"/grant", forum, map[string]any{"amount_sek": 1000}); code != 409 {
 		t.Errorf("a second grant of the same application: got %d %s; want 409", code, b)

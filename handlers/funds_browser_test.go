@@ -20,7 +20,7 @@ func TestFundPagesInTheBrowser(t *testing.T) {
 	ta.mustDo("POST", "/api/v1/funds", official.token, fundBody(2026, 250000), 201)
 	ta.mustDo("POST", "/api/v1/funds/2026/basic-grants/aby/approve", official.token, nil, 200)
 	granted := submittedApplication(t, ta, rep.token, 2026, 45000)
-	ta.mustDo("POST", "/api/v1/funds/2026/applications/"+granted.ID+"/grant", official.token, map[string]any{"amount_sek": 40000, "meeting_item": "Forum i april, punkt 4"}, 200)
+	ta.mustDo("POST", "/api/v1/funds/2026/applications/"+granted.ID+"/grant", official.token, map[string]any{"amount_sek": 40000}, 200)
 	ta.mustDo("POST", "/api/v1/funds/2026/applications/"+granted.ID+"/pay", official.token, nil, 200)
 	ta.mustDo("POST", "/api/v1/funds/2026/applications/"+granted.ID+"/report", rep.token, map[string]any{"text": "Lamporna lyser vid busshållplatsen sedan oktober.", "spent_sek": 39500}, 200)
 	waiting := submittedApplication(t, ta, rep.token, 2026, 12500)

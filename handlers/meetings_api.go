@@ -192,8 +192,7 @@ func (s *server) meetingWithAgenda(cx context.Context, m *survey.Meeting) (meeti
 }
 
 // resolveLink gives an agenda link the title of what it names; a link to
-// something that is gone keeps its id with an empty title. Applications and
-// service plans are resolved once their stores exist.
+// something that is gone keeps its id with an empty title.
 func (s *server) resolveLink(cx context.Context, l survey.Link) (linkView, error) {
 	v := linkView{Link: l}
 	var err error
@@ -218,7 +217,11 @@ func (s *server) resolveLink(cx context.Context, l survey.Link) (linkView, error
 		if versions, err = s.servicePlans.Versions(cx, l.ID); err == nil {
 			v.Title, v.Href = "Utvecklings- och serviceplan "+versions[len(versions)-1].Period, "/serviceplan/"+l.ID
 		}
-	// resolveLink: applications (after their merge).
+	case survey.LinkApplication:
+		var a *survey.Application
+		if a, err = s.funds.Application(cx, l.ID); err == nil {
+			v.Title, v.Href = "Ansökan om bygdepeng: "+a.Title, fmt.Sprintf("/fonder/%d/ansokningar/%s", a.Fund, a.ID)
+		}
 	default:
 		return v, nil
 	}
@@ -229,10 +232,9 @@ func (s *server) resolveLink(cx context.Context, l survey.Link) (linkView, error
 }
 
 // linkExists reports whether an agenda link names something that is there.
-// Kinds whose stores are not part of the service yet are taken as given.
 func (s *server) linkExists(cx context.Context, l survey.Link) (bool, error) {
 	switch l.Kind {
-	case survey.LinkPlan, survey.LinkProposal, survey.LinkMatter, survey.LinkServicePlan:
+	case survey.LinkPlan, survey.LinkProposal, survey.LinkMatter, survey.LinkServicePlan, survey.LinkApplication:
 		v, err := s.resolveLink(cx, l)
 		return v.Title != "", err
 	default:

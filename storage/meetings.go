@@ -327,6 +327,17 @@ func (s *Meetings) Agenda(ctx context.Context, meeting string) ([]survey.AgendaI
 	return out, nil
 }
 
+// ItemByID returns an agenda item by its id alone (without its decisions),
+// e.g. the item a grant names.
+func (s *Meetings) ItemByID(ctx context.Context, id string) (*survey.AgendaItem, error) {
+	var d itemDoc
+	if err := s.items.FindOne(ctx, bson.M{"_id": id}).Decode(&d); err != nil {
+		return nil, fmt.Errorf("punkt %q: %w", id, translate(err))
+	}
+	it := d.item()
+	return &it, nil
+}
+
 // Item returns one item of a meeting, with its decisions.
 func (s *Meetings) Item(ctx context.Context, meeting, id string) (*survey.AgendaItem, error) {
 	items, err := s.Agenda(ctx, meeting)
