@@ -183,7 +183,27 @@ func (s *server) calendarEvents(cx context.Context, village string) ([]calendarE
 				start: due, end: due.AddDays(1), stamp: p.History[len(p.History)-1].At})
 		}
 	}
-	// calendarEvents: report deadlines of the village fund (bygdepeng) go here.
+	// The village fund's deadlines, in every feed: applications close and
+	// the groups report what they did with the money.
+	funds, err := s.funds.ListFunds(cx)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range funds {
+		for _, d := range []struct {
+			kind, summary string
+			on            survey.Date
+		}{
+			{"applications", fmt.Sprintf("Bygdepeng %d: sista dag att söka", f.Year), f.ApplicationCloses},
+			{"reports", fmt.Sprintf("Bygdepeng %d: återrapporter ska vara inne", f.Year), f.ReportDue},
+		} {
+			if d.on.IsZero() {
+				continue
+			}
+			out = append(out, calendarEvent{uid: fmt.Sprintf("fund-%d-%s%s", f.Year, d.kind, calendarDomain), summary: d.summary,
+				allDay: true, start: d.on, end: d.on.AddDays(1), url: s.absURL(fmt.Sprintf("/bygdepeng/%d", f.Year)), stamp: f.Created})
+		}
+	}
 	sort.SliceStable(out, func(i, j int) bool { return eventStart(out[i]).Before(eventStart(out[j])) })
 	return out, nil
 }

@@ -470,3 +470,30 @@ func TestInvitationMailCarriesTheICS(t *testing.T) {
 		t.Errorf("attachment decodes to %v, %v; want the one event", parsed, err)
 	}
 }
+
+// The village fund's deadlines are in every feed, all day, on the fund's dates.
+func TestCalendarFeedsCarryTheFundsDeadlines(t *testing.T) {
+	ta := plansApp(t)
+	ta.mustDo("POST", "/api/v1/funds", ta.user(survey.RoleOfficial), fundBody(2026, 20000), 201)
+	for _, path := range []string{"/kalender.ics", "/byar/aby/kalender.ics"} {
+		code, b := ta.do("GET", path, "", nil)
+		if code != 200 {
+			t.Fatalf("%s: got %d %s; want 200", path, code, b)
+		}
+		cal, err := ics.ParseCalendar(strings.NewReader(string(b)))
+		if err != nil {
+			t.Fatalf("%s does not parse: %v", path, err)
+		}
+		got := map[string]string{}
+		for _, e := range cal.Events() {
+			if day, err := e.GetAllDayStartAt(); err == nil {
+				got[e.Id()] = day.Format("2006-01-02")
+			}
+		}
+		for uid, want := range map[string]string{"fund-2026-applications" + calendarDomain: "2026-09-30", "fund-2026-reports" + calendarDomain: "2027-03-31"} {
+			if got[uid] != want {
+				t.Errorf("%s: %s on %q; want %s", path, uid, got[uid], want)
+			}
+		}
+	}
+}
