@@ -40,18 +40,29 @@ func (s *server) matterNames(cx context.Context) ([]survey.Village, []survey.Dep
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	deps, err := s.plans.Departments(cx)
+	deps, dn, err := s.departmentNames(cx)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	vn, dn := map[string]string{}, map[string]string{}
+	vn := map[string]string{}
 	for _, v := range villages {
 		vn[v.Slug] = v.Name
 	}
+	return villages, deps, vn, dn, nil
+}
+
+// departmentNames reads the departments once (a small collection), with
+// their names by id.
+func (s *server) departmentNames(cx context.Context) ([]survey.Department, map[string]string, error) {
+	deps, err := s.plans.Departments(cx)
+	if err != nil {
+		return nil, nil, err
+	}
+	dn := map[string]string{}
 	for _, d := range deps {
 		dn[d.ID] = d.Name
 	}
-	return villages, deps, vn, dn, nil
+	return deps, dn, nil
 }
 
 func (s *server) mattersPage(c *fiber.Ctx) error {
@@ -271,14 +282,11 @@ func (s *server) todoMatters(cx context.Context, u *survey.User, d *todoData) er
 		return err
 	}
 	// The village names are the page's (one read of the villages for every list).
-	deps, err := s.plans.Departments(cx)
+	deps, dn, err := s.departmentNames(cx)
 	if err != nil {
 		return err
 	}
-	vn, dn := d.Names.Village, map[string]string{}
-	for _, dep := range deps {
-		dn[dep.ID] = dep.Name
-	}
+	vn := d.Names.Village
 	t := &todoMatters{CanHandle: handle}
 	late := map[string]int{}
 	for i := range list {

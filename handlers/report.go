@@ -34,7 +34,7 @@ func (s *server) yearReport(cx context.Context, year int) (survey.YearReport, er
 	if in.Actions, err = s.plans.ListActions(cx, storage.ActionFilter{Status: survey.ActionDone}); err != nil {
 		return survey.YearReport{}, err
 	}
-	if in.Departments, err = s.departmentNames(cx); err != nil {
+	if _, in.Departments, err = s.departmentNames(cx); err != nil {
 		return survey.YearReport{}, err
 	}
 	surveys, err := s.surveys.List(cx, storage.SurveyFilter{})

@@ -116,7 +116,7 @@ func (s *server) actionEvents(cx context.Context, village string) ([]survey.Even
 	if err != nil || len(actions) == 0 {
 		return nil, err
 	}
-	deps, err := s.departmentNames(cx)
+	_, deps, err := s.departmentNames(cx)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func (s *server) matterEvents(cx context.Context, village string) ([]survey.Even
 	if err != nil || len(matters) == 0 {
 		return nil, err
 	}
-	deps, err := s.departmentNames(cx)
+	_, deps, err := s.departmentNames(cx)
 	if err != nil {
 		return nil, err
 	}
@@ -198,19 +198,6 @@ func (s *server) grantEvents(cx context.Context, village string) ([]survey.Event
 			titles[survey.ApplicationRef(a.ID)] = a.Title
 		}
 		out = append(out, survey.GrantEvents(f.Year, entries, village, titles)...)
-	}
-	return out, nil
-}
-
-// departmentNames maps department ids to names (a small collection).
-func (s *server) departmentNames(cx context.Context) (map[string]string, error) {
-	deps, err := s.plans.Departments(cx)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(deps))
-	for _, d := range deps {
-		out[d.ID] = d.Name
 	}
 	return out, nil
 }
