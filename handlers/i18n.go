@@ -44,6 +44,8 @@ type catalogs struct {
 type pattern struct {
 	re *regexp.Regexp
 	en string
+	// literal is how many of the text's bytes are not slots.
+	literal int
 }
 
 // slot is where a value goes in a catalog text.
@@ -72,12 +74,18 @@ func loadCatalog() catalogs {
 		english[k] = s
 		if strings.Contains(k, slot) {
 			expr := "^" + strings.ReplaceAll(regexp.QuoteMeta(k), regexp.QuoteMeta(slot), "(.+?)") + "$"
-			patterns = append(patterns, pattern{re: regexp.MustCompile(expr), en: s})
+			patterns = append(patterns, pattern{re: regexp.MustCompile(expr), en: s, literal: len(k) - strings.Count(k, slot)*len(slot)})
 		}
 	}
-	// Longer texts first, so that "Får vara högst {{.Value}} tecken" wins
-	// over "Får vara högst {{.Value}}".
-	sort.Slice(patterns, func(i, j int) bool { return len(patterns[i].re.String()) > len(patterns[j].re.String()) })
+	// The most specific text first, by its fixed letters: "Får vara högst
+	// {{.Value}} tecken" wins over "Får vara högst {{.Value}}", and
+	// "{{.Value}}: 1 svar" (one response) over "{{.Value}}: {{.Value}} svar".
+	sort.Slice(patterns, func(i, j int) bool {
+		if patterns[i].literal != patterns[j].literal {
+			return patterns[i].literal > patterns[j].literal
+		}
+		return patterns[i].re.String() < patterns[j].re.String()
+	})
 	return catalogs{sv: i18n.NewLocalizer(bundle, "sv"), en: i18n.NewLocalizer(bundle, "en"), english: english, patterns: patterns}
 }
 
