@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -35,4 +36,42 @@ func TestREADMEListsEveryRoute(t *testing.T) {
 			t.Errorf("README lists `%s`, which the app does not serve", p)
 		}
 	}
+}
+
+// TestDocsNameOnlyFilesInTheRepository keeps the README and docs/ pointing at
+// what a user of the project has: every Markdown link to a local file and
+// every file name written in backticks (`survey/policy.go`, `BENCHMARKS.md`)
+// exists in the checkout.
+func TestDocsNameOnlyFilesInTheRepository(t *testing.T) {
+	docs, err := filepath.Glob("../docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs = append(docs, "../README.md", "../BENCHMARKS.md")
+	link := regexp.MustCompile(`\]\(([^)#:]+)(?:#[^)]*)?\)`)
+	named := regexp.MustCompile("`((?:[a-z0-9_.-]+/)*[A-Za-z0-9_-]+\\.(?:md|go))`|\\b([A-Z]+\\.md)\\b")
+	for _, doc := range docs {
+		b, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Dir(doc)
+		for _, m := range link.FindAllStringSubmatch(string(b), -1) {
+			if _, err := os.Stat(filepath.Join(dir, m[1])); err != nil {
+				t.Errorf("%s links to %s, which is not in the repository", doc, m[1])
+			}
+		}
+		for _, m := range named.FindAllStringSubmatch(string(b), -1) {
+			name := m[1] + m[2]
+			if exists(filepath.Join("..", name)) || exists(filepath.Join(dir, name)) || exists(filepath.Join("..", "docs", name)) {
+				continue
+			}
+			t.Errorf("%s names %s, which is not in the repository", doc, name)
+		}
+	}
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
