@@ -36,7 +36,7 @@ func sentRevision(c *fiber.Ctx, body *int) (*int, error) {
 	}
 	n, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(h, "W/"), `"`))
 	if err != nil || n < 0 {
-		return nil, malformed("If-Match", "If-Match ska vara enkätens revision, till exempel \"3\"")
+		return nil, malformed("If-Match", "If-Match ska vara revisionen du utgick från, till exempel \"3\"")
 	}
 	return &n, nil
 }
