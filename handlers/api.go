@@ -155,12 +155,24 @@ func (s *server) createSurvey(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(sv)
 }
 
+// definitionInput is the body of PUT /api/v1/surveys/{id}: the whole
+// definition, and the revision it was made on.
+type definitionInput struct {
+	survey.Definition
+	Revision *int `json:"revision"`
+}
+
 func (s *server) updateSurvey(c *fiber.Ctx) error {
-	var d survey.Definition
-	if err := decodeJSON(c, &d); err != nil {
+	var in definitionInput
+	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
+	d := in.Definition
 	if err := d.Check(); err != nil {
+		return err
+	}
+	want, err := sentRevision(c, in.Revision)
+	if err != nil {
 		return err
 	}
 	cx, cancel := ctx(c)
@@ -173,14 +185,17 @@ func (s *server) updateSurvey(c *fiber.Ctx) error {
 	if err := authorize(c, survey.ManageSurvey, append(append([]string{}, sv.Villages...), d.Villages...)...); err != nil {
 		return err
 	}
+	if err := checkRevision(sv, want); err != nil {
+		return s.surveyConflict(c, cx, sv.ID, err)
+	}
 	if err := s.checkVillagesExist(cx, d.Villages); err != nil {
 		return err
 	}
 	if err := sv.Apply(d); err != nil {
 		return err
 	}
-	if err := s.surveys.Replace(cx, sv, survey.Draft); err != nil {
-		return err
+	if err := s.surveys.Save(cx, sv); err != nil {
+		return s.surveyConflict(c, cx, sv.ID, err)
 	}
 	s.cache.forget(sv.ID)
 	return c.JSON(sv)
@@ -227,25 +242,34 @@ func (s *server) listSurveys(c *fiber.Ctx) error {
 	return c.JSON(list)
 }
 
-// transition opens or closes a survey.
+// transition opens or closes a survey; If-Match may name the revision the
+// client saw.
 func (s *server) transition(c *fiber.Ctx, change func(*survey.Survey, time.Time) error) error {
-	cx, cancel := ctx(c)
-	defer cancel()
-	sv, err := s.changeStatus(cx, c, c.Params("id"), change)
+	want, err := sentRevision(c, nil)
 	if err != nil {
 		return err
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	sv, err := s.changeStatus(cx, c, c.Params("id"), want, change)
+	if err != nil {
+		return s.surveyConflict(c, cx, c.Params("id"), err)
 	}
 	return c.JSON(sv)
 }
 
 // changeStatus opens or closes a survey for the API and the pages alike,
-// and notes it in the audit log.
-func (s *server) changeStatus(cx context.Context, c *fiber.Ctx, id string, change func(*survey.Survey, time.Time) error) (*survey.Survey, error) {
+// and notes it in the audit log. It goes through the same revision claim as
+// every other save: of a publish and an edit made at once one lands.
+func (s *server) changeStatus(cx context.Context, c *fiber.Ctx, id string, want *int, change func(*survey.Survey, time.Time) error) (*survey.Survey, error) {
 	sv, err := s.surveys.Get(cx, id)
 	if err != nil {
 		return nil, err
 	}
 	if err := authorize(c, survey.ManageSurvey, sv.Villages...); err != nil {
+		return nil, err
+	}
+	if err := checkRevision(sv, want); err != nil {
 		return nil, err
 	}
 	if sv.Status == survey.Draft {
@@ -257,7 +281,7 @@ func (s *server) changeStatus(cx context.Context, c *fiber.Ctx, id string, chang
 	if err := change(sv, s.now()); err != nil {
 		return nil, err
 	}
-	if err := s.surveys.Replace(cx, sv, before); err != nil {
+	if err := s.surveys.Save(cx, sv); err != nil {
 		return nil, err
 	}
 	s.cache.forget(sv.ID)

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"strconv"
+
 	"github.com/forankra/forankra/survey"
 	"github.com/gofiber/fiber/v2"
 )
@@ -19,6 +21,9 @@ type confirmation struct {
 	Action   string // where the form posts
 	Button   string
 	Back     string // the page to return to without acting
+	// Revision, when set, is the survey's revision the action is confirmed
+	// on: a survey saved meanwhile makes the action 409, not a surprise.
+	Revision string
 }
 
 // confirmed reports whether a POST carries the confirmation.
@@ -41,7 +46,7 @@ func (s *server) surveyCloseConfirm(c *fiber.Ctx) error {
 	}
 	return renderConfirm(c, confirmation{Question: "Stänga enkäten?", Subject: sv.Title,
 		Detail: "Inga fler svar tas emot när enkäten är stängd. Svaren som redan kommit in finns kvar.",
-		Action: "/enkater/" + sv.ID + "/stang", Button: "Stäng enkäten", Back: "/enkater/" + sv.ID})
+		Action: "/enkater/" + sv.ID + "/stang", Button: "Stäng enkäten", Back: "/enkater/" + sv.ID, Revision: strconv.Itoa(sv.Revision)})
 }
 
 // questionRemoveConfirm is GET /enkater/{id}/fragor/{key}/ta-bort.
@@ -54,7 +59,7 @@ func (s *server) questionRemoveConfirm(c *fiber.Ctx) error {
 	}
 	return renderConfirm(c, confirmation{Question: "Ta bort frågan?", Subject: q.Prompt,
 		Detail: "Frågan tas bort ur utkastet. Vill du ha den igen får du lägga till den på nytt.",
-		Action: "/enkater/" + sv.ID + "/fragor/" + q.Key + "/ta-bort", Button: "Ta bort", Back: "/enkater/" + sv.ID + "#fragor"})
+		Action: "/enkater/" + sv.ID + "/fragor/" + q.Key + "/ta-bort", Button: "Ta bort", Back: "/enkater/" + sv.ID + "#fragor", Revision: strconv.Itoa(sv.Revision)})
 }
 
 // eraseSubmitterConfirm is GET /forslag/{id}/radera-namn.

@@ -39,14 +39,16 @@ func (s *server) apiCopySurvey(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(cp)
 }
 
-// schedule sets when the survey opens and closes by itself, stores it
-// (only if its status did not change meanwhile) and audits it.
-func (s *server) schedule(cx context.Context, c *fiber.Ctx, sv *survey.Survey, opens, closes *time.Time) error {
-	before := sv.Status
+// schedule sets when the survey opens and closes by itself, stores it as
+// the next revision of the one read (none saved meanwhile) and audits it.
+func (s *server) schedule(cx context.Context, c *fiber.Ctx, sv *survey.Survey, want *int, opens, closes *time.Time) error {
+	if err := checkRevision(sv, want); err != nil {
+		return err
+	}
 	if err := sv.SetSchedule(opens, closes, s.now()); err != nil {
 		return err
 	}
-	if err := s.surveys.Replace(cx, sv, before); err != nil {
+	if err := s.surveys.Save(cx, sv); err != nil {
 		return err
 	}
 	s.cache.forget(sv.ID)
@@ -59,6 +61,7 @@ func (s *server) schedule(cx context.Context, c *fiber.Ctx, sv *survey.Survey, o
 type scheduleInput struct {
 	OpensAt  *string `json:"opens_at"`
 	ClosesAt *string `json:"closes_at"`
+	Revision *int    `json:"revision"`
 }
 
 // apiTime reads a schedule time: RFC 3339, or Stockholm civil time.
@@ -83,19 +86,24 @@ func (s *server) apiSchedule(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
+	want, err := sentRevision(c, in.Revision)
+	if err != nil {
+		return err
+	}
 	cx, cancel := ctx(c)
 	defer cancel()
 	sv, err := s.loadManaged(cx, c)
 	if err != nil {
 		return err
 	}
-	if err := s.schedule(cx, c, sv, opens, closes); err != nil {
-		return err
+	if err := s.schedule(cx, c, sv, want, opens, closes); err != nil {
+		return s.surveyConflict(c, cx, sv.ID, err)
 	}
 	return c.JSON(sv)
 }
 
-// replaceDraft stores a changed draft, its villages the user's and existing.
+// replaceDraft stores a changed draft, its villages the user's and
+// existing, as the next revision of the one read.
 func (s *server) replaceDraft(cx context.Context, c *fiber.Ctx, sv *survey.Survey) error {
 	if err := authorize(c, survey.ManageSurvey, sv.Villages...); err != nil {
 		return err
@@ -103,7 +111,7 @@ func (s *server) replaceDraft(cx context.Context, c *fiber.Ctx, sv *survey.Surve
 	if err := s.checkVillagesExist(cx, sv.Villages); err != nil {
 		return err
 	}
-	if err := s.surveys.Replace(cx, sv, survey.Draft); err != nil {
+	if err := s.surveys.Save(cx, sv); err != nil {
 		return err
 	}
 	s.cache.forget(sv.ID)
@@ -113,8 +121,12 @@ func (s *server) replaceDraft(cx context.Context, c *fiber.Ctx, sv *survey.Surve
 // apiEditQuestion is PUT /api/v1/surveys/{id}/questions/{key}: a draft's
 // question replaced in place; the key and the place stay.
 func (s *server) apiEditQuestion(c *fiber.Ctx) error {
-	var q survey.Question
-	if err := decodeJSON(c, &q); err != nil {
+	var in questionInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	want, err := sentRevision(c, in.Revision)
+	if err != nil {
 		return err
 	}
 	cx, cancel := ctx(c)
@@ -123,13 +135,23 @@ func (s *server) apiEditQuestion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := sv.EditQuestion(c.Params("key"), q); err != nil {
+	if err := checkRevision(sv, want); err != nil {
+		return s.surveyConflict(c, cx, sv.ID, err)
+	}
+	if err := sv.EditQuestion(c.Params("key"), in.Question); err != nil {
 		return err
 	}
 	if err := s.replaceDraft(cx, c, sv); err != nil {
-		return err
+		return s.surveyConflict(c, cx, sv.ID, err)
 	}
 	return c.JSON(sv)
+}
+
+// questionInput is the body of PUT /api/v1/surveys/{id}/questions/{key}:
+// the question, and the revision it was made on.
+type questionInput struct {
+	survey.Question
+	Revision *int `json:"revision"`
 }
 
 // detailsInput is the body of PATCH /api/v1/surveys/{id}: what is left out
@@ -139,6 +161,7 @@ type detailsInput struct {
 	Description *string   `json:"description"`
 	Villages    *[]string `json:"villages"`
 	Access      *string   `json:"access"`
+	Revision    *int      `json:"revision"`
 }
 
 // apiEditDetails is PATCH /api/v1/surveys/{id}: a draft's title,
@@ -146,6 +169,10 @@ type detailsInput struct {
 func (s *server) apiEditDetails(c *fiber.Ctx) error {
 	var in detailsInput
 	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	want, err := sentRevision(c, in.Revision)
+	if err != nil {
 		return err
 	}
 	cx, cancel := ctx(c)
@@ -167,11 +194,14 @@ func (s *server) apiEditDetails(c *fiber.Ctx) error {
 	if in.Access != nil {
 		d.Access = *in.Access
 	}
+	if err := checkRevision(sv, want); err != nil {
+		return s.surveyConflict(c, cx, sv.ID, err)
+	}
 	if err := sv.SetDetails(d); err != nil {
 		return err
 	}
 	if err := s.replaceDraft(cx, c, sv); err != nil {
-		return err
+		return s.surveyConflict(c, cx, sv.ID, err)
 	}
 	return c.JSON(sv)
 }

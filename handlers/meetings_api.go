@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -443,6 +444,35 @@ func (s *server) apiHoldMeeting(c *fiber.Ctx) error {
 	return c.JSON(meetingView{Meeting: m, Ended: m.Ended(s.now())})
 }
 
+// checkMinutesRevision is storage.ErrMinutesChanged when a change was made
+// on another revision of the minutes than the stored one.
+func checkMinutesRevision(m *survey.Meeting, want *int) error {
+	if want != nil && *want != m.MinutesRevision {
+		return fmt.Errorf("revision %d, sparad %d: %w", *want, m.MinutesRevision, storage.ErrMinutesChanged)
+	}
+	return nil
+}
+
+// minutesConflict answers a stale change of the minutes in the API: 409
+// with the meeting and its agenda as they are now, under "current" too.
+func (s *server) minutesConflict(c *fiber.Ctx, cx context.Context, id string, err error) error {
+	if !errors.Is(err, storage.ErrMinutesChanged) {
+		return err
+	}
+	m, gerr := s.meetings.Meeting(cx, id)
+	if gerr != nil {
+		return gerr
+	}
+	v, gerr := s.meetingWithAgenda(cx, m)
+	if gerr != nil {
+		return gerr
+	}
+	return c.Status(fiber.StatusConflict).JSON(map[string]any{"error": translate(apiLang(c), errMinutesChangedText), "current": v})
+}
+
+// errMinutesChangedText is what a stale change of the minutes answers.
+const errMinutesChangedText = "Protokollet har ändrats av någon annan medan du skrev. Det du skrev sparades inte: läs det sparade och gör om din ändring"
+
 // writeMinutes writes an item's minutes while the meeting is held.
 func (s *server) writeMinutes(cx context.Context, u *survey.User, id, item string, in survey.MinutesInput) (*survey.AgendaItem, error) {
 	if err := allow(u, survey.ManageMeetings); err != nil {
@@ -461,7 +491,10 @@ func (s *server) writeMinutes(cx context.Context, u *survey.User, id, item strin
 	if err := m.MayWriteMinutes(); err != nil {
 		return nil, err
 	}
-	if err := s.meetings.SetMinutes(cx, m.ID, item, in.Text); err != nil {
+	if err := checkMinutesRevision(m, in.Revision); err != nil {
+		return nil, err
+	}
+	if err := s.meetings.SetMinutes(cx, m.ID, item, in.Text, m.MinutesRevision); err != nil {
 		return nil, err
 	}
 	s.record(cx, u, auditMeetingMinutes, "meeting/"+m.ID+"/"+item, "")
@@ -477,7 +510,7 @@ func (s *server) apiWriteMinutes(c *fiber.Ctx) error {
 	defer cancel()
 	it, err := s.writeMinutes(cx, currentUser(c), c.Params("id"), c.Params("item"), in)
 	if err != nil {
-		return err
+		return s.minutesConflict(c, cx, c.Params("id"), err)
 	}
 	return c.JSON(it)
 }
@@ -493,6 +526,9 @@ type decisionInput struct {
 	Village     string `json:"village" validate:"max=60"`
 	Description string `json:"description" validate:"max=20000"`
 	FocusArea   string `json:"focus_area" validate:"max=60"`
+	// Revision, when given, is the minutes_revision the decision was
+	// written on.
+	Revision *int `json:"revision"`
 }
 
 // decisionResult is a decision with the action or matter made from it.
@@ -523,11 +559,21 @@ func (s *server) meetingDecision(cx context.Context, u *survey.User, id, item st
 	if err := m.MayWriteMinutes(); err != nil {
 		return nil, err
 	}
+	if err := checkMinutesRevision(m, in.Revision); err != nil {
+		return nil, err
+	}
+	// The decision claims its change of the minutes before anything is
+	// stored (after its fields are checked): none is added to minutes
+	// approved meanwhile.
+	claim := func() error { return s.meetings.ClaimDecision(cx, m.ID, item, d.ID, m.MinutesRevision) }
 	res := &decisionResult{Decision: d}
 	switch d.Becomes {
 	case survey.BecomesAction:
 		a, err := s.actionFromDecision(cx, u, d, in)
 		if err != nil {
+			return nil, err
+		}
+		if err := claim(); err != nil {
 			return nil, err
 		}
 		// The decision is stored first, naming the action's id: an
@@ -542,13 +588,16 @@ func (s *server) meetingDecision(cx context.Context, u *survey.User, id, item st
 		s.record(cx, u, auditActionAdded, "action/"+a.ID, a.Title)
 		res.Action = &actionView{PlanAction: *a, Overdue: a.Overdue(s.now())}
 	case survey.BecomesMatter:
-		mt, err := s.matterFromDecision(cx, u, m.ID, item, d, in)
+		mt, err := s.matterFromDecision(cx, u, m.ID, item, d, in, claim)
 		if err != nil {
 			return nil, err
 		}
 		mv := s.matterView(mt)
 		res.Matter = &mv
 	default:
+		if err := claim(); err != nil {
+			return nil, err
+		}
 		if err := s.meetings.AddDecision(cx, m.ID, item, d); err != nil {
 			return nil, err
 		}
@@ -561,7 +610,7 @@ func (s *server) meetingDecision(cx context.Context, u *survey.User, id, item st
 // fields are checked first; then the decision is stored (naming a matter to
 // come), the matter raised with the decision as its source, and the
 // decision given the matter's id.
-func (s *server) matterFromDecision(cx context.Context, u *survey.User, meeting, item string, d *survey.MeetingDecision, in decisionInput) (*survey.Matter, error) {
+func (s *server) matterFromDecision(cx context.Context, u *survey.User, meeting, item string, d *survey.MeetingDecision, in decisionInput, claim func() error) (*survey.Matter, error) {
 	nm := survey.NewMatter{Village: in.Village, Title: in.Title, Description: in.Description, FocusArea: in.FocusArea,
 		Department: in.Department, Source: &survey.MatterSource{Kind: survey.SourceMeetingDecision, ID: d.ID}}
 	checks, err := s.matterChecks(cx, nm)
@@ -570,6 +619,9 @@ func (s *server) matterFromDecision(cx context.Context, u *survey.User, meeting,
 	}
 	checks.Source = nil // the decision is stored next
 	if _, err := nm.Matter(checks, s.now(), u.ID); err != nil {
+		return nil, err
+	}
+	if err := claim(); err != nil {
 		return nil, err
 	}
 	if err := s.meetings.AddDecision(cx, meeting, item, d); err != nil {
@@ -634,13 +686,15 @@ func (s *server) apiMeetingDecision(c *fiber.Ctx) error {
 	defer cancel()
 	res, err := s.meetingDecision(cx, currentUser(c), c.Params("id"), c.Params("item"), in)
 	if err != nil {
-		return err
+		return s.minutesConflict(c, cx, c.Params("id"), err)
 	}
 	return c.Status(fiber.StatusCreated).JSON(res)
 }
 
-// approveMinutes approves a held meeting's minutes.
-func (s *server) approveMinutes(cx context.Context, u *survey.User, id string) (*survey.Meeting, error) {
+// approveMinutes approves a held meeting's minutes as they are at the
+// revision read (want, when given, must be it): an edit made at the same
+// moment either lands before, and the approval is 409, or is 409 itself.
+func (s *server) approveMinutes(cx context.Context, u *survey.User, id string, want *int) (*survey.Meeting, error) {
 	if err := allow(u, survey.ManageMeetings); err != nil {
 		return nil, err
 	}
@@ -648,25 +702,30 @@ func (s *server) approveMinutes(cx context.Context, u *survey.User, id string) (
 	if err != nil {
 		return nil, err
 	}
-	from, to, err := survey.MeetingStep(m, "approve")
-	if err != nil {
+	if _, _, err := survey.MeetingStep(m, "approve"); err != nil {
+		return nil, err
+	}
+	if err := checkMinutesRevision(m, want); err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
-	if err := s.meetings.StepMeeting(cx, m.ID, from, to, map[string]any{"approved_at": now}); err != nil {
+	if err := s.meetings.ApproveMinutes(cx, m.ID, m.MinutesRevision, now); err != nil {
 		return nil, err
 	}
-	m.Status, m.ApprovedAt = to, &now
 	s.record(cx, u, auditMeetingApproved, "meeting/"+m.ID, m.Title)
-	return m, nil
+	return s.meetings.Meeting(cx, m.ID)
 }
 
 func (s *server) apiApproveMinutes(c *fiber.Ctx) error {
-	cx, cancel := ctx(c)
-	defer cancel()
-	m, err := s.approveMinutes(cx, currentUser(c), c.Params("id"))
+	want, err := sentRevision(c, nil)
 	if err != nil {
 		return err
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	m, err := s.approveMinutes(cx, currentUser(c), c.Params("id"), want)
+	if err != nil {
+		return s.minutesConflict(c, cx, c.Params("id"), err)
 	}
 	return c.JSON(meetingView{Meeting: m, Ended: m.Ended(s.now())})
 }

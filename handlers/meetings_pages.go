@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/forankra/forankra/storage"
 	"github.com/forankra/forankra/survey"
 	"github.com/gofiber/fiber/v2"
 )
@@ -109,6 +110,9 @@ type meetingPageData struct {
 	Errors   formErrors
 	// ErrorItem is the item whose form failed.
 	ErrorItem string
+	// Typed is the minutes text the user sent for ErrorItem when it lost to
+	// another change: the form shows it, the page the saved minutes.
+	Typed string
 }
 
 func (s *server) meetingPage(c *fiber.Ctx) error {
@@ -116,6 +120,12 @@ func (s *server) meetingPage(c *fiber.Ctx) error {
 }
 
 func (s *server) renderMeeting(c *fiber.Ctx, status int, msg, item string, fe formErrors) error {
+	return s.renderMeetingWith(c, status, msg, item, fe, "")
+}
+
+// renderMeetingWith is renderMeeting with the minutes the user typed for
+// item kept in its form (a save that lost to another change).
+func (s *server) renderMeetingWith(c *fiber.Ctx, status int, msg, item string, fe formErrors, typed string) error {
 	cx, cancel := ctx(c)
 	defer cancel()
 	u := currentUser(c)
@@ -132,7 +142,7 @@ func (s *server) renderMeeting(c *fiber.Ctx, status int, msg, item string, fe fo
 		return err
 	}
 	d := meetingPageData{Meeting: v, Names: n, Areas: map[string]string{}, Deps: map[string]string{}, Manage: survey.Can(u, survey.ManageMeetings),
-		Message: msg, Errors: fe, ErrorItem: item}
+		Message: msg, Errors: fe, ErrorItem: item, Typed: typed}
 	areas, err := s.plans.FocusAreas(cx)
 	if err != nil {
 		return err
@@ -178,6 +188,9 @@ func (s *server) meetingFormResult(c *fiber.Ctx, item string, err error) error {
 	if fe, ok := newFormErrors(err); ok {
 		return s.renderMeeting(c, fiber.StatusUnprocessableEntity, "", item, fe)
 	}
+	if errors.Is(err, storage.ErrMinutesChanged) {
+		return s.renderMeeting(c, fiber.StatusConflict, errMinutesChangedText, item, formErrors{})
+	}
 	if errors.Is(err, survey.ErrConflict) {
 		return s.renderMeeting(c, fiber.StatusConflict, "Mötet är inte i det läget längre. Läs in sidan igen.", item, formErrors{})
 	}
@@ -220,13 +233,17 @@ func (s *server) meetingMinutesSubmit(c *fiber.Ctx) error {
 	cx, cancel := ctx(c)
 	defer cancel()
 	item := c.Params("item")
-	_, err := s.writeMinutes(cx, currentUser(c), c.Params("id"), item, survey.MinutesInput{Text: c.FormValue("text")})
+	_, err := s.writeMinutes(cx, currentUser(c), c.Params("id"), item, survey.MinutesInput{Text: c.FormValue("text"), Revision: formRevision(c)})
+	if errors.Is(err, storage.ErrMinutesChanged) {
+		// The saved minutes are shown; what was typed stays in the form.
+		return s.renderMeetingWith(c, fiber.StatusConflict, errMinutesChangedText, item, formErrors{}, c.FormValue("text"))
+	}
 	return s.meetingFormResult(c, item, err)
 }
 
 func (s *server) meetingDecisionSubmit(c *fiber.Ctx) error {
 	item := c.Params("item")
-	in := decisionInput{NewDecision: survey.NewDecision{Text: c.FormValue("text"), Becomes: c.FormValue("becomes")}}
+	in := decisionInput{NewDecision: survey.NewDecision{Text: c.FormValue("text"), Becomes: c.FormValue("becomes")}, Revision: formRevision(c)}
 	switch in.Becomes {
 	case survey.BecomesAction:
 		in.Plan, in.Priority, _ = strings.Cut(c.FormValue("target"), "|")
@@ -243,7 +260,7 @@ func (s *server) meetingDecisionSubmit(c *fiber.Ctx) error {
 func (s *server) meetingApproveSubmit(c *fiber.Ctx) error {
 	cx, cancel := ctx(c)
 	defer cancel()
-	_, err := s.approveMinutes(cx, currentUser(c), c.Params("id"))
+	_, err := s.approveMinutes(cx, currentUser(c), c.Params("id"), formRevision(c))
 	return s.meetingFormResult(c, "", err)
 }
 

@@ -72,6 +72,9 @@ type detailsView struct {
 	Villages   []survey.Village
 	Chosen     map[string]bool
 	Errors     formErrors
+	// Revision is the survey's revision the form is made on ("" for a new
+	// survey).
+	Revision string
 }
 
 // manageableVillages are the villages the user may make surveys for.
@@ -170,6 +173,9 @@ type surveyView struct {
 	Schedule    struct{ OpensAt, ClosesAt string }
 	ScheduleErr formErrors
 	StatusErr   string
+	// Conflict: the form was made on an older revision than the saved one;
+	// the page shows the saved survey and the form as the user sent it.
+	Conflict bool
 }
 
 // villageLink is one village of a survey with its phone link.
@@ -250,6 +256,9 @@ func (s *server) renderSurvey(c *fiber.Ctx, status int, sv *survey.Survey, v sur
 			return err
 		}
 	}
+	if v.Details.Action != "" {
+		v.Details.Revision = strconv.Itoa(sv.Revision)
+	}
 	if v.Question.Type == "" {
 		v.Question.Type = survey.Single
 	}
@@ -285,7 +294,12 @@ func (s *server) buildStep(c *fiber.Ctx, anchor string, step func(sv *survey.Sur
 	before := *sv
 	before.Questions = append([]survey.Question{}, sv.Questions...)
 	before.Villages = append([]string{}, sv.Villages...)
-	err = step(sv)
+	// A form made on an older revision is not applied to the newer one: the
+	// user sees the saved survey and what they typed, and decides.
+	err = checkRevision(sv, formRevision(c))
+	if err == nil {
+		err = step(sv)
+	}
 	if err == nil {
 		// A changed village list must be the user's too, and exist.
 		err = authorize(c, survey.ManageSurvey, sv.Villages...)
@@ -298,13 +312,32 @@ func (s *server) buildStep(c *fiber.Ctx, anchor string, step func(sv *survey.Sur
 		onErr(&v, fe)
 		return s.renderSurvey(c, fiber.StatusUnprocessableEntity, &before, v)
 	}
+	if err == nil {
+		err = s.surveys.Save(cx, sv)
+	}
+	if errors.Is(err, storage.ErrSurveyChanged) {
+		return s.staleSurveyPage(c, cx, sv.ID, func(v *surveyView) { onErr(v, formErrors{}) })
+	}
 	if err != nil {
 		return err
 	}
-	if err := s.surveys.Replace(cx, sv, survey.Draft); err != nil {
+	return c.Redirect("/enkater/"+sv.ID+anchor, fiber.StatusSeeOther)
+}
+
+// staleSurveyPage answers a form made on an older revision of the survey
+// than the saved one: 409, the survey as it is saved now, and the form as
+// the user filled it in (keep fills it in), with a message that says so:
+// nothing typed is lost, and nothing is saved over the other person's work.
+func (s *server) staleSurveyPage(c *fiber.Ctx, cx context.Context, id string, keep func(*surveyView)) error {
+	cur, err := s.surveys.Get(cx, id)
+	if err != nil {
 		return err
 	}
-	return c.Redirect("/enkater/"+sv.ID+anchor, fiber.StatusSeeOther)
+	v := surveyView{Conflict: true}
+	if keep != nil {
+		keep(&v)
+	}
+	return s.renderSurvey(c, fiber.StatusConflict, cur, v)
 }
 
 // surveyDetails is POST /enkater/{id}/detaljer.
@@ -468,7 +501,10 @@ func (s *server) questionRemove(c *fiber.Ctx) error {
 func (s *server) statusStep(c *fiber.Ctx, change func(*survey.Survey, time.Time) error) error {
 	cx, cancel := ctx(c)
 	defer cancel()
-	sv, err := s.changeStatus(cx, c, c.Params("id"), change)
+	sv, err := s.changeStatus(cx, c, c.Params("id"), formRevision(c), change)
+	if errors.Is(err, storage.ErrSurveyChanged) {
+		return s.staleSurveyPage(c, cx, c.Params("id"), nil)
+	}
 	var verr *survey.ValidationError
 	if errors.As(err, &verr) || errors.Is(err, survey.ErrConflict) {
 		cur, gerr := s.surveys.Get(cx, c.Params("id"))
@@ -699,7 +735,13 @@ func (s *server) surveySchedule(c *fiber.Ctx) error {
 	opens, closes := civilTime(v, "opens_at", opensIn), civilTime(v, "closes_at", closesIn)
 	err = v.Err()
 	if err == nil {
-		err = s.schedule(cx, c, sv, opens, closes)
+		err = s.schedule(cx, c, sv, formRevision(c), opens, closes)
+	}
+	if errors.Is(err, storage.ErrSurveyChanged) {
+		return s.staleSurveyPage(c, cx, sv.ID, func(view *surveyView) {
+			view.ScheduleErr = formErrors{By: map[string]string{}}
+			view.Schedule.OpensAt, view.Schedule.ClosesAt = opensIn, closesIn
+		})
 	}
 	if fe, ok := newFormErrors(err); ok {
 		cur, gerr := s.surveys.Get(cx, sv.ID)

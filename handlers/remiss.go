@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/forankra/forankra/charts"
 	"github.com/forankra/forankra/storage"
@@ -454,23 +455,47 @@ func (s *server) notifyLogged(cx context.Context, kind string, p *survey.Proposa
 
 // deliver sends a queued message when a mail server is configured; without
 // one the message stays in the outbox, where officials see it, and is logged.
+// It claims attempt 1 first, like the background sender (outbox_sender.go)
+// claims every attempt: the two never both send one message.
 func (s *server) deliver(cx context.Context, m *survey.OutboxMessage) {
 	if s.remiss.mailer == nil {
 		s.log.Info("message left in the outbox: no mail server configured", "to", m.To, "subject", m.Subject, "id", m.ID)
 		return
 	}
-	err := s.remiss.mailer.Send(cx, m.To, m.Subject, m.Body, m.Attachments...)
-	if err != nil {
-		s.log.Warn("message not sent; it stays in the outbox", "to", m.To, "id", m.ID, "err", err)
-		m.Status, m.Error = survey.MessageFailed, err.Error()
-	} else {
-		t := s.now().UTC()
-		m.Status, m.Sent = survey.MessageSent, &t
+	if _, err := s.attempt(cx, m, s.now()); err != nil {
+		s.log.Warn("message not sent now; the outbox sender tries again", "id", m.ID, "err", err)
 	}
-	m.Attempts++
-	if err2 := s.remiss.outbox.Delivered(cx, m.ID, s.now(), err); err2 != nil {
+}
+
+// attempt claims the message's next attempt and, when this instance wins
+// the claim, hands the message to the mail server and records the outcome
+// (a failure with the time of the next attempt, or given up after the
+// last). It reports whether it claimed the attempt; false means another
+// instance has it. m is updated as stored.
+func (s *server) attempt(cx context.Context, m *survey.OutboxMessage, now time.Time) (bool, error) {
+	n := m.Attempts + 1
+	claimed, err := s.remiss.outbox.ClaimAttempt(cx, m.ID, n, now)
+	if err != nil || !claimed {
+		return false, err
+	}
+	err = s.remiss.mailer.Send(cx, m.To, m.Subject, m.Body, m.Attachments...)
+	at := now.UTC()
+	m.Attempts, m.NextAttempt = n, nil
+	if err != nil {
+		s.log.Warn("message not sent; it stays in the outbox", "to", m.To, "id", m.ID, "attempt", n, "err", err)
+		m.Status, m.Error = survey.MessageFailed, err.Error()
+		if next, ok := survey.NextAttemptAfter(n, at); ok {
+			m.NextAttempt = &next
+		} else {
+			m.GaveUp = true
+		}
+	} else {
+		m.Status, m.Sent, m.Error = survey.MessageSent, &at, ""
+	}
+	if err2 := s.remiss.outbox.Delivered(cx, m.ID, n, at, err); err2 != nil {
 		s.log.Warn("outbox status not saved", "id", m.ID, "err", err2)
 	}
+	return true, nil
 }
 
 // remissView is a round as the API shows it: its status and days left at the

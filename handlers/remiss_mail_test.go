@@ -36,6 +36,9 @@ type fakeRelay struct {
 	// records, per message, whether it came after STARTTLS.
 	tls     *tls.Config
 	overTLS []bool
+	// refuse, when set, makes the relay answer every sender with a
+	// temporary failure (451).
+	refuse bool
 }
 
 func startRelay(t *testing.T) *fakeRelay {
@@ -90,6 +93,13 @@ func (r *fakeRelay) serve(conn net.Conn) {
 			conn, in, secure = tc, bufio.NewReader(tc), true
 			defer tc.Close()
 		case strings.HasPrefix(cmd, "MAIL FROM"):
+			r.mu.Lock()
+			refuse := r.refuse
+			r.mu.Unlock()
+			if refuse {
+				say("451 try again later")
+				continue
+			}
 			say("250 ok")
 		case strings.HasPrefix(cmd, "RCPT TO"):
 			r.mu.Lock()

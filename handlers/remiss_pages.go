@@ -438,6 +438,8 @@ func answerRows(as []survey.RemissAnswer) []answerRow {
 type messageRow struct {
 	survey.OutboxMessage
 	When string
+	// NextAt is when a failed message is tried again, in Stockholm time.
+	NextAt string
 }
 
 // remissPageData is the follow-up page of a round and the printable summary.
@@ -476,7 +478,11 @@ func (s *server) remissPageData(c *fiber.Ctx, cx context.Context) (*remissPageDa
 			return nil, err
 		}
 		for _, m := range msgs {
-			d.Messages = append(d.Messages, messageRow{OutboxMessage: m, When: stockholmTime(m.Created)})
+			row := messageRow{OutboxMessage: m, When: stockholmTime(m.Created)}
+			if m.NextAttempt != nil {
+				row.NextAt = stockholmTime(*m.NextAttempt)
+			}
+			d.Messages = append(d.Messages, row)
 		}
 	}
 	return d, nil

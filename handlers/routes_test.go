@@ -104,7 +104,7 @@ func (f *routeFixture) survey(status, access string) *survey.Survey {
 		if status == survey.Closed {
 			_ = sv.Close(f.ta.now)
 		}
-		if err := store.Replace(cx, sv, survey.Draft); err != nil {
+		if err := store.Save(cx, sv); err != nil {
 			f.ta.t.Fatal(err)
 		}
 	}

@@ -25,3 +25,20 @@ func ClaimMatterStepForTest(ctx context.Context, db *DB, m *survey.Matter, rev i
 	_, err := db.col(colMatterSteps).InsertOne(ctx, matterClaimDoc{ID: stepKey(m.ID, rev+1), Matter: m.ID, N: rev + 1, After: toMatterDoc(m, cur.Year, cur.N, rev+1)})
 	return err
 }
+
+// ClaimSurveyRevisionForTest claims sv's next revision without copying it to
+// the survey document, as a crash between the two writes of Surveys.Save
+// would leave it.
+func ClaimSurveyRevisionForTest(ctx context.Context, db *DB, sv *survey.Survey) error {
+	next := *sv
+	next.Revision++
+	_, err := db.col(colSurveyRevisions).InsertOne(ctx, surveyRevisionDoc{ID: revisionKey(sv.ID, next.Revision), Survey: toSurveyDoc(&next)})
+	return err
+}
+
+// UnsetSurveyRevisionForTest removes the revision field from a stored
+// survey, as surveys stored before revisions are.
+func UnsetSurveyRevisionForTest(ctx context.Context, db *DB, id string) error {
+	_, err := db.col(colSurveys).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$unset": bson.M{"revision": ""}})
+	return err
+}

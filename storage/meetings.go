@@ -24,6 +24,10 @@ const (
 	colMeetingDecisions = "meeting_decisions"
 	colMeetingKeys      = "meeting_keys"
 	colMeetingSteps     = "meeting_steps"
+	// colMinutesLog holds one document per change of a held meeting's
+	// minutes — an item's text, a decision, the approval — its _id
+	// "<meeting>/m<n>".
+	colMinutesLog = "meeting_minutes_log"
 )
 
 // ensureMeetingIndexes creates the indexes of meetings and their agendas
@@ -51,14 +55,24 @@ func (d *DB) ensureMeetingIndexes(ctx context.Context) error {
 // added under a key (AddToNextForum) is claimed by the key as _id, so the
 // same key adds one item however often, and from however many instances,
 // it is called.
+//
+// The minutes of a held meeting change through one sequence of claims,
+// "<meeting>/m<n>" in meeting_minutes_log: writing an item's minutes,
+// recording a decision and approving the minutes each claim the next
+// number after the one read. Of an edit and an approval made at once one
+// wins and the other is ErrMinutesChanged, so an edit is never lost after
+// an approval and an approval never covers minutes other than those read.
+// The meeting keeps the number of its newest change (minutes_revision); a
+// read rolls forward a claim not yet copied (a stop in between).
 type Meetings struct {
-	meetings, items, slots, decisions, keys, steps *mongo.Collection
+	meetings, items, slots, decisions, keys, steps, minutes *mongo.Collection
 }
 
 // NewMeetings returns the meeting store of db.
 func NewMeetings(db *DB) *Meetings {
 	return &Meetings{meetings: db.col(colMeetings), items: db.col(colMeetingItems), slots: db.col(colMeetingSlots),
-		decisions: db.col(colMeetingDecisions), keys: db.col(colMeetingKeys), steps: db.col(colMeetingSteps)}
+		decisions: db.col(colMeetingDecisions), keys: db.col(colMeetingKeys), steps: db.col(colMeetingSteps),
+		minutes: db.col(colMinutesLog)}
 }
 
 type meetingDoc struct {
@@ -79,6 +93,9 @@ type meetingDoc struct {
 	ApprovedAt  *time.Time `bson:"approved_at,omitempty"`
 	CreatedBy   string     `bson:"created_by"`
 	Created     time.Time  `bson:"created"`
+	// MinutesRevision counts the changes of the minutes (0 before the first,
+	// and for meetings stored before it was kept).
+	MinutesRevision int `bson:"minutes_revision"`
 }
 
 func nonNil(s []string) []string {
@@ -128,7 +145,122 @@ func (s *Meetings) Meeting(ctx context.Context, id string) (*survey.Meeting, err
 			return nil, fmt.Errorf("möte %q: %w", id, translate(err))
 		}
 	}
+	if err := s.rollMinutesForward(ctx, &d); err != nil {
+		return nil, err
+	}
 	return d.meeting(), nil
+}
+
+// ErrMinutesChanged is a change of a meeting's minutes made on an older
+// revision than the stored one: someone else wrote in the minutes, or
+// approved them, in between. It wraps survey.ErrConflict.
+var ErrMinutesChanged = fmt.Errorf("protokollet har ändrats av någon annan medan du skrev: %w", survey.ErrConflict)
+
+// Kinds of change in the minutes log.
+const (
+	minutesText     = "minutes"
+	minutesDecision = "decision"
+	minutesApproval = "approve"
+)
+
+// minutesClaimDoc is one change of a meeting's minutes, claimed by its _id.
+type minutesClaimDoc struct {
+	ID       string     `bson:"_id"`
+	Meeting  string     `bson:"meeting"`
+	N        int        `bson:"n"`
+	Kind     string     `bson:"kind"`
+	Item     string     `bson:"item,omitempty"`
+	Text     string     `bson:"text,omitempty"`
+	Decision string     `bson:"decision,omitempty"`
+	Approved *time.Time `bson:"approved_at,omitempty"`
+	At       time.Time  `bson:"at"`
+}
+
+func minutesKey(meeting string, n int) string { return meeting + "/m" + strconv.Itoa(n) }
+
+// claimMinutes claims change c.N of the minutes: a duplicate key means
+// another change took that number first.
+func (s *Meetings) claimMinutes(ctx context.Context, c minutesClaimDoc) error {
+	c.ID, c.At = minutesKey(c.Meeting, c.N), time.Now().UTC()
+	if _, err := s.minutes.InsertOne(ctx, c); err != nil {
+		if mongo.IsDuplicateKeyError(err) {
+			return fmt.Errorf("möte %q ändring %d: %w", c.Meeting, c.N, ErrMinutesChanged)
+		}
+		return fmt.Errorf("protokoll: %w", translate(err))
+	}
+	return nil
+}
+
+// applyMinutes copies a claimed change to the item or meeting it changes
+// and moves the meeting's minutes_revision on. Applying one twice is
+// harmless: each write sets what the claim says.
+func (s *Meetings) applyMinutes(ctx context.Context, c minutesClaimDoc) error {
+	switch c.Kind {
+	case minutesText:
+		if _, err := s.items.UpdateOne(ctx, bson.M{"_id": c.Item, "meeting": c.Meeting}, bson.M{"$set": bson.M{"minutes": c.Text}}); err != nil {
+			return fmt.Errorf("spara protokoll: %w", translate(err))
+		}
+	case minutesApproval:
+		upd := bson.M{"status": survey.MeetingMinutesApproved, "approved_at": c.Approved}
+		_, err := s.steps.InsertOne(ctx, stepDoc{ID: meetingStepKey(c.Meeting, survey.MeetingMinutesApproved), Meeting: c.Meeting,
+			From: survey.MeetingHeld, To: survey.MeetingMinutesApproved, Set: upd, At: c.At})
+		if err != nil && !mongo.IsDuplicateKeyError(err) {
+			return fmt.Errorf("möte %q: %w", c.Meeting, translate(err))
+		}
+		if _, err := s.meetings.UpdateOne(ctx, bson.M{"_id": c.Meeting}, bson.M{"$set": upd}); err != nil {
+			return fmt.Errorf("möte %q: %w", c.Meeting, translate(err))
+		}
+	}
+	// A decision is its own document, stored by the caller after the claim.
+	_, err := s.meetings.UpdateOne(ctx, bson.M{"_id": c.Meeting, "$or": bson.A{
+		bson.M{"minutes_revision": bson.M{"$lt": c.N}}, bson.M{"minutes_revision": bson.M{"$exists": false}},
+	}}, bson.M{"$set": bson.M{"minutes_revision": c.N}})
+	if err != nil {
+		return fmt.Errorf("möte %q: %w", c.Meeting, translate(err))
+	}
+	return nil
+}
+
+// rollMinutesForward applies the claimed changes newer than d's revision,
+// one _id lookup each, and leaves d as the meeting now is.
+func (s *Meetings) rollMinutesForward(ctx context.Context, d *meetingDoc) error {
+	for {
+		var c minutesClaimDoc
+		err := s.minutes.FindOne(ctx, bson.M{"_id": minutesKey(d.ID, d.MinutesRevision+1)}).Decode(&c)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("möte %q: %w", d.ID, translate(err))
+		}
+		if err := s.applyMinutes(ctx, c); err != nil {
+			return err
+		}
+		d.MinutesRevision = c.N
+		if c.Kind == minutesApproval {
+			d.Status, d.ApprovedAt = survey.MeetingMinutesApproved, c.Approved
+		}
+	}
+}
+
+// change claims the change after revision rev and applies it: only while
+// the meeting is held, and only on the revision it is at.
+func (s *Meetings) change(ctx context.Context, rev int, c minutesClaimDoc) error {
+	m, err := s.Meeting(ctx, c.Meeting)
+	if err != nil {
+		return err
+	}
+	if err := m.MayWriteMinutes(); err != nil {
+		return err
+	}
+	if m.MinutesRevision != rev {
+		return fmt.Errorf("möte %q revision %d, sparad %d: %w", c.Meeting, rev, m.MinutesRevision, ErrMinutesChanged)
+	}
+	c.N = rev + 1
+	if err := s.claimMinutes(ctx, c); err != nil {
+		return err
+	}
+	return s.applyMinutes(ctx, c)
 }
 
 // ListMeetings lists every meeting by start (a small collection: a few a
@@ -352,16 +484,29 @@ func (s *Meetings) Item(ctx context.Context, meeting, id string) (*survey.Agenda
 	return nil, fmt.Errorf("punkt %q: %w", id, survey.ErrNotFound)
 }
 
-// SetMinutes writes an item's minutes.
-func (s *Meetings) SetMinutes(ctx context.Context, meeting, item, text string) error {
-	res, err := s.items.UpdateOne(ctx, bson.M{"_id": item, "meeting": meeting}, bson.M{"$set": bson.M{"minutes": text}})
-	if err != nil {
-		return fmt.Errorf("spara protokoll: %w", translate(err))
+// SetMinutes writes an item's minutes as the change after revision rev of
+// the meeting's minutes (the one the writer read): ErrMinutesChanged when
+// someone else changed or approved them since.
+func (s *Meetings) SetMinutes(ctx context.Context, meeting, item, text string, rev int) error {
+	if _, err := s.Item(ctx, meeting, item); err != nil {
+		return err
 	}
-	if res.MatchedCount == 0 {
-		return fmt.Errorf("punkt %q: %w", item, survey.ErrNotFound)
-	}
-	return nil
+	return s.change(ctx, rev, minutesClaimDoc{Meeting: meeting, Kind: minutesText, Item: item, Text: text})
+}
+
+// ClaimDecision claims the change after revision rev of the meeting's
+// minutes for a decision about to be stored under item (with AddDecision):
+// ErrMinutesChanged when someone else changed or approved them since.
+func (s *Meetings) ClaimDecision(ctx context.Context, meeting, item, decision string, rev int) error {
+	return s.change(ctx, rev, minutesClaimDoc{Meeting: meeting, Kind: minutesDecision, Item: item, Decision: decision})
+}
+
+// ApproveMinutes approves a held meeting's minutes as they were at revision
+// rev: of an approval and an edit made at once one lands, so the approved
+// minutes are exactly those read. ErrMinutesChanged when they changed since.
+func (s *Meetings) ApproveMinutes(ctx context.Context, meeting string, rev int, at time.Time) error {
+	at = at.UTC()
+	return s.change(ctx, rev, minutesClaimDoc{Meeting: meeting, Kind: minutesApproval, Approved: &at})
 }
 
 type createdDoc struct {

@@ -156,7 +156,7 @@ func TestDecisionsAreFoundByIDWithTheirItem(t *testing.T) {
 	if err := s.AddItem(ctx, m.ID, it); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetMinutes(ctx, m.ID, it.ID, "Diskuterades."); err != nil {
+	if err := s.SetMinutes(ctx, m.ID, it.ID, "Diskuterades.", 0); err != nil {
 		t.Fatal(err)
 	}
 	d := &survey.MeetingDecision{ID: storage.NewID(), Text: "Kommunen frågar operatören", Becomes: survey.BecomesAction,
@@ -172,7 +172,7 @@ func TestDecisionsAreFoundByIDWithTheirItem(t *testing.T) {
 	if err != nil || got.Minutes != "Diskuterades." || len(got.Decisions) != 1 {
 		t.Errorf("got %+v, %v; want the minutes and one decision", got, err)
 	}
-	if err := s.SetMinutes(ctx, "other", it.ID, "x"); !errors.Is(err, survey.ErrNotFound) {
+	if err := s.SetMinutes(ctx, "other", it.ID, "x", 1); !errors.Is(err, survey.ErrNotFound) {
 		t.Errorf("item of another meeting: got %v; want ErrNotFound", err)
 	}
 }
@@ -218,5 +218,108 @@ func TestDemoMeetings(t *testing.T) {
 				t.Errorf("AddToNextForum: got %v, %v; want the demo's next meeting", m, err)
 			}
 		})
+	}
+}
+
+// TestMinutesEditedAndApprovedAtOnce: four officials save an item's minutes
+// and one approves them, all on the revision they read, at the same moment.
+// Exactly one lands: either the approval, and the approved minutes are the
+// ones it read, or one edit, and the meeting is still held with that text.
+// Never an edit after the approval, never an approval of unread minutes.
+func TestMinutesEditedAndApprovedAtOnce(t *testing.T) {
+	db := dbtest.New(t)
+	ctx := context.Background()
+	s := storage.NewMeetings(db)
+	outcomes := map[string]int{}
+	for round := 0; round < 8; round++ {
+		m := newMeeting(t, s, survey.MeetingForum, survey.MeetingHeld, time.Now())
+		it := &survey.AgendaItem{Title: "Bredband", Added: time.Now()}
+		if err := s.AddItem(ctx, m.ID, it); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetMinutes(ctx, m.ID, it.ID, "Läst", 0); err != nil {
+			t.Fatal(err)
+		}
+		read, err := s.Meeting(ctx, m.ID)
+		if err != nil || read.MinutesRevision != 1 {
+			t.Fatalf("got revision %d, %v; want 1 after one edit", read.MinutesRevision, err)
+		}
+		const editors = 4
+		errs := make([]error, editors+1)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := 0; i <= editors; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				<-start
+				if i == editors {
+					errs[i] = s.ApproveMinutes(ctx, m.ID, read.MinutesRevision, time.Now())
+					return
+				}
+				errs[i] = s.SetMinutes(ctx, m.ID, it.ID, fmt.Sprintf("Redigerad %d", i), read.MinutesRevision)
+			}(i)
+		}
+		close(start)
+		wg.Wait()
+		exactlyOneWon(t, "minutes writer or approver", errs)
+		got, err := s.Meeting(ctx, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		item, err := s.Item(ctx, m.ID, it.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case errs[editors] == nil:
+			outcomes["approved"]++
+			if got.Status != survey.MeetingMinutesApproved || got.ApprovedAt == nil || item.Minutes != "Läst" {
+				t.Errorf("round %d: approval won: got %s, minutes %q; want approved with the minutes it read (\"Läst\")", round, got.Status, item.Minutes)
+			}
+		default:
+			outcomes["edited"]++
+			won := -1
+			for i, err := range errs[:editors] {
+				if err == nil {
+					won = i
+				}
+			}
+			if got.Status != survey.MeetingHeld || item.Minutes != fmt.Sprintf("Redigerad %d", won) || got.MinutesRevision != 2 {
+				t.Errorf("round %d: edit %d won: got %s, minutes %q, revision %d; want held with its text at revision 2", round, won, got.Status, item.Minutes, got.MinutesRevision)
+			}
+		}
+		if got.Status == survey.MeetingMinutesApproved {
+			if err := s.SetMinutes(ctx, m.ID, it.ID, "För sent", got.MinutesRevision); !errors.Is(err, survey.ErrConflict) {
+				t.Errorf("round %d: an edit after the approval: got %v; want ErrConflict", round, err)
+			}
+		}
+	}
+	t.Logf("outcomes over the rounds: %v", outcomes)
+}
+
+// TestADecisionAfterTheApprovalIsRefused: decisions take their place in the
+// same sequence: an approval on the revision before a decision is stale,
+// and no decision is added to approved minutes.
+func TestADecisionAfterTheApprovalIsRefused(t *testing.T) {
+	db := dbtest.New(t)
+	ctx := context.Background()
+	s := storage.NewMeetings(db)
+	m := newMeeting(t, s, survey.MeetingForum, survey.MeetingHeld, time.Now())
+	it := &survey.AgendaItem{Title: "Vägar", Added: time.Now()}
+	if err := s.AddItem(ctx, m.ID, it); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ClaimDecision(ctx, m.ID, it.ID, storage.NewID(), 0); err != nil {
+		t.Fatalf("decision on revision 0: %v", err)
+	}
+	if err := s.ApproveMinutes(ctx, m.ID, 0, time.Now()); !errors.Is(err, storage.ErrMinutesChanged) {
+		t.Errorf("approval of revision 0 after a decision: got %v; want ErrMinutesChanged", err)
+	}
+	if err := s.ApproveMinutes(ctx, m.ID, 1, time.Now()); err != nil {
+		t.Fatalf("approval of revision 1: %v", err)
+	}
+	if err := s.ClaimDecision(ctx, m.ID, it.ID, storage.NewID(), 2); !errors.Is(err, survey.ErrConflict) {
+		t.Errorf("decision after the approval: got %v; want ErrConflict", err)
 	}
 }

@@ -489,6 +489,10 @@ type messageDoc struct {
 	Sent     *time.Time `bson:"sent,omitempty"`
 	Error    string     `bson:"error"`
 	Attempts int        `bson:"attempts"`
+	// NextAttempt is when a failed message is tried again; GaveUp marks one
+	// that failed every attempt of survey.RetryDelays.
+	NextAttempt *time.Time `bson:"next_attempt,omitempty"`
+	GaveUp      bool       `bson:"gave_up,omitempty"`
 	// Attachments and Meeting: a meeting's invitation and its .ics.
 	Attachments []survey.Attachment `bson:"attachments,omitempty"`
 	Meeting     string              `bson:"meeting,omitempty"`
@@ -509,17 +513,6 @@ func (s *Outbox) Queue(ctx context.Context, msgs []survey.OutboxMessage) error {
 		return fmt.Errorf("lägga i utkorgen: %w", translate(err))
 	}
 	return nil
-}
-
-// Delivered records an attempt to send a message: sent when err is nil,
-// failed with the error otherwise.
-func (s *Outbox) Delivered(ctx context.Context, id string, at time.Time, sendErr error) error {
-	set := bson.M{"status": survey.MessageSent, "sent": at.UTC(), "error": ""}
-	if sendErr != nil {
-		set = bson.M{"status": survey.MessageFailed, "error": sendErr.Error()}
-	}
-	_, err := s.col.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set, "$inc": bson.M{"attempts": 1}})
-	return translate(err)
 }
 
 // List returns a round's messages (every message when remissID is ""), the

@@ -60,7 +60,6 @@ const (
 	colAudit     = "audit"
 	colSecrets   = "secrets"
 	colPassLinks = "password_links"
-	colScheduled = "scheduled_changes"
 	colCodeUses  = "code_uses"
 	// colRetiredRequests held one document per keyed submission, never
 	// deleted, before a duplicate response was read by its _id instead;

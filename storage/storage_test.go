@@ -82,7 +82,7 @@ func TestVillages(t *testing.T) {
 	}
 }
 
-func TestSurveyReplaceRefusesAStaleStatus(t *testing.T) {
+func TestSurveySaveRefusesAStaleRevision(t *testing.T) {
 	db := dbtest.New(t)
 	ctx := context.Background()
 	surveys := storage.NewSurveys(db)
@@ -91,11 +91,11 @@ func TestSurveyReplaceRefusesAStaleStatus(t *testing.T) {
 	if err := sv.Close(now); err != nil {
 		t.Fatal(err)
 	}
-	if err := surveys.Replace(ctx, sv, survey.Open); err != nil {
+	if err := surveys.Save(ctx, sv); err != nil {
 		t.Fatalf("close: %v", err)
 	}
-	if err := surveys.Replace(ctx, &stale, survey.Open); !errors.Is(err, survey.ErrConflict) {
-		t.Errorf("replacing from a stale status: got %v; want ErrConflict", err)
+	if err := surveys.Save(ctx, &stale); !errors.Is(err, survey.ErrConflict) || !errors.Is(err, storage.ErrSurveyChanged) {
+		t.Errorf("saving from a stale revision: got %v; want ErrSurveyChanged (an ErrConflict)", err)
 	}
 	list, err := surveys.List(ctx, storage.SurveyFilter{Village: "aby", Status: survey.Closed})
 	if err != nil || len(list) != 1 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/forankra/forankra/survey"
@@ -13,11 +14,28 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
-// Surveys stores survey definitions and their status.
-type Surveys struct{ col *mongo.Collection }
+// colSurveyRevisions holds one document per save of a survey, its _id
+// "<survey>/r<n>": the claim that makes one of two simultaneous saves win.
+const colSurveyRevisions = "survey_revisions"
+
+// Surveys stores survey definitions and their status. Every save claims the
+// survey's next revision by inserting "<survey>/r<n>" (with the whole survey)
+// into survey_revisions before it replaces the survey document: of two saves
+// made on the same revision one wins and the other is ErrSurveyChanged,
+// without transactions (FerretDB lets several conditional replaces on _id +
+// status through at once). The survey document is a copy of its newest
+// claim; a read that finds a newer claim than its copy (a crash between the
+// two writes) rolls forward. A survey stored before revisions is revision 0.
+type Surveys struct{ col, revs *mongo.Collection }
 
 // NewSurveys returns the survey store of db.
-func NewSurveys(db *DB) *Surveys { return &Surveys{col: db.col(colSurveys)} }
+func NewSurveys(db *DB) *Surveys {
+	return &Surveys{col: db.col(colSurveys), revs: db.col(colSurveyRevisions)}
+}
+
+// ErrSurveyChanged is a save made on an older revision than the stored one:
+// someone else saved the survey in between. It wraps survey.ErrConflict.
+var ErrSurveyChanged = fmt.Errorf("enkäten har sparats av någon annan medan du arbetade: %w", survey.ErrConflict)
 
 type questionDoc struct {
 	Key      string   `bson:"key"`
@@ -44,7 +62,17 @@ type surveyDoc struct {
 	Closed      *time.Time    `bson:"closed,omitempty"`
 	OpensAt     *time.Time    `bson:"opens_at,omitempty"`
 	ClosesAt    *time.Time    `bson:"closes_at,omitempty"`
+	Revision    int           `bson:"revision"`
 }
+
+// surveyRevisionDoc is one claimed save: the survey as that save left it.
+type surveyRevisionDoc struct {
+	ID     string    `bson:"_id"`
+	Survey surveyDoc `bson:"survey"`
+	At     time.Time `bson:"at"`
+}
+
+func revisionKey(id string, rev int) string { return id + "/r" + strconv.Itoa(rev) }
 
 func toSurveyDoc(s *survey.Survey) surveyDoc {
 	qs := make([]questionDoc, len(s.Questions))
@@ -53,7 +81,8 @@ func toSurveyDoc(s *survey.Survey) surveyDoc {
 	}
 	return surveyDoc{ID: s.ID, Title: s.Title, Description: s.Description, Villages: s.Villages,
 		Access: s.Access, Questions: qs, Status: s.Status, CreatedBy: s.CreatedBy,
-		Created: s.Created, Opened: s.Opened, Closed: s.Closed, OpensAt: s.OpensAt, ClosesAt: s.ClosesAt}
+		Created: s.Created, Opened: s.Opened, Closed: s.Closed, OpensAt: s.OpensAt, ClosesAt: s.ClosesAt,
+		Revision: s.Revision}
 }
 
 func (d surveyDoc) survey() *survey.Survey {
@@ -67,7 +96,8 @@ func (d surveyDoc) survey() *survey.Survey {
 	}
 	return &survey.Survey{ID: d.ID, Title: d.Title, Description: d.Description, Villages: villages,
 		Access: d.Access, Questions: qs, Status: d.Status, CreatedBy: d.CreatedBy,
-		Created: d.Created, Opened: d.Opened, Closed: d.Closed, OpensAt: d.OpensAt, ClosesAt: d.ClosesAt}
+		Created: d.Created, Opened: d.Opened, Closed: d.Closed, OpensAt: d.OpensAt, ClosesAt: d.ClosesAt,
+		Revision: d.Revision}
 }
 
 // NewID returns a fresh id for a stored entity.
@@ -75,33 +105,82 @@ func NewID() string { return primitive.NewObjectID().Hex() }
 
 // Create stores a new survey, giving it an id.
 func (s *Surveys) Create(ctx context.Context, sv *survey.Survey) error {
-	sv.ID = NewID()
+	sv.ID, sv.Revision = NewID(), 0
 	if _, err := s.col.InsertOne(ctx, toSurveyDoc(sv)); err != nil {
 		return fmt.Errorf("spara enkät: %w", translate(err))
 	}
 	return nil
 }
 
-// Get returns one survey.
+// Get returns one survey at its newest revision.
 func (s *Surveys) Get(ctx context.Context, id string) (*survey.Survey, error) {
 	var d surveyDoc
 	if err := s.col.FindOne(ctx, bson.M{"_id": id}).Decode(&d); err != nil {
 		return nil, fmt.Errorf("enkät %q: %w", id, translate(err))
 	}
+	d, err := s.rollForward(ctx, d)
+	if err != nil {
+		return nil, err
+	}
 	return d.survey(), nil
 }
 
-// Replace stores a changed survey, but only if its status is still
-// expectStatus: two officials acting at once cannot both win.
-func (s *Surveys) Replace(ctx context.Context, sv *survey.Survey, expectStatus string) error {
-	res, err := s.col.ReplaceOne(ctx, bson.M{"_id": sv.ID, "status": expectStatus}, toSurveyDoc(sv))
+// rollForward brings d up to the newest claimed revision: a save that
+// claimed its revision but did not reach the survey document (a crash in
+// between, or a slower saver) is copied over. Each step is one _id lookup.
+func (s *Surveys) rollForward(ctx context.Context, d surveyDoc) (surveyDoc, error) {
+	rolled := false
+	for {
+		var next surveyRevisionDoc
+		err := s.revs.FindOne(ctx, bson.M{"_id": revisionKey(d.ID, d.Revision+1)}).Decode(&next)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			break
+		}
+		if err != nil {
+			return d, fmt.Errorf("enkät %q: %w", d.ID, translate(err))
+		}
+		d, rolled = next.Survey, true
+	}
+	if rolled {
+		if err := s.store(ctx, d); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// store writes d as the survey document unless a newer revision is there
+// already (not atomic on FerretDB, which is why a read rolls forward).
+func (s *Surveys) store(ctx context.Context, d surveyDoc) error {
+	filter := bson.M{"_id": d.ID, "$or": bson.A{
+		bson.M{"revision": bson.M{"$lt": d.Revision}},
+		bson.M{"revision": bson.M{"$exists": false}},
+	}}
+	if _, err := s.col.ReplaceOne(ctx, filter, d); err != nil {
+		return fmt.Errorf("spara enkät: %w", translate(err))
+	}
+	return nil
+}
+
+// Save stores a changed survey as the revision after sv.Revision, the one it
+// was read at, and moves sv.Revision on. When someone else saved the survey
+// since (the next revision is claimed already) nothing is stored and the
+// error is ErrSurveyChanged: two people saving, publishing or closing the
+// same survey at once cannot both land, and neither is silently lost.
+func (s *Surveys) Save(ctx context.Context, sv *survey.Survey) error {
+	next := *sv
+	next.Revision = sv.Revision + 1
+	d := toSurveyDoc(&next)
+	_, err := s.revs.InsertOne(ctx, surveyRevisionDoc{ID: revisionKey(sv.ID, next.Revision), Survey: d, At: time.Now().UTC()})
+	if mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("enkät %q revision %d: %w", sv.ID, next.Revision, ErrSurveyChanged)
+	}
 	if err != nil {
 		return fmt.Errorf("spara enkät: %w", translate(err))
 	}
-	if res.MatchedCount == 0 {
-		return fmt.Errorf("enkäten ändrades samtidigt: %w", survey.ErrConflict)
-	}
-	return nil
+	// The claim is the save; the survey document follows it.
+	sv.Revision = next.Revision
+	return s.store(ctx, d)
 }
 
 // SurveyFilter narrows List; empty fields match everything.
@@ -135,6 +214,9 @@ func (s *Surveys) List(ctx context.Context, f SurveyFilter) ([]*survey.Survey, e
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, fmt.Errorf("lista enkäter: %w", translate(err))
 	}
+	if err := s.rollListForward(ctx, docs); err != nil {
+		return nil, err
+	}
 	out := make([]*survey.Survey, len(docs))
 	for i, d := range docs {
 		out[i] = d.survey()
@@ -142,47 +224,75 @@ func (s *Surveys) List(ctx context.Context, f SurveyFilter) ([]*survey.Survey, e
 	return out, nil
 }
 
+// rollListForward rolls forward the listed surveys that have a newer claim
+// than their document: one query for the whole list, by _id.
+func (s *Surveys) rollListForward(ctx context.Context, docs []surveyDoc) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	keys := make(bson.A, len(docs))
+	for i, d := range docs {
+		keys[i] = revisionKey(d.ID, d.Revision+1)
+	}
+	cur, err := s.revs.Find(ctx, bson.M{"_id": bson.M{"$in": keys}}, options.Find().SetProjection(bson.M{"_id": 1}))
+	if err != nil {
+		return fmt.Errorf("lista enkäter: %w", translate(err))
+	}
+	var found []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &found); err != nil {
+		return fmt.Errorf("lista enkäter: %w", translate(err))
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	behind := map[string]bool{}
+	for _, f := range found {
+		behind[f.ID] = true
+	}
+	for i, d := range docs {
+		if behind[revisionKey(d.ID, d.Revision+1)] {
+			if docs[i], err = s.rollForward(ctx, d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // ApplySchedules opens and closes the surveys whose set time has come and
-// returns those it changed. Every instance may run it at once: a change is
-// first claimed by inserting its key (survey, new status, set time) as an
-// _id, and only the instance whose insert succeeds stores it; FerretDB's
-// replace with a status filter alone let two through.
+// returns those it changed. Every instance may run it at once: each change
+// is saved as the survey's next revision, so of the instances (and any
+// official saving the same survey) one wins; the losers leave it, and a
+// change still due is made at the next tick.
 func (s *Surveys) ApplySchedules(ctx context.Context, now time.Time) ([]*survey.Survey, error) {
 	q := bson.M{"$or": bson.A{
 		bson.M{"status": survey.Draft, "opens_at": bson.M{"$lte": now.UTC()}},
 		bson.M{"status": survey.Open, "closes_at": bson.M{"$lte": now.UTC()}},
 	}}
-	cur, err := s.col.Find(ctx, q)
+	cur, err := s.col.Find(ctx, q, options.Find().SetProjection(bson.M{"_id": 1}))
 	if err != nil {
 		return nil, fmt.Errorf("schemalagda enkäter: %w", translate(err))
 	}
-	docs := make([]surveyDoc, 0)
-	if err := cur.All(ctx, &docs); err != nil {
+	var due []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &due); err != nil {
 		return nil, fmt.Errorf("schemalagda enkäter: %w", translate(err))
 	}
 	var changed []*survey.Survey
-	for _, d := range docs {
-		sv := d.survey()
-		before, key := sv.Status, sv.ID
-		if d.OpensAt != nil && before == survey.Draft {
-			key += ":open:" + d.OpensAt.UTC().Format(time.RFC3339Nano)
-		}
-		if d.ClosesAt != nil {
-			key += ":close:" + d.ClosesAt.UTC().Format(time.RFC3339Nano)
+	for _, d := range due {
+		sv, err := s.Get(ctx, d.ID) // at its newest revision
+		if err != nil {
+			return changed, err
 		}
 		if !sv.ApplySchedule(now) {
 			continue
 		}
-		_, err := s.col.Database().Collection(colScheduled).InsertOne(ctx, bson.M{"_id": key, "at": now.UTC()})
-		if err = translate(err); errors.Is(err, survey.ErrConflict) {
-			continue // another instance claimed it
-		}
-		if err != nil {
-			return changed, fmt.Errorf("schemalagd ändring: %w", err)
-		}
-		err = s.Replace(ctx, sv, before)
+		err = s.Save(ctx, sv)
 		if errors.Is(err, survey.ErrConflict) {
-			continue // another instance, or an official, changed it first
+			continue // another instance, or an official, saved it first
 		}
 		if err != nil {
 			return changed, err

@@ -2,6 +2,8 @@ package storage_test
 
 import (
 	"context"
+	"errors"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -68,5 +70,101 @@ func TestScheduledSurveysChangeOnceWhenInstancesRaceToApplyThem(t *testing.T) {
 				t.Errorf("got %s changed %d times (%v); want %s changed %d", sv.Status, changes[tc.id], err, tc.status, tc.changes)
 			}
 		})
+	}
+}
+
+// TestOneOfEightSimultaneousSurveySavesWins: eight people save the same
+// draft, read at the same revision, at once. FerretDB let several
+// conditional replaces through; the revision claim lets exactly one in.
+func TestOneOfEightSimultaneousSurveySavesWins(t *testing.T) {
+	db := dbtest.New(t)
+	surveys := storage.NewSurveys(db)
+	ctx := context.Background()
+	sv, _ := survey.NewDraft(survey.Details{Title: "T", Villages: []string{"aby"}})
+	if err := surveys.Create(ctx, sv); err != nil {
+		t.Fatal(err)
+	}
+	const savers = 8
+	for round := 0; round < 5; round++ {
+		read, err := surveys.Get(ctx, sv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := make([]error, savers)
+		titles := make([]string, savers)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := 0; i < savers; i++ {
+			mine := *read
+			titles[i] = "Runda " + strconv.Itoa(round) + " av " + strconv.Itoa(i)
+			mine.Title = titles[i]
+			wg.Add(1)
+			go func(i int, mine *survey.Survey) {
+				defer wg.Done()
+				<-start
+				errs[i] = surveys.Save(ctx, mine)
+			}(i, &mine)
+		}
+		close(start)
+		wg.Wait()
+		winner, conflicts := -1, 0
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				if winner >= 0 {
+					t.Errorf("round %d: got savers %d and %d both stored; want one", round, winner, i)
+				}
+				winner = i
+			case errors.Is(err, survey.ErrConflict):
+				conflicts++
+			default:
+				t.Errorf("round %d: saver %d: got %v; want nil or ErrConflict", round, i, err)
+			}
+		}
+		if winner < 0 || conflicts != savers-1 {
+			t.Fatalf("round %d: got winner %d and %d conflicts; want one winner and %d conflicts", round, winner, conflicts, savers-1)
+		}
+		got, err := surveys.Get(ctx, sv.ID)
+		if err != nil || got.Title != titles[winner] || got.Revision != read.Revision+1 {
+			t.Errorf("round %d: got stored %q revision %d (%v); want the winner's %q revision %d", round, got.Title, got.Revision, err, titles[winner], read.Revision+1)
+		}
+	}
+}
+
+func TestASurveySaveHalfDoneIsRolledForward(t *testing.T) {
+	db := dbtest.New(t)
+	surveys := storage.NewSurveys(db)
+	ctx := context.Background()
+	sv, _ := survey.NewDraft(survey.Details{Title: "Före", Villages: []string{"aby"}})
+	if err := surveys.Create(ctx, sv); err != nil {
+		t.Fatal(err)
+	}
+	// Stored before revisions: no revision field at all reads as 0.
+	if err := storage.UnsetSurveyRevisionForTest(ctx, db, sv.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := surveys.Get(ctx, sv.ID); err != nil || got.Revision != 0 || got.Title != "Före" {
+		t.Fatalf("an old survey: got %+v, %v; want revision 0", got, err)
+	}
+	crashed := *sv
+	crashed.Title = "Efter"
+	if err := storage.ClaimSurveyRevisionForTest(ctx, db, &crashed); err != nil {
+		t.Fatal(err)
+	}
+	list, err := surveys.List(ctx, storage.SurveyFilter{})
+	if err != nil || len(list) != 1 || list[0].Title != "Efter" || list[0].Revision != 1 {
+		t.Errorf("list after a half-done save: got %v, %v; want the claimed save, revision 1", list, err)
+	}
+	got, err := surveys.Get(ctx, sv.ID)
+	if err != nil || got.Title != "Efter" || got.Revision != 1 {
+		t.Errorf("get after a half-done save: got %q revision %d, %v; want \"Efter\" revision 1", got.Title, got.Revision, err)
+	}
+	// A save from before the half-done one is stale; one from after lands.
+	if err := surveys.Save(ctx, sv); !errors.Is(err, storage.ErrSurveyChanged) {
+		t.Errorf("save on revision 0: got %v; want ErrSurveyChanged", err)
+	}
+	got.Title = "Sist"
+	if err := surveys.Save(ctx, got); err != nil || got.Revision != 2 {
+		t.Errorf("save on revision 1: got %v revision %d; want stored as 2", err, got.Revision)
 	}
 }

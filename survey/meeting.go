@@ -61,6 +61,9 @@ type Meeting struct {
 	ApprovedAt *time.Time `json:"approved_at,omitempty"`
 	CreatedBy  string     `json:"-"`
 	Created    time.Time  `json:"created"`
+	// MinutesRevision counts the changes of the minutes (texts, decisions,
+	// the approval); a change or an approval may name the one it was made on.
+	MinutesRevision int `json:"minutes_revision"`
 }
 
 // Ended reports whether the meeting's end has passed at now.
@@ -287,6 +290,8 @@ func (n NewAgendaItem) Item(exists func(Link) bool, now time.Time, by string) (*
 // MinutesInput is the request that writes an item's minutes.
 type MinutesInput struct {
 	Text string `json:"text" validate:"max=20000"`
+	// Revision, when given, is the minutes_revision the text was written on.
+	Revision *int `json:"revision"`
 }
 
 // MeetingDecision is one decision taken under an agenda item, and what it became:

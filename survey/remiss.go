@@ -553,6 +553,23 @@ const (
 	MessageFailed = "failed"
 )
 
+// RetryDelays are the waits before a failed message is tried again: after
+// the first failed attempt 1 minute, then 5 minutes, 30 minutes and 2 hours.
+// The fifth failure is final: the message stays failed with its last error.
+var RetryDelays = []time.Duration{time.Minute, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour}
+
+// MaxAttempts is how many times a message is tried in all.
+var MaxAttempts = len(RetryDelays) + 1
+
+// NextAttemptAfter is when a message whose attempt number attempt (1 for
+// the first) failed at is tried again, and false when that was the last.
+func NextAttemptAfter(attempt int, at time.Time) (time.Time, bool) {
+	if attempt < 1 || attempt > len(RetryDelays) {
+		return time.Time{}, false
+	}
+	return at.Add(RetryDelays[attempt-1]), true
+}
+
 // OutboxMessage is an e-mail the service owes someone, kept so that officials
 // can see what was sent, and what could not be.
 type OutboxMessage struct {
@@ -568,6 +585,10 @@ type OutboxMessage struct {
 	Sent     *time.Time `json:"sent,omitempty"`
 	Error    string     `json:"error,omitempty"`
 	Attempts int        `json:"attempts"`
+	// NextAttempt is when a failed message is tried again; GaveUp is set
+	// once it has failed every attempt (see RetryDelays) and is left failed.
+	NextAttempt *time.Time `json:"next_attempt,omitempty"`
+	GaveUp      bool       `json:"gave_up,omitempty"`
 	// Attachments go with the message as files (a meeting's .ics).
 	Attachments []Attachment `json:"attachments,omitempty"`
 	// Meeting is the meeting an invitation is for.

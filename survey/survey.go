@@ -70,6 +70,9 @@ type Survey struct {
 	// the survey by itself (see ApplySchedule).
 	OpensAt  *time.Time `json:"opens_at,omitempty"`
 	ClosesAt *time.Time `json:"closes_at,omitempty"`
+	// Revision counts the saves of the survey (0 for one never changed, or
+	// stored before revisions); a save names the revision it was made on.
+	Revision int `json:"revision"`
 	// Responses is the number of stored responses; filled in for signed-in readers.
 	Responses *int `json:"responses,omitempty"`
 }

@@ -217,6 +217,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		defer background.Done()
 		runMatterClock(ctx, handlers.NewClock(hcfg), log)
 	}()
+	background.Add(1)
+	go func() {
+		defer background.Done()
+		runOutboxSender(ctx, handlers.NewSender(hcfg), log)
+	}()
 
 	select {
 	case err := <-serveErr:
@@ -376,6 +381,33 @@ func runMatterClock(ctx context.Context, clock *handlers.Clock, log *slog.Logger
 		}
 	}
 }
+
+// runOutboxSender sends what the outbox still owes (queued mail of an
+// instance that stopped, failed mail whose retry has come) at start and
+// every senderPeriod; every instance runs it, and each attempt is claimed
+// so no message is sent twice.
+func runOutboxSender(ctx context.Context, sender *handlers.Sender, log *slog.Logger) {
+	t := time.NewTicker(senderPeriod)
+	defer t.Stop()
+	for {
+		run, err := sender.Resend(ctx, time.Now())
+		if err != nil && ctx.Err() == nil {
+			log.Warn("outbox sender; the next run tries again", "err", err)
+		}
+		if run.Sent+run.Failed+run.Abandoned > 0 {
+			log.Info("outbox sender", "sent", run.Sent, "failed", run.Failed, "abandoned", run.Abandoned)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// senderPeriod is how often the outbox sender runs: a retry is sent at most
+// this long after its time.
+const senderPeriod = 20 * time.Second
 
 // clockPeriod is how often the matters' clock runs: a matter reaches its
 // next level at most this long after the day it is due.
