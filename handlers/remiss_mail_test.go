@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/forankra/forankra/storage"
 	"github.com/forankra/forankra/survey"
 	"github.com/gofiber/fiber/v2"
 )
@@ -405,5 +406,40 @@ func TestRemissChangesReachTheConsultedVillagesRepresentatives(t *testing.T) {
 	}
 	if len(msgs) != 3 {
 		t.Errorf("got %d messages; want 3 (one per change to Bäckby's one representative; Åby has none, Cby was not asked)", len(msgs))
+	}
+}
+
+// TestOutboxTellsOfficialsWhetherAQueuedMessageGoesOutByItself: with a mail
+// server configured a queued message is sent by the service (now or by the
+// sender's retry); without one, officials must send it themselves.
+func TestOutboxTellsOfficialsWhetherAQueuedMessageGoesOutByItself(t *testing.T) {
+	relay := startRelay(t)
+	for _, tt := range []struct {
+		name     string
+		smtp     string
+		want     string
+		wantNone string
+	}{
+		{"with a mail server", relay.ln.Addr().String(), "I utkorgen – skickas strax", "skicka den själv"},
+		{"without a mail server", "", "I utkorgen – skicka den själv", "skickas strax"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ta := newTestApp(t)
+			ta.app = New(Config{DB: ta.db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return ta.now },
+				SMTPAddr: tt.smtp, SMTPFrom: "forankra@kommun.se", PublicURL: "https://forankra.kommun.se/"})
+			_, proposal := ta.remissSetup()
+			official := ta.account("official")
+			_, b := ta.do("POST", "/api/v1/proposals/"+proposal+"/remiss", official.token, map[string]any{"villages": []string{"backby"}, "deadline": "2026-03-11"})
+			remiss := decode[map[string]any](t, b)["id"].(string)
+			// A message queued by an instance that stopped before sending it.
+			if err := storage.NewOutbox(ta.db).Queue(context.Background(), []survey.OutboxMessage{{To: "grupp@backby.se", Subject: "Påminnelse",
+				Remiss: remiss, Village: "backby", Status: survey.MessageQueued, Created: ta.now}}); err != nil {
+				t.Fatal(err)
+			}
+			code, page, _ := ta.page("GET", "/remisser/"+remiss, official, nil)
+			if code != 200 || !strings.Contains(string(page), tt.want) || strings.Contains(string(page), tt.wantNone) {
+				t.Errorf("got %d, %q in the page: %v, %q: %v; want 200 with only the first", code, tt.want, strings.Contains(string(page), tt.want), tt.wantNone, strings.Contains(string(page), tt.wantNone))
+			}
+		})
 	}
 }

@@ -444,10 +444,13 @@ type messageRow struct {
 
 // remissPageData is the follow-up page of a round and the printable summary.
 type remissPageData struct {
-	Summary   survey.RemissSummary
-	Remiss    *survey.Remiss
-	Answers   []answerRow
-	Messages  []messageRow
+	Summary  survey.RemissSummary
+	Remiss   *survey.Remiss
+	Answers  []answerRow
+	Messages []messageRow
+	// Mailing: a mail server is configured, so queued messages go out by
+	// themselves; without one officials send them by hand.
+	Mailing   bool
 	Names     names
 	CanManage bool
 	Open      bool
@@ -468,7 +471,7 @@ func (s *server) remissPageData(c *fiber.Ctx, cx context.Context) (*remissPageDa
 	if err != nil {
 		return nil, err
 	}
-	d := &remissPageData{Summary: sum, Remiss: r, Answers: answerRows(sum.Answers), Names: n, Stances: survey.Stances,
+	d := &remissPageData{Summary: sum, Remiss: r, Answers: answerRows(sum.Answers), Names: n, Stances: survey.Stances, Mailing: s.remiss.mailer != nil,
 		CanManage: survey.Can(u, survey.ManageProposals), Open: r.Accepting(s.now()) == nil,
 		Today: survey.DateOf(s.now()).String(), Form: formState{Values: url.Values{"deadline": {r.Deadline.String()}}}}
 	d.ChartAlt = remissChart(sum, n, lang(c)).AltText()
