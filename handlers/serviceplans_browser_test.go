@@ -36,7 +36,7 @@ func TestServicePlanPagesInTheBrowser(t *testing.T) {
 	for _, step := range []struct {
 		path string
 		body any
-	}{{"/review", nil}, {"/adopt", map[string]any{"meeting_item": "punkt 3"}}, {"/send", map[string]any{"date": "2026-03-09", "diary_number": "KS 2026/14"}},
+	}{{"/review", nil}, {"/adopt", map[string]any{"meeting_item": f.agendaItem(t, decided.ID)}}, {"/send", map[string]any{"date": "2026-03-09", "diary_number": "KS 2026/14"}},
 		{"/decide", map[string]any{"date": "2026-03-10", "paragraph": "§ 45"}}, {"/revise", nil}} {
 		ta.mustDo("POST", base+step.path, f.official, step.body, map[bool]int{true: 201, false: 200}[step.path == "/revise"])
 	}

@@ -64,6 +64,10 @@ func (s *server) newServicePlanSubmit(c *fiber.Ctx) error {
 		if fe, ok := newFormErrors(err); ok {
 			return s.renderServicePlans(c, fiber.StatusUnprocessableEntity, c.FormValue("period"), fe)
 		}
+		var taken *survey.Refusal
+		if errors.As(err, &taken) && taken.Field == "period" {
+			return s.renderServicePlans(c, fiber.StatusConflict, c.FormValue("period"), formErrorsOf("period", taken.Message))
+		}
 		return err
 	}
 	return c.Redirect("/serviceplan/"+p.ID, fiber.StatusSeeOther)
@@ -202,6 +206,11 @@ type spPageData struct {
 	CanSend     bool
 	CanDecide   bool
 	CanRevise   bool
+	// AdoptItems are the agenda items that put the plan on a meeting's
+	// agenda (the adoption form's choices); Adopted is the one it was
+	// adopted at.
+	AdoptItems []adoptionItem
+	Adopted    *adoptionItem
 	// ErrItem is the item whose form was refused, with Errors.
 	ErrItem string
 	Errors  formErrors
@@ -245,6 +254,12 @@ func (s *server) renderServicePlan(c *fiber.Ctx, status int, errItem string, fe 
 		CanDecide: manage && p.Status == survey.ServiceSent,
 		CanRevise: manage && newest && (p.Status == survey.ServiceSent || p.Status == survey.ServiceInForce)}
 	d.RevisionDue, _ = p.RevisionDue()
+	if d.CanAdopt || p.Adoption != nil && p.Adoption.MeetingItem != "" {
+		if d.AdoptItems, err = s.adoptionItems(cx, p.ID); err != nil {
+			return err
+		}
+		d.Adopted = adoptedAt(p, d.AdoptItems)
+	}
 	if period, err := survey.ParsePeriod(p.Period); err == nil {
 		d.NextPeriod = period.Next().String()
 	}
@@ -252,6 +267,19 @@ func (s *server) renderServicePlan(c *fiber.Ctx, status int, errItem string, fe 
 		d.History = append(d.History, spStep{ServiceStep: h, Name: people[h.By]})
 	}
 	return render(c, status, "serviceplan", servicePlanTitle(lang(c), p), d)
+}
+
+// adoptedAt is the agenda item of items that p was adopted at, or nil.
+func adoptedAt(p *survey.ServicePlan, items []adoptionItem) *adoptionItem {
+	if p.Adoption == nil || p.Adoption.MeetingItem == "" {
+		return nil
+	}
+	for i := range items {
+		if items[i].ID == p.Adoption.MeetingItem {
+			return &items[i]
+		}
+	}
+	return &adoptionItem{ID: p.Adoption.MeetingItem, Label: p.Adoption.MeetingItem}
 }
 
 // userNames maps account ids to names, for who made a change.
@@ -294,6 +322,11 @@ func (s *server) servicePlanPageError(c *fiber.Ctx, item string, err error) erro
 	if fe, ok := newFormErrors(err); ok {
 		return s.renderServicePlan(c, fiber.StatusUnprocessableEntity, item, fe, "")
 	}
+	var refusal *survey.Refusal
+	if errors.As(err, &refusal) && refusal.Field != "" {
+		// A revision for a period another plan has.
+		return s.renderServicePlan(c, fiber.StatusConflict, item, formErrorsOf(refusal.Field, refusal.Message), "")
+	}
 	if errors.Is(err, survey.ErrConflict) {
 		return s.renderServicePlan(c, fiber.StatusConflict, "", formErrors{}, "Serviceplanen är inte i det läget längre. Läs in sidan igen.")
 	}
@@ -306,9 +339,13 @@ func (s *server) servicePlanReviewSubmit(c *fiber.Ctx) error {
 }
 
 func (s *server) servicePlanAdoptSubmit(c *fiber.Ctx) error {
-	u := currentUser(c)
+	cx, cancel := ctx(c)
+	defer cancel()
 	in := survey.ServiceAdoptInput{MeetingItem: c.FormValue("meeting_item")}
-	return s.servicePlanStepPage(c, "adopt", func(p *survey.ServicePlan) error { return p.Adopt(in, s.now(), u.ID) })
+	if _, err := s.adoptServicePlan(cx, currentUser(c), c.Params("id"), in); err != nil {
+		return s.servicePlanPageError(c, "", err)
+	}
+	return c.Redirect("/serviceplan/"+c.Params("id"), fiber.StatusSeeOther)
 }
 
 func (s *server) servicePlanStepPage(c *fiber.Ctx, name string, step func(p *survey.ServicePlan) error) error {
@@ -427,6 +464,7 @@ func (s *server) servicePlanReviseSubmit(c *fiber.Ctx) error {
 // spDocument is the printable document of a version.
 type spDocument struct {
 	Plan        *survey.ServicePlan
+	Adopted     *adoptionItem
 	Items       []spItem
 	RevisionDue survey.Date
 }
@@ -446,6 +484,13 @@ func (s *server) servicePlanDocument(c *fiber.Ctx) error {
 	}
 	d := spDocument{Plan: p, Items: n.items(p)}
 	d.RevisionDue, _ = p.RevisionDue()
+	if p.Adoption != nil && p.Adoption.MeetingItem != "" {
+		items, err := s.adoptionItems(cx, p.ID)
+		if err != nil {
+			return err
+		}
+		d.Adopted = adoptedAt(p, items)
+	}
 	return render(c, fiber.StatusOK, "serviceplan_document", servicePlanTitle(lang(c), p), d)
 }
 

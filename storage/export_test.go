@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"time"
 
 	"github.com/forankra/forankra/survey"
 	"go.mongodb.org/mongo-driver/bson"
@@ -23,5 +24,13 @@ func ClaimMatterStepForTest(ctx context.Context, db *DB, m *survey.Matter, rev i
 		return err
 	}
 	_, err := db.col(colMatterSteps).InsertOne(ctx, matterClaimDoc{ID: stepKey(m.ID, rev+1), Matter: m.ID, N: rev + 1, After: toMatterDoc(m, cur.Year, cur.N, rev+1)})
+	return err
+}
+
+// ClaimServicePeriodForTest claims a period for a plan that is never
+// stored, as a crash between the claim and the plan's first version would
+// leave it.
+func ClaimServicePeriodForTest(ctx context.Context, db *DB, period, plan string, at time.Time) error {
+	_, err := db.col(colServicePeriods).InsertOne(ctx, periodClaimDoc{Key: survey.PeriodKey(period), Plan: plan, At: at})
 	return err
 }

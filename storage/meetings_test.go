@@ -177,9 +177,10 @@ func TestDecisionsAreFoundByIDWithTheirItem(t *testing.T) {
 	}
 }
 
-// The demo has a held meeting with minutes and a decision that became an
-// action (linked both ways), and an upcoming forum meeting in April or
-// October that AddToNextForum finds.
+// The demo has the held meeting that adopted the service plan (22 months
+// before the last one or more), a held meeting with minutes and a decision
+// that became an action (linked both ways), and an upcoming forum meeting in
+// April or October that AddToNextForum finds.
 func TestDemoMeetings(t *testing.T) {
 	for _, now := range []time.Time{
 		time.Date(2026, 5, 10, 9, 0, 0, 0, time.UTC),
@@ -194,10 +195,13 @@ func TestDemoMeetings(t *testing.T) {
 			}
 			s := storage.NewMeetings(db)
 			list, err := s.ListMeetings(ctx)
-			if err != nil || len(list) != 2 {
-				t.Fatalf("got %d meetings, %v; want 2", len(list), err)
+			if err != nil || len(list) != 3 {
+				t.Fatalf("got %d meetings, %v; want 3", len(list), err)
 			}
-			held, next := list[0], list[1]
+			adopting, held, next := list[0], list[1], list[2]
+			if items, err := s.Agenda(ctx, adopting.ID); err != nil || adopting.Status != survey.MeetingHeld || len(items) != 1 || items[0].Link == nil || items[0].Link.Kind != survey.LinkServicePlan {
+				t.Errorf("the oldest: got %s with %+v, %v; want the held meeting with the service plan on its agenda", adopting.Status, items, err)
+			}
 			if held.Status != survey.MeetingMinutesApproved || !held.Ended(now) || len(held.Present) == 0 {
 				t.Errorf("held: got %+v; want an ended meeting with its minutes approved and attendance", held)
 			}
