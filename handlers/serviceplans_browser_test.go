@@ -3,7 +3,11 @@ package handlers
 import (
 	"bytes"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/page"
@@ -73,5 +77,56 @@ func TestServicePlanPagesInTheBrowser(t *testing.T) {
 		if out := os.Getenv("FORANKRA_SERVICE_PLAN_PDF"); out != "" {
 			_ = os.WriteFile(out, res.Data, 0o644)
 		}
+		// The printed text, page by page: the cover alone on page 1, the
+		// contents alone on page 2 (Chromium has no target-counter, so the
+		// contents are the items' numbers and links, without page
+		// numbers), the items after it in their order, and every page's
+		// footer numbering it "n / N" (an @page margin box).
+		text := pdfText(t, res.Data)
+		if len(text) != pages {
+			t.Fatalf("got %d pages of text; want the PDF's %d", len(text), pages)
+		}
+		footer := regexp.MustCompile(`(\d+) ?/ ?(\d+)\s*$`)
+		for i, pg := range text {
+			m := footer.FindStringSubmatch(pg)
+			if m == nil || m[1] != strconv.Itoa(i+1) || m[2] != strconv.Itoa(pages) {
+				t.Errorf("page %d: got the footer %q; want %d / %d", i+1, m, i+1, pages)
+			}
+		}
+		if !strings.Contains(text[0], "Utvecklings- och serviceplan") || strings.Contains(text[0], "Innehåll") {
+			t.Errorf("page 1: got %q; want the cover alone", text[0])
+		}
+		toc := text[1]
+		first, second := strings.Index(toc, "1. Kommunikationer och vägar"), strings.Index(toc, "2. Skola och barnomsorg")
+		if !strings.Contains(toc, "Innehåll") || first < 0 || second < first {
+			t.Errorf("page 2: got %q; want the contents with the items numbered in order", toc)
+		}
+		rest := strings.Join(text[2:], "\f")
+		if a, b := strings.Index(rest, "1. Kommunikationer och vägar"), strings.Index(rest, "2. Skola och barnomsorg"); a < 0 || b < a {
+			t.Errorf("pages 3–: got the items at %d and %d; want both, in order, after the contents", a, b)
+		}
 	})
+}
+
+// pdfText is a PDF's text a page at a time, read with pdftotext (Debian's
+// poppler-utils); without it the test cannot read the print and is skipped.
+func pdfText(t *testing.T, pdf []byte) []string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Skip("pdftotext is not installed (apt-get install poppler-utils): the printed text cannot be read")
+	}
+	in := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", in, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	pages := strings.Split(string(out), "\f")
+	if n := len(pages); n > 0 && strings.TrimSpace(pages[n-1]) == "" {
+		pages = pages[:n-1]
+	}
+	return pages
 }
