@@ -341,20 +341,21 @@ func (s *server) adoptServicePlan(cx context.Context, u *survey.User, id string,
 	return s.stepServicePlan(cx, u, id, "adopt", func(p *survey.ServicePlan) error { return p.Adopt(in, s.now(), u.ID) })
 }
 
-// adoptionItem is an agenda item that puts a service plan on a meeting's
-// agenda: the adoption form's choices, and how an adoption names its item.
-type adoptionItem struct {
+// agendaChoice is an agenda item that links a record (a service plan, an
+// application): a choice of the forms that name the item a decision was
+// made at, and how a record names that item.
+type agendaChoice struct {
 	ID, Label, Href string
 }
 
-// adoptionItems lists the agenda items that put service plan id on a
-// meeting's agenda, each named by its meeting, day and title.
-func (s *server) adoptionItems(cx context.Context, id string) ([]adoptionItem, error) {
-	items, err := s.meetings.ItemsLinking(cx, survey.Link{Kind: survey.LinkServicePlan, ID: id})
+// agendaChoices lists the agenda items that link l, each named by its
+// meeting, day and title.
+func (s *server) agendaChoices(cx context.Context, l survey.Link) ([]agendaChoice, error) {
+	items, err := s.meetings.ItemsLinking(cx, l)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]adoptionItem, 0, len(items))
+	out := make([]agendaChoice, 0, len(items))
 	meetings := map[string]*survey.Meeting{}
 	for _, it := range items {
 		m, ok := meetings[it.Meeting]
@@ -367,10 +368,24 @@ func (s *server) adoptionItems(cx context.Context, id string) ([]adoptionItem, e
 		if m == nil {
 			continue
 		}
-		out = append(out, adoptionItem{ID: it.ID, Label: m.Title + " " + survey.DateOf(m.Starts).String() + ": " + it.Title,
+		out = append(out, agendaChoice{ID: it.ID, Label: m.Title + " " + survey.DateOf(m.Starts).String() + ": " + it.Title,
 			Href: "/moten/" + m.ID + "#punkt-" + it.ID})
 	}
 	return out, nil
+}
+
+// chosenItem is the choice of id, or one named by the id alone (an item
+// that is gone, or stored before items were checked); nil for "".
+func chosenItem(id string, choices []agendaChoice) *agendaChoice {
+	if id == "" {
+		return nil
+	}
+	for i := range choices {
+		if choices[i].ID == id {
+			return &choices[i]
+		}
+	}
+	return &agendaChoice{ID: id, Label: id}
 }
 
 func (s *server) apiSendServicePlan() fiber.Handler {

@@ -209,8 +209,8 @@ type spPageData struct {
 	// AdoptItems are the agenda items that put the plan on a meeting's
 	// agenda (the adoption form's choices); Adopted is the one it was
 	// adopted at.
-	AdoptItems []adoptionItem
-	Adopted    *adoptionItem
+	AdoptItems []agendaChoice
+	Adopted    *agendaChoice
 	// ErrItem is the item whose form was refused, with Errors.
 	ErrItem string
 	Errors  formErrors
@@ -255,7 +255,7 @@ func (s *server) renderServicePlan(c *fiber.Ctx, status int, errItem string, fe 
 		CanRevise: manage && newest && (p.Status == survey.ServiceSent || p.Status == survey.ServiceInForce)}
 	d.RevisionDue, _ = p.RevisionDue()
 	if d.CanAdopt || p.Adoption != nil && p.Adoption.MeetingItem != "" {
-		if d.AdoptItems, err = s.adoptionItems(cx, p.ID); err != nil {
+		if d.AdoptItems, err = s.agendaChoices(cx, survey.Link{Kind: survey.LinkServicePlan, ID: p.ID}); err != nil {
 			return err
 		}
 		d.Adopted = adoptedAt(p, d.AdoptItems)
@@ -270,16 +270,11 @@ func (s *server) renderServicePlan(c *fiber.Ctx, status int, errItem string, fe 
 }
 
 // adoptedAt is the agenda item of items that p was adopted at, or nil.
-func adoptedAt(p *survey.ServicePlan, items []adoptionItem) *adoptionItem {
-	if p.Adoption == nil || p.Adoption.MeetingItem == "" {
+func adoptedAt(p *survey.ServicePlan, items []agendaChoice) *agendaChoice {
+	if p.Adoption == nil {
 		return nil
 	}
-	for i := range items {
-		if items[i].ID == p.Adoption.MeetingItem {
-			return &items[i]
-		}
-	}
-	return &adoptionItem{ID: p.Adoption.MeetingItem, Label: p.Adoption.MeetingItem}
+	return chosenItem(p.Adoption.MeetingItem, items)
 }
 
 // userNames maps account ids to names, for who made a change.
@@ -464,7 +459,7 @@ func (s *server) servicePlanReviseSubmit(c *fiber.Ctx) error {
 // spDocument is the printable document of a version.
 type spDocument struct {
 	Plan        *survey.ServicePlan
-	Adopted     *adoptionItem
+	Adopted     *agendaChoice
 	Items       []spItem
 	RevisionDue survey.Date
 }
@@ -485,7 +480,7 @@ func (s *server) servicePlanDocument(c *fiber.Ctx) error {
 	d := spDocument{Plan: p, Items: n.items(p)}
 	d.RevisionDue, _ = p.RevisionDue()
 	if p.Adoption != nil && p.Adoption.MeetingItem != "" {
-		items, err := s.adoptionItems(cx, p.ID)
+		items, err := s.agendaChoices(cx, survey.Link{Kind: survey.LinkServicePlan, ID: p.ID})
 		if err != nil {
 			return err
 		}

@@ -209,8 +209,15 @@ func TestDemoMeetings(t *testing.T) {
 				t.Errorf("next: got %s %v; want a planned forum meeting in April or October, not started", next.Status, next.Starts)
 			}
 			agenda, err := s.Agenda(ctx, held.ID)
-			if err != nil || len(agenda) != 2 || agenda[0].Minutes == "" || len(agenda[0].Decisions) != 2 {
-				t.Fatalf("held agenda: got %+v, %v; want two items with minutes, the first with two decisions", agenda, err)
+			if err != nil || len(agenda) != 3 || agenda[0].Minutes == "" || len(agenda[0].Decisions) != 2 {
+				t.Fatalf("held agenda: got %+v, %v; want three items with minutes, the first with two decisions", agenda, err)
+			}
+			// The bygdepeng application the forum granted there: the grant
+			// names the item that puts it on the agenda.
+			if l := agenda[2].Link; l == nil || l.Kind != survey.LinkApplication {
+				t.Errorf("the third item: got %+v; want it to link an application", agenda[2])
+			} else if a, err := storage.NewFunds(db).Application(ctx, l.ID); err != nil || a.MeetingItem != agenda[2].ID {
+				t.Errorf("the application %s: got %+v, %v; want it granted at item %s", l.ID, a, err, agenda[2].ID)
 			}
 			d := agenda[0].Decisions[0]
 			a, _, err := storage.NewPlans(db).Action(ctx, d.Created.ID)
