@@ -417,7 +417,7 @@ func (s *server) routes(app *fiber.App) {
 	r.api("GET", "/api/v1/service-plans/:id", survey.ReadServicePlan, s.apiGetServicePlan)
 	r.api("PUT", "/api/v1/service-plans/:id/items/:item", survey.ManageServicePlan, s.apiEditServiceItem)
 	r.api("POST", "/api/v1/service-plans/:id/review", survey.ManageServicePlan, s.apiReviewServicePlan())
-	r.api("POST", "/api/v1/service-plans/:id/adopt", survey.AdoptServicePlan, s.apiAdoptServicePlan())
+	r.api("POST", "/api/v1/service-plans/:id/adopt", survey.AdoptServicePlan, s.apiAdoptServicePlan)
 	r.api("POST", "/api/v1/service-plans/:id/send", survey.ManageServicePlan, s.apiSendServicePlan())
 	r.api("POST", "/api/v1/service-plans/:id/decide", survey.ManageServicePlan, s.apiDecideServicePlan())
 	r.api("POST", "/api/v1/service-plans/:id/revise", survey.ManageServicePlan, s.apiReviseServicePlan)

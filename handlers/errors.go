@@ -28,6 +28,7 @@ const closedMessage = "Det tar inte emot svar längre"
 func status(err error) (int, string) {
 	var verr *survey.ValidationError
 	var ferr *fiber.Error
+	var refusal *survey.Refusal
 	switch {
 	case errors.As(err, &verr):
 		if verr.Malformed {
@@ -36,6 +37,11 @@ func status(err error) (int, string) {
 		return fiber.StatusUnprocessableEntity, "Uppgifterna är inte giltiga"
 	case errors.As(err, &ferr):
 		return ferr.Code, fiberMessage(ferr)
+	case errors.As(err, &refusal):
+		// The refusal's own words (the ledger's "Det finns bara 5 000 kr
+		// kvar"), with the status of its sentinel.
+		code, _ := status(refusal.Err)
+		return code, refusal.Message
 	case errors.Is(err, errBadCode):
 		return fiber.StatusForbidden, "Engångskoden saknas eller stämmer inte"
 	case errors.Is(err, errReplayedCode):
@@ -96,11 +102,16 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 			l := apiLang(c)
 			body := errorBody{Error: translate(l, msg)}
 			var verr *survey.ValidationError
-			if errors.As(err, &verr) {
+			var refusal *survey.Refusal
+			switch {
+			case errors.As(err, &verr):
 				body.Errors = translateFields(l, verr.Fields)
 				if len(verr.Fields) == 1 {
 					body.Error = verr.Fields[0].Field + ": " + body.Errors[0].Message
 				}
+			case errors.As(err, &refusal) && refusal.Field != "":
+				body.Errors = []survey.FieldError{{Field: refusal.Field, Message: body.Error}}
+				body.Error = refusal.Field + ": " + body.Error
 			}
 			return c.Status(code).JSON(body)
 		}

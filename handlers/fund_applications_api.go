@@ -285,7 +285,7 @@ func (s *server) grantApplication(cx context.Context, u *survey.User, f *survey.
 		return v, err
 	}
 	if v.Entry != e.ID {
-		return v, fmt.Errorf("ansökan avslogs samtidigt; beviljandet är rättat: %w", survey.ErrConflict)
+		return v, survey.Refuse(survey.ErrConflict, "Ansökan avslogs samtidigt; beviljandet är rättat")
 	}
 	return v, nil
 }
@@ -300,7 +300,7 @@ func (s *server) payApplication(cx context.Context, u *survey.User, f *survey.Fu
 		return v, err
 	}
 	if v.Application.Status != survey.AppGranted {
-		return v, fmt.Errorf("bara en beviljad ansökan kan betalas ut: %w", survey.ErrConflict)
+		return v, survey.Refuse(survey.ErrConflict, "Bara en beviljad ansökan kan betalas ut")
 	}
 	e, err := s.funds.Append(cx, f, func(l survey.Ledger) (survey.LedgerEntry, error) {
 		return l.Next(survey.EntryInput{Kind: survey.EntryPay, Ref: survey.ApplicationRef(id), By: u.ID}, s.now())

@@ -150,7 +150,7 @@ func (s *server) getLedger(c *fiber.Ctx) error {
 // much is left, what must be reversed first) rather than the generic one.
 func moneyConflict(c *fiber.Ctx, err error) error {
 	if errors.Is(err, survey.ErrConflict) || errors.Is(err, survey.ErrClosed) {
-		return c.Status(fiber.StatusConflict).JSON(errorBody{Error: errorText(err)})
+		return c.Status(fiber.StatusConflict).JSON(errorBody{Error: translate(apiLang(c), errorText(err))})
 	}
 	return err
 }
@@ -408,7 +408,7 @@ func (s *server) approveBasic(cx context.Context, u *survey.User, f *survey.Fund
 		return survey.LedgerEntry{}, err
 	}
 	if b.Status == survey.BasicBlocked || b.Status == survey.BasicPending {
-		return survey.LedgerEntry{}, fmt.Errorf("byn uppfyller inte villkoren för grundbidrag: %w", survey.ErrConflict)
+		return survey.LedgerEntry{}, survey.Refuse(survey.ErrConflict, "Byn uppfyller inte villkoren för grundbidrag")
 	}
 	e, err := s.funds.Append(cx, f, func(l survey.Ledger) (survey.LedgerEntry, error) {
 		return l.Next(survey.EntryInput{Kind: survey.EntryAllocate, Village: slug, AmountSEK: f.BasicGrantSEK, Ref: survey.BasicRef(slug), By: u.ID}, s.now())

@@ -268,6 +268,11 @@ type applicationData struct {
 	Decide       bool
 	Form         fundForm
 	SuggestedSEK int64
+	// GrantItems are the agenda items that put the application on a
+	// meeting's agenda (the grant form's choices); GrantedAt is the one
+	// it was granted at.
+	GrantItems []agendaChoice
+	GrantedAt  *agendaChoice
 }
 
 func (s *server) applicationPage(c *fiber.Ctx) error {
@@ -304,6 +309,12 @@ func (s *server) renderApplication(c *fiber.Ctx, status int, form fundForm) erro
 		if a.Slug == v.FocusArea {
 			d.AreaName = a.Name
 		}
+	}
+	if d.Decide && v.Status == survey.AppSubmitted || v.MeetingItem != "" {
+		if d.GrantItems, err = s.agendaChoices(cx, survey.Link{Kind: survey.LinkApplication, ID: v.ID}); err != nil {
+			return err
+		}
+		d.GrantedAt = chosenItem(v.MeetingItem, d.GrantItems)
 	}
 	return render(c, status, "fund_application", v.Title, d)
 }

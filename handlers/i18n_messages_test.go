@@ -26,7 +26,8 @@ var notShown = map[string]bool{"DefaultFocusAreas": true, "copyTitle": true, "No
 // space; not inside fmt.Errorf or errors.New, which never reach a user),
 // with Sprintf verbs and concatenated values as {{.Value}} slots; in the
 // handlers the messages given to fieldError, malformed and Add, and those
-// status returns; the field names of error summaries.
+// status returns; in handlers and storage the refusals (survey.Refuse); the
+// field names of error summaries.
 func goMessages(t *testing.T) map[string]string {
 	t.Helper()
 	texts := map[string]string{}
@@ -95,6 +96,13 @@ func goMessages(t *testing.T) map[string]string {
 						add(s, n.Pos())
 					}
 				}
+				// A refusal's message: survey.Refuse(sentinel, format, ...),
+				// survey.RefuseField(sentinel, field, format, ...).
+				if at := map[string]int{"Refuse": 1, "RefuseField": 2}[name]; !all && at > 0 && len(n.Args) > at {
+					if s, ok := concat(n.Args[at]); ok {
+						add(s, n.Pos())
+					}
+				}
 			case *ast.BinaryExpr:
 				if s, ok := concat(n); ok && all {
 					add(s, n.Pos())
@@ -121,7 +129,8 @@ func goMessages(t *testing.T) map[string]string {
 		scan(f, true)
 	}
 	handlers, _ := filepath.Glob("*.go")
-	for _, name := range handlers {
+	stores, _ := filepath.Glob("../storage/*.go") // their refusals reach users too
+	for _, name := range append(handlers, stores...) {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
 		}

@@ -274,6 +274,10 @@ func (s *server) conflictWithCurrent(c *fiber.Ctx, cx context.Context, id string
 
 // errorText is the Swedish message of a domain error, without the sentinel.
 func errorText(err error) string {
+	var refusal *survey.Refusal
+	if errors.As(err, &refusal) {
+		return refusal.Message
+	}
 	text := err.Error()
 	if i := strings.LastIndex(text, ": "); i > 0 {
 		text = text[:i]

@@ -48,6 +48,8 @@ type routeFixture struct {
 	n        int
 	year     int // the next year a new plan of village aby may have
 	fundYear int // the next year a new fund may have (bygdepeng)
+	// spPeriods counts the service plan periods taken (servicePeriod).
+	spPeriods int
 }
 
 // routeRequest is one request of the table.

@@ -304,11 +304,88 @@ func (s *server) apiReviewServicePlan() fiber.Handler {
 		func(p *survey.ServicePlan, _ any, u *survey.User) error { return p.Review(s.now(), u.ID) })
 }
 
-func (s *server) apiAdoptServicePlan() fiber.Handler {
-	return s.apiServicePlanStep("adopt", func() any { return &survey.ServiceAdoptInput{} },
-		func(p *survey.ServicePlan, in any, u *survey.User) error {
-			return p.Adopt(*in.(*survey.ServiceAdoptInput), s.now(), u.ID)
-		})
+func (s *server) apiAdoptServicePlan(c *fiber.Ctx) error {
+	var in survey.ServiceAdoptInput
+	if len(c.Body()) > 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	cx, cancel := ctx(c)
+	defer cancel()
+	p, err := s.adoptServicePlan(cx, currentUser(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return s.servicePlanJSON(c, cx, fiber.StatusOK, p)
+}
+
+// adoptServicePlan records the forum's adoption: the meeting item, when
+// one is named, must be an agenda item that puts this service plan on a
+// meeting's agenda (422 naming meeting_item otherwise), as a bygdepeng
+// grant's must put its application there.
+func (s *server) adoptServicePlan(cx context.Context, u *survey.User, id string, in survey.ServiceAdoptInput) (*survey.ServicePlan, error) {
+	in.MeetingItem = strings.TrimSpace(in.MeetingItem)
+	if in.MeetingItem != "" {
+		if _, err := s.servicePlans.Versions(cx, id); err != nil {
+			return nil, err // an unknown plan is 404, not its item's 422
+		}
+		it, err := s.meetings.ItemByID(cx, in.MeetingItem)
+		switch {
+		case isNotFound(err) || (err == nil && (it.Link == nil || it.Link.Kind != survey.LinkServicePlan || it.Link.ID != id)):
+			return nil, fieldError("meeting_item", "Punkten finns inte på något mötes dagordning med den här serviceplanen")
+		case err != nil:
+			return nil, err
+		}
+	}
+	return s.stepServicePlan(cx, u, id, "adopt", func(p *survey.ServicePlan) error { return p.Adopt(in, s.now(), u.ID) })
+}
+
+// agendaChoice is an agenda item that links a record (a service plan, an
+// application): a choice of the forms that name the item a decision was
+// made at, and how a record names that item.
+type agendaChoice struct {
+	ID, Label, Href string
+}
+
+// agendaChoices lists the agenda items that link l, each named by its
+// meeting, day and title.
+func (s *server) agendaChoices(cx context.Context, l survey.Link) ([]agendaChoice, error) {
+	items, err := s.meetings.ItemsLinking(cx, l)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]agendaChoice, 0, len(items))
+	meetings := map[string]*survey.Meeting{}
+	for _, it := range items {
+		m, ok := meetings[it.Meeting]
+		if !ok {
+			if m, err = s.meetings.Meeting(cx, it.Meeting); err != nil && !isNotFound(err) {
+				return nil, err
+			}
+			meetings[it.Meeting] = m
+		}
+		if m == nil {
+			continue
+		}
+		out = append(out, agendaChoice{ID: it.ID, Label: m.Title + " " + survey.DateOf(m.Starts).String() + ": " + it.Title,
+			Href: "/moten/" + m.ID + "#punkt-" + it.ID})
+	}
+	return out, nil
+}
+
+// chosenItem is the choice of id, or one named by the id alone (an item
+// that is gone, or stored before items were checked); nil for "".
+func chosenItem(id string, choices []agendaChoice) *agendaChoice {
+	if id == "" {
+		return nil
+	}
+	for i := range choices {
+		if choices[i].ID == id {
+			return &choices[i]
+		}
+	}
+	return &agendaChoice{ID: id, Label: id}
 }
 
 func (s *server) apiSendServicePlan() fiber.Handler {

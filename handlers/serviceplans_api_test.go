@@ -21,6 +21,7 @@ type servicePlanFixture struct {
 	abyRoads, bbyRoads  string
 	abyPlan, bbyPlan    string
 	roads, school, cbys string
+	created             int // plans created: each is for a period of its own
 }
 
 func newServicePlanFixture(t *testing.T) *servicePlanFixture {
@@ -80,9 +81,26 @@ type servicePlanJSONBody struct {
 	} `json:"versions"`
 }
 
+// create generates a plan: the first for 2027–2028 (written with a hyphen,
+// as people type it), the next ones for 2031–2032, 2033–2034, …, since
+// there is one plan a period.
 func (f *servicePlanFixture) create(t *testing.T) servicePlanJSONBody {
 	t.Helper()
-	return decode[servicePlanJSONBody](t, f.ta.mustDo("POST", "/api/v1/service-plans", f.official, map[string]any{"period": "2027-2028"}, 201))
+	period := "2027-2028"
+	if f.created > 0 {
+		period = fmt.Sprintf("%d-%d", 2029+2*f.created, 2030+2*f.created)
+	}
+	f.created++
+	return decode[servicePlanJSONBody](t, f.ta.mustDo("POST", "/api/v1/service-plans", f.official, map[string]any{"period": period}, 201))
+}
+
+// agendaItem puts service plan id on a new forum meeting's agenda and
+// returns the item's id: what an adoption names.
+func (f *servicePlanFixture) agendaItem(t *testing.T, id string) string {
+	t.Helper()
+	m := decode[struct{ ID string }](t, f.ta.mustDo("POST", "/api/v1/meetings", f.official, meetingBody("aby"), 201))
+	return decode[struct{ ID string }](t, f.ta.mustDo("POST", "/api/v1/meetings/"+m.ID+"/agenda", f.official,
+		map[string]any{"title": "Serviceplanen", "link": map[string]any{"kind": "service_plan", "id": id}}, 201)).ID
 }
 
 func itemOf(p servicePlanJSONBody, id string) *survey.ServiceItem {
@@ -128,7 +146,8 @@ func TestServicePlanIsGeneratedFromTheVillagesPlansAndWalkedToInForce(t *testing
 	ta.mustDo("PUT", base+"/items/"+f.roads, f.official, map[string]any{"goal": "Säkra skolvägar i alla byar", "actions": []string{f.joint}}, 200)
 	ta.mustDo("POST", base+"/review", f.official, nil, 200)
 	ta.mustDo("PUT", base+"/items/"+f.school, f.official, map[string]any{"goal": "Skolskjuts"}, 200) // forum review still edits
-	ta.mustDo("POST", base+"/adopt", f.forum, map[string]any{"meeting_item": "forum-2027-04/3"}, 200)
+	item := f.agendaItem(t, p.ID)
+	ta.mustDo("POST", base+"/adopt", f.forum, map[string]any{"meeting_item": item}, 200)
 	ta.mustDo("POST", base+"/send", f.forum, map[string]any{"date": "2026-03-09", "diary_number": "KS 2026/14"}, 403)
 	ta.mustDo("POST", base+"/send", f.official, map[string]any{"date": "2026-03-09", "diary_number": "KS 2026/14"}, 200)
 	ta.mustDo("PUT", base+"/items/"+f.roads, f.official, map[string]any{"goal": "Efteråt"}, 409)
@@ -141,7 +160,8 @@ func TestServicePlanIsGeneratedFromTheVillagesPlansAndWalkedToInForce(t *testing
 	}
 
 	code, doc := ta.do("GET", base+"/document", f.forum, nil)
-	checkPage(t, code, doc, []string{"Innehåll", "Kommunikationer och vägar", "Åby 2026", "Bby 2026", "Säkra skolvägar i alla byar", "KS 2026/14", "§ 45", "2028-03-10", `href="#punkt-` + f.roads + `"`}, []string{"Cby"})
+	checkPage(t, code, doc, []string{"Innehåll", "Kommunikationer och vägar", "Åby 2026", "Bby 2026", "Säkra skolvägar i alla byar", "KS 2026/14", "§ 45", "2028-03-10", `href="#punkt-` + f.roads + `"`,
+		"dagordningspunkt Vårforum 2026 2026-04-15: Serviceplanen"}, []string{"Cby", item})
 
 	next := decode[servicePlanJSONBody](t, ta.mustDo("POST", base+"/revise", f.official, map[string]any{"period": "2028–2029"}, 201))
 	if next.Version != 2 || next.Status != survey.ServiceDraft || next.Period != "2028–2029" {

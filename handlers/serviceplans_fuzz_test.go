@@ -20,7 +20,8 @@ func FuzzServicePlanAPI(f *testing.F) {
 	f.Add(uint8(0), []byte(`{"goal":null,"actions":null}`))
 	f.Add(uint8(0), []byte(`{"actions":["a","a","b"],"department":{"$ne":1}}`))
 	f.Add(uint8(0), []byte(`{"goal":"\u202e","actions":[1]}`))
-	f.Add(uint8(1), []byte(`{"period":"2027–2028"}`))
+	f.Add(uint8(1), []byte(`{"period":"2027–2028"}`)) // the fixture's own: 409
+	f.Add(uint8(1), []byte(`{"period":"2031 - 2032"}`))
 	f.Add(uint8(2), []byte(`{"meeting_item":"m/3"}`))
 	f.Add(uint8(3), []byte(`{"date":"2026-01-01","diary_number":"KS 1"}`))
 	f.Add(uint8(4), []byte(`{"date":"2026-13-01","paragraph":"§ 1"}`))
@@ -45,6 +46,20 @@ func FuzzServicePlanAPI(f *testing.F) {
 	if err := store.Create(cx, p); err != nil {
 		f.Fatal(err)
 	}
+	// An agenda item that puts the plan on a meeting's agenda: what an
+	// adoption names.
+	meetings := storage.NewMeetings(db)
+	m := &survey.Meeting{Kind: survey.MeetingForum, Title: "Forum", Starts: now, Ends: now.Add(time.Hour), Themes: []string{}, Villages: []string{},
+		Departments: []string{}, Guests: []string{}, Present: []string{}, Status: survey.MeetingPlanned, Created: now}
+	if err := meetings.CreateMeeting(cx, m); err != nil {
+		f.Fatal(err)
+	}
+	item := &survey.AgendaItem{Title: "Serviceplanen", Link: &survey.Link{Kind: survey.LinkServicePlan, ID: p.ID}, Decisions: []survey.MeetingDecision{}, Added: now}
+	if err := meetings.AddItem(cx, m.ID, item); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(uint8(2), []byte(`{"meeting_item":"`+item.ID+`"}`))
+	f.Add(uint8(2), []byte(`{"meeting_item":"`+item.ID+`x"}`))
 	base := "/api/v1/service-plans/" + p.ID
 	routes := []struct{ method, path string }{
 		{"PUT", base + "/items/trygghet"}, {"POST", "/api/v1/service-plans"}, {"POST", base + "/adopt"},

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/forankra/forankra/storage"
 	"github.com/forankra/forankra/survey"
@@ -64,6 +65,10 @@ func (s *server) newServicePlanSubmit(c *fiber.Ctx) error {
 		if fe, ok := newFormErrors(err); ok {
 			return s.renderServicePlans(c, fiber.StatusUnprocessableEntity, c.FormValue("period"), fe)
 		}
+		var taken *survey.Refusal
+		if errors.As(err, &taken) && taken.Field == "period" {
+			return s.renderServicePlans(c, fiber.StatusConflict, c.FormValue("period"), formErrorsOf("period", taken.Message))
+		}
 		return err
 	}
 	return c.Redirect("/serviceplan/"+p.ID, fiber.StatusSeeOther)
@@ -94,6 +99,8 @@ type spItem struct {
 	// sources, and those linked: the edit form's choices.
 	Candidates []spAction
 	Sources    []spSource
+	// Page is the item's printed page when the document is paged.
+	Page int
 }
 
 // spNames are the catalogues a page resolves ids with, read once.
@@ -202,6 +209,11 @@ type spPageData struct {
 	CanSend     bool
 	CanDecide   bool
 	CanRevise   bool
+	// AdoptItems are the agenda items that put the plan on a meeting's
+	// agenda (the adoption form's choices); Adopted is the one it was
+	// adopted at.
+	AdoptItems []agendaChoice
+	Adopted    *agendaChoice
 	// ErrItem is the item whose form was refused, with Errors.
 	ErrItem string
 	Errors  formErrors
@@ -245,6 +257,12 @@ func (s *server) renderServicePlan(c *fiber.Ctx, status int, errItem string, fe 
 		CanDecide: manage && p.Status == survey.ServiceSent,
 		CanRevise: manage && newest && (p.Status == survey.ServiceSent || p.Status == survey.ServiceInForce)}
 	d.RevisionDue, _ = p.RevisionDue()
+	if d.CanAdopt || p.Adoption != nil && p.Adoption.MeetingItem != "" {
+		if d.AdoptItems, err = s.agendaChoices(cx, survey.Link{Kind: survey.LinkServicePlan, ID: p.ID}); err != nil {
+			return err
+		}
+		d.Adopted = adoptedAt(p, d.AdoptItems)
+	}
 	if period, err := survey.ParsePeriod(p.Period); err == nil {
 		d.NextPeriod = period.Next().String()
 	}
@@ -252,6 +270,14 @@ func (s *server) renderServicePlan(c *fiber.Ctx, status int, errItem string, fe 
 		d.History = append(d.History, spStep{ServiceStep: h, Name: people[h.By]})
 	}
 	return render(c, status, "serviceplan", servicePlanTitle(lang(c), p), d)
+}
+
+// adoptedAt is the agenda item of items that p was adopted at, or nil.
+func adoptedAt(p *survey.ServicePlan, items []agendaChoice) *agendaChoice {
+	if p.Adoption == nil {
+		return nil
+	}
+	return chosenItem(p.Adoption.MeetingItem, items)
 }
 
 // userNames maps account ids to names, for who made a change.
@@ -294,6 +320,11 @@ func (s *server) servicePlanPageError(c *fiber.Ctx, item string, err error) erro
 	if fe, ok := newFormErrors(err); ok {
 		return s.renderServicePlan(c, fiber.StatusUnprocessableEntity, item, fe, "")
 	}
+	var refusal *survey.Refusal
+	if errors.As(err, &refusal) && refusal.Field != "" {
+		// A revision for a period another plan has.
+		return s.renderServicePlan(c, fiber.StatusConflict, item, formErrorsOf(refusal.Field, refusal.Message), "")
+	}
 	if errors.Is(err, survey.ErrConflict) {
 		return s.renderServicePlan(c, fiber.StatusConflict, "", formErrors{}, "Serviceplanen är inte i det läget längre. Läs in sidan igen.")
 	}
@@ -306,9 +337,13 @@ func (s *server) servicePlanReviewSubmit(c *fiber.Ctx) error {
 }
 
 func (s *server) servicePlanAdoptSubmit(c *fiber.Ctx) error {
-	u := currentUser(c)
+	cx, cancel := ctx(c)
+	defer cancel()
 	in := survey.ServiceAdoptInput{MeetingItem: c.FormValue("meeting_item")}
-	return s.servicePlanStepPage(c, "adopt", func(p *survey.ServicePlan) error { return p.Adopt(in, s.now(), u.ID) })
+	if _, err := s.adoptServicePlan(cx, currentUser(c), c.Params("id"), in); err != nil {
+		return s.servicePlanPageError(c, "", err)
+	}
+	return c.Redirect("/serviceplan/"+c.Params("id"), fiber.StatusSeeOther)
 }
 
 func (s *server) servicePlanStepPage(c *fiber.Ctx, name string, step func(p *survey.ServicePlan) error) error {
@@ -427,8 +462,64 @@ func (s *server) servicePlanReviseSubmit(c *fiber.Ctx) error {
 // spDocument is the printable document of a version.
 type spDocument struct {
 	Plan        *survey.ServicePlan
+	Adopted     *agendaChoice
 	Items       []spItem
 	RevisionDue survey.Date
+	// Paged: every item fits a page of its own (docPageBudget), so each
+	// starts a new page and the contents give its page (Items[i].Page):
+	// the cover is page 1, the contents page 2. Chromium has no
+	// target-counter; the numbers are sound only because the breaks are
+	// the document's own.
+	Paged bool
+}
+
+// docPageBudget is how many line units an item may take for the document
+// to give it a page of its own: an A4 page within the print margins holds
+// some 44 lines of 11 pt text at line height 1.5, of some 88 characters in
+// a list; the estimate counts 70 characters a line and the budget leaves
+// a fifth of the page, so that an item within it fits whatever the words
+// (TestServicePlanDocumentPrintsPageNumbers prints one at the limit: it
+// fills some three quarters of the page).
+const (
+	docPageBudget = 36
+	docLineChars  = 70
+	// docMaxItems is how many items the contents list on their one page.
+	docMaxItems = 30
+)
+
+// docLines estimates the line units of an item on the printed page: its
+// heading, the kind line, four subheadings and what is under them.
+func docLines(it spItem) int {
+	lines := func(s string) int { return max(1, (utf8.RuneCountInString(s)+docLineChars-1)/docLineChars) }
+	n := 3 + 8 + 4 // the heading (two lines' height and its space), four subheadings, the spaces between blocks
+	n += lines(it.FocusArea + strings.Join(it.VillageNames, ", ") + "gemensamt, lika viktigt · 100,0 % av byarna: ")
+	n += lines(it.Goal) + lines(it.DepartmentName)
+	if len(it.Linked) == 0 {
+		n++
+	}
+	for _, a := range it.Linked {
+		n += lines(a.Title + a.Village + " () – planerad, senast 2026-09")
+	}
+	for _, src := range it.Sources {
+		n += lines(src.VillageName + src.Label + " 2026, prioritering 1: ")
+	}
+	return n
+}
+
+// paginate gives every item a page of its own when each fits one.
+func (d *spDocument) paginate() {
+	if len(d.Items) == 0 || len(d.Items) > docMaxItems {
+		return
+	}
+	for _, it := range d.Items {
+		if docLines(it) > docPageBudget {
+			return
+		}
+	}
+	d.Paged = true
+	for i := range d.Items {
+		d.Items[i].Page = 3 + i
+	}
 }
 
 // servicePlanDocument is the printable A4 page: GET /serviceplan/{id}/dokument
@@ -446,6 +537,14 @@ func (s *server) servicePlanDocument(c *fiber.Ctx) error {
 	}
 	d := spDocument{Plan: p, Items: n.items(p)}
 	d.RevisionDue, _ = p.RevisionDue()
+	d.paginate()
+	if p.Adoption != nil && p.Adoption.MeetingItem != "" {
+		items, err := s.agendaChoices(cx, survey.Link{Kind: survey.LinkServicePlan, ID: p.ID})
+		if err != nil {
+			return err
+		}
+		d.Adopted = adoptedAt(p, items)
+	}
 	return render(c, fiber.StatusOK, "serviceplan_document", servicePlanTitle(lang(c), p), d)
 }
 

@@ -42,7 +42,8 @@ func TestServicePlanWalkedOnThePages(t *testing.T) {
 	must(official, item, url.Values{"goal": {"Säkra skolvägar"}, "department": {"nope"}, "actions": {f.joint}}, http.StatusUnprocessableEntity, "Förvaltningen finns inte")
 	must(official, item, url.Values{"goal": {"Säkra skolvägar"}, "department": {f.dept}, "actions": {f.joint}}, http.StatusSeeOther)
 	must(official, page+"/granska", nil, http.StatusSeeOther)
-	must(forum, page+"/anta", url.Values{"meeting_item": {"punkt 3"}}, http.StatusSeeOther)
+	agendaItem := f.agendaItem(t, strings.TrimPrefix(page, "/serviceplan/"))
+	must(forum, page+"/anta", url.Values{"meeting_item": {agendaItem}}, http.StatusSeeOther)
 
 	code, b, _ = ta.page("GET", page+"/skicka", official, nil)
 	checkPage(t, code, b, []string{"Skicka serviceplanen till kommunfullmäktige?", `name="diary_number"`, `name="confirm" value="yes"`}, nil)
@@ -53,7 +54,8 @@ func TestServicePlanWalkedOnThePages(t *testing.T) {
 	must(official, page+"/beslut", url.Values{"confirm": {"yes"}, "date": {"2026-03-10"}, "paragraph": {"§ 45"}}, http.StatusSeeOther)
 
 	code, b, _ = ta.page("GET", page, forum, nil)
-	checkPage(t, code, b, []string{"Säkra skolvägar", "Samhällsbyggnad", "KS 2026/14", "§ 45", "2028-03-10", "Test official"}, []string{"Lämna utkastet", `/punkter/`})
+	checkPage(t, code, b, []string{"Säkra skolvägar", "Samhällsbyggnad", "KS 2026/14", "§ 45", "2028-03-10", "Test official",
+		`href="/moten/`, `#punkt-` + agendaItem + `">Vårforum 2026 2026-04-15: Serviceplanen</a>`}, []string{"Lämna utkastet", `/punkter/`})
 	code, b, _ = ta.page("GET", page+"/dokument", forum, nil)
 	checkPage(t, code, b, []string{"Innehåll", `<ol><li><a href="#punkt-`, "Säkra skolvägar", "Åby 2026, prioritering 1"}, []string{"main-nav"})
 

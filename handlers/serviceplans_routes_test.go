@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/url"
+	"strings"
 
 	"github.com/forankra/forankra/storage"
 	"github.com/forankra/forankra/survey"
@@ -15,7 +16,7 @@ func (f *routeFixture) servicePlan(status string) *survey.ServicePlan {
 	cx := context.Background()
 	now := f.ta.now
 	today := survey.DateOf(now).String()
-	p := &survey.ServicePlan{Period: "2027–2028", Status: survey.ServiceDraft, Created: now,
+	p := &survey.ServicePlan{Period: f.servicePeriod(), Status: survey.ServiceDraft, Created: now,
 		Items: []survey.ServiceItem{{ID: "trygghet", FocusArea: "trygghet", Villages: []string{"aby"}, Share: 1, Kind: survey.AreaCommon,
 			Actions: []string{}, Sources: []survey.ServiceSource{{Plan: "aby-3000", Priority: "p1", Village: "aby", Year: 3000, Rank: 1}}}}}
 	store := storage.NewServicePlans(f.ta.db)
@@ -43,6 +44,17 @@ func (f *routeFixture) servicePlan(status string) *survey.ServicePlan {
 		}
 	}
 	return p
+}
+
+// servicePeriod is a period no plan of the table has yet: there is one
+// plan a period, and the table makes a plan for almost every row and role.
+// 2000–2000, 2000–2001, …, 2000–2003, 2001–2001, …: some 400 periods that
+// ParsePeriod accepts (at most four years, up to 2100).
+func (f *routeFixture) servicePeriod() string {
+	n := f.spPeriods
+	f.spPeriods++
+	from := 2000 + n/4
+	return survey.Period{From: from, To: from + n%4}.String()
 }
 
 // servicePlanPath builds a request to prefix + a new plan's id + suffix, the
@@ -93,7 +105,9 @@ func servicePlanRouteCases() []routeCase {
 	api, pg := "/api/v1/service-plans/", "/serviceplan/"
 	return []routeCase{
 		{method: "GET", route: "/api/v1/service-plans", build: spStatic("/api/v1/service-plans", nil), allow: everyone},
-		{method: "POST", route: "/api/v1/service-plans", build: spStatic("/api/v1/service-plans", map[string]string{"period": "2027–2028"}), allow: spManagers},
+		{method: "POST", route: "/api/v1/service-plans", build: func(f *routeFixture, _ string) routeRequest {
+			return routeRequest{path: "/api/v1/service-plans", json: map[string]string{"period": f.servicePeriod()}}
+		}, allow: spManagers},
 		{method: "GET", route: "/api/v1/service-plans/:id", build: servicePlanPath(d, api, "", nil, nil), allow: everyone},
 		{method: "PUT", route: "/api/v1/service-plans/:id/items/:item", build: servicePlanPath(d, api, "/items/trygghet", map[string]string{"goal": "Mål"}, nil), allow: spManagers},
 		{method: "POST", route: "/api/v1/service-plans/:id/review", build: servicePlanPath(d, api, "/review", nil, nil), allow: spManagers},
@@ -105,7 +119,7 @@ func servicePlanRouteCases() []routeCase {
 		{method: "GET", route: "/api/v1/service-plans/:id/diff", build: servicePlanPath(d, api, "/diff", nil, nil), allow: everyone},
 		{method: "GET", route: "/serviceplan", page: true, build: spStatic("/serviceplan", nil), allow: everyone},
 		{method: "POST", route: "/serviceplan/ny", page: true, build: func(f *routeFixture, _ string) routeRequest {
-			return routeRequest{path: "/serviceplan/ny", form: url.Values{"period": {"2027-2028"}}}
+			return routeRequest{path: "/serviceplan/ny", form: url.Values{"period": {strings.ReplaceAll(f.servicePeriod(), "–", "-")}}}
 		}, allow: spManagers},
 		{method: "GET", route: "/serviceplan/:id", page: true, build: servicePlanPath(d, pg, "", nil, nil), allow: everyone},
 		{method: "POST", route: "/serviceplan/:id/punkter/:item", page: true, build: servicePlanPath(d, pg, "/punkter/trygghet", nil, url.Values{"goal": {"Mål"}}), allow: spManagers},
@@ -115,7 +129,10 @@ func servicePlanRouteCases() []routeCase {
 		{method: "POST", route: "/serviceplan/:id/skicka", page: true, build: dated(ad, pg, "/skicka", map[string]string{"diary_number": "KS 3"}, true), allow: spManagers},
 		{method: "GET", route: "/serviceplan/:id/beslut", page: true, build: servicePlanPath(se, pg, "/beslut", nil, nil), allow: spManagers},
 		{method: "POST", route: "/serviceplan/:id/beslut", page: true, build: dated(se, pg, "/beslut", map[string]string{"paragraph": "§ 3"}, true), allow: spManagers},
-		{method: "POST", route: "/serviceplan/:id/revidera", page: true, build: servicePlanPath(in, pg, "/revidera", nil, url.Values{"period": {"2029–2030"}}), allow: spManagers},
+		{method: "POST", route: "/serviceplan/:id/revidera", page: true, build: func(f *routeFixture, _ string) routeRequest {
+			p := f.servicePlan(in)
+			return routeRequest{path: pg + p.ID + "/revidera", form: url.Values{"period": {f.servicePeriod()}}}
+		}, allow: spManagers},
 		{method: "GET", route: "/serviceplan/:id/dokument", page: true, build: servicePlanPath(in, pg, "/dokument", nil, nil), allow: everyone},
 		{method: "GET", route: "/serviceplan/:id/andringar", page: true, build: servicePlanPath(d, pg, "/andringar", nil, nil), allow: everyone},
 	}

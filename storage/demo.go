@@ -418,10 +418,16 @@ func seedDemoServicePlan(ctx context.Context, db *DB, users map[string]string, n
 	if err := store.Create(ctx, p); err != nil {
 		return err
 	}
+	item, err := seedDemoAdoptionMeeting(ctx, db, p, official, decided.AddDate(0, -1, 0))
+	if err != nil {
+		return err
+	}
 	day := func(t time.Time) string { return survey.DateOf(t).String() }
 	for _, step := range []func() error{
 		func() error { return p.Review(decided.AddDate(0, -2, 7), official) },
-		func() error { return p.Adopt(survey.ServiceAdoptInput{}, decided.AddDate(0, -1, 0), forum) },
+		func() error {
+			return p.Adopt(survey.ServiceAdoptInput{MeetingItem: item}, decided.AddDate(0, -1, 0), forum)
+		},
 		func() error {
 			return p.Send(survey.ServiceSendInput{Date: day(decided.AddDate(0, 0, -20)), DiaryNumber: fmt.Sprintf("KS %d/41", year)}, decided.AddDate(0, 0, -20), official)
 		},
@@ -445,4 +451,36 @@ func seedDemoServicePlan(ctx context.Context, db *DB, users map[string]string, n
 		next.Items[0].Goal += " Ny gång- och cykelväg mellan byarna."
 	}
 	return store.AddVersion(ctx, next)
+}
+
+// seedDemoAdoptionMeeting stores the forum meeting that adopted service
+// plan p at adopted (18:00–21:00 that evening, held), with the item that
+// puts the plan on its agenda, and returns the item's id.
+func seedDemoAdoptionMeeting(ctx context.Context, db *DB, p *survey.ServicePlan, official string, adopted time.Time) (string, error) {
+	meetings := NewMeetings(db)
+	d := survey.DateOf(adopted)
+	starts := time.Date(d.Year, d.Month, d.Day, 18, 0, 0, 0, survey.Stockholm)
+	m := &survey.Meeting{Kind: survey.MeetingForum, Title: "Forummöte " + starts.Format("2006-01"), Starts: starts.UTC(), Ends: starts.Add(3 * time.Hour).UTC(),
+		Place: "Vingåkers bibliotek", Themes: []string{}, Villages: demoVillages, Departments: []string{}, Guests: []string{},
+		Status: survey.MeetingPlanned, Present: []string{}, CreatedBy: official, Created: starts.AddDate(0, 0, -30).UTC()}
+	if err := meetings.CreateMeeting(ctx, m); err != nil {
+		return "", err
+	}
+	it := &survey.AgendaItem{Title: "Utvecklings- och serviceplanen " + p.Period, Link: &survey.Link{Kind: survey.LinkServicePlan, ID: p.ID},
+		Minutes: "Forumet gick igenom planens punkter och antog den.", Decisions: []survey.MeetingDecision{}, AddedBy: official, Added: m.Created}
+	if err := meetings.AddItem(ctx, m.ID, it); err != nil {
+		return "", err
+	}
+	for _, st := range []struct {
+		from, to string
+		set      map[string]any
+	}{
+		{survey.MeetingPlanned, survey.MeetingInvited, map[string]any{"invited_at": starts.AddDate(0, 0, -21).UTC()}},
+		{survey.MeetingInvited, survey.MeetingHeld, map[string]any{"held_at": starts.Add(3 * time.Hour).UTC(), "present": []string{"baggetorp", "hogsjo", "osteraker", "lappe"}}},
+	} {
+		if err := meetings.StepMeeting(ctx, m.ID, st.from, st.to, st.set); err != nil {
+			return "", err
+		}
+	}
+	return it.ID, nil
 }

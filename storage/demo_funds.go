@@ -10,10 +10,13 @@ import (
 
 // demoApplication is one demo application and how far it went.
 type demoApplication struct {
-	village, area, title        string
-	asked, granted, spent       int64
-	status, meetingItem, reason string
-	report                      string
+	village, area, title  string
+	asked, granted, spent int64
+	status, reason        string
+	report                string
+	// onAgenda: the forum granted it at its last meeting, whose agenda
+	// puts it there (the grant names that item).
+	onAgenda bool
 }
 
 // seedDemoFunds stores last year's and this year's bygdepeng with their
@@ -35,6 +38,30 @@ func seedDemoFunds(ctx context.Context, db *DB, users map[string]string, now tim
 	funds := NewFunds(db)
 	official := users[survey.RoleOfficial]
 	year := survey.DateOf(now).Year
+	// place puts an application on the agenda of the last forum meeting
+	// that has ended (seedDemoMeetings') and returns the item.
+	place := func(a *survey.Application) (string, error) {
+		meetings := NewMeetings(db)
+		all, err := meetings.ListMeetings(ctx)
+		if err != nil {
+			return "", err
+		}
+		var last *survey.Meeting
+		for _, m := range all {
+			if m.Ended(now) {
+				last = m
+			}
+		}
+		if last == nil {
+			return "", fmt.Errorf("inget hållet möte att bevilja %q på", a.Title)
+		}
+		it := &survey.AgendaItem{Title: "Ansökan om bygdepeng: " + a.Title, Link: &survey.Link{Kind: survey.LinkApplication, ID: a.ID},
+			Minutes: "Forumet beviljade ansökan.", Decisions: []survey.MeetingDecision{}, AddedBy: official, Added: last.Created}
+		if err := meetings.AddItem(ctx, last.ID, it); err != nil {
+			return "", err
+		}
+		return it.ID, nil
+	}
 	years := []struct {
 		year    int
 		sources []survey.FundSourceInput
@@ -49,7 +76,7 @@ func seedDemoFunds(ctx context.Context, db *DB, users map[string]string, now tim
 		{year, []survey.FundSourceInput{{Kind: survey.SourceMunicipality, Name: "Vingåkers kommun", AmountSEK: 150000}, {Kind: survey.SourceRegion, Name: "Region Sörmland", AmountSEK: 50000},
 			{Kind: survey.SourceCountyBoard, Name: "Länsstyrelsen i Södermanlands län", AmountSEK: 50000}, {Kind: survey.SourceHydropower, Name: "Bygdemedel från Hjälmarens vattenkraft", AmountSEK: 60000}},
 			[]demoApplication{
-				{village: "baggetorp", area: "Trygghet", title: "Hjärtstartare vid skolan", asked: 18000, granted: 15000, status: survey.AppPaid, meetingItem: "Forum i april, punkt 4"},
+				{village: "baggetorp", area: "Trygghet", title: "Hjärtstartare vid skolan", asked: 18000, granted: 15000, status: survey.AppPaid, onAgenda: true},
 				{village: "marmorbyn", area: "Natur, kultur och friluftsliv", title: "Badbrygga vid Marmorbadet", asked: 60000, status: survey.AppSubmitted},
 				{village: "hogsjo", area: "Kommunikationer och vägar", title: "Snöslunga till vägföreningen", asked: 25000, status: survey.AppRejected,
 					reason: "Vinterväghållning av enskilda vägar betalas av vägföreningarnas statsbidrag, inte av bygdepengen."},
@@ -67,7 +94,7 @@ func seedDemoFunds(ctx context.Context, db *DB, users map[string]string, now tim
 			return err
 		}
 		for _, da := range y.apps {
-			if err := seedDemoApplication(ctx, funds, f, da, users, areaID, now); err != nil {
+			if err := seedDemoApplication(ctx, funds, f, da, users, areaID, place, now); err != nil {
 				return fmt.Errorf("demoansökan %q: %w", da.title, err)
 			}
 		}
@@ -75,7 +102,8 @@ func seedDemoFunds(ctx context.Context, db *DB, users map[string]string, now tim
 	return nil
 }
 
-func seedDemoApplication(ctx context.Context, funds *Funds, f *survey.Fund, da demoApplication, users, areaID map[string]string, now time.Time) error {
+func seedDemoApplication(ctx context.Context, funds *Funds, f *survey.Fund, da demoApplication, users, areaID map[string]string,
+	place func(*survey.Application) (string, error), now time.Time) error {
 	by, official := users["village:"+da.village], users[survey.RoleOfficial]
 	a := &survey.Application{Fund: f.Year, Village: da.village, FocusArea: areaID[da.area], Title: da.title,
 		Description: "Se byns handlingsplan.", AmountSEK: da.asked, Status: survey.AppDraft, CreatedBy: by, Created: now.UTC()}
@@ -97,8 +125,14 @@ func seedDemoApplication(ctx context.Context, funds *Funds, f *survey.Fund, da d
 		steps = append(steps, func() error { return a.Reject(survey.ReasonInput{Reason: da.reason}) })
 	case survey.AppPaid, survey.AppClosed:
 		steps = append(steps, func() error {
-			a.MeetingItem = da.meetingItem
-			if err := appendEntry(survey.EntryInput{Kind: survey.EntryAllocate, Village: da.village, AmountSEK: da.granted, Ref: ref, MeetingItem: da.meetingItem}); err != nil {
+			if da.onAgenda {
+				item, err := place(a)
+				if err != nil {
+					return err
+				}
+				a.MeetingItem = item
+			}
+			if err := appendEntry(survey.EntryInput{Kind: survey.EntryAllocate, Village: da.village, AmountSEK: da.granted, Ref: ref, MeetingItem: a.MeetingItem}); err != nil {
 				return err
 			}
 			return a.Step("grant")

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"time"
 
 	"github.com/forankra/forankra/survey"
 	"go.mongodb.org/mongo-driver/bson"
@@ -40,5 +41,13 @@ func ClaimSurveyRevisionForTest(ctx context.Context, db *DB, sv *survey.Survey) 
 // survey, as surveys stored before revisions are.
 func UnsetSurveyRevisionForTest(ctx context.Context, db *DB, id string) error {
 	_, err := db.col(colSurveys).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$unset": bson.M{"revision": ""}})
+	return err
+}
+
+// ClaimServicePeriodForTest claims a period for a plan that is never
+// stored, as a crash between the claim and the plan's first version would
+// leave it.
+func ClaimServicePeriodForTest(ctx context.Context, db *DB, period, plan string, at time.Time) error {
+	_, err := db.col(colServicePeriods).InsertOne(ctx, periodClaimDoc{Key: survey.PeriodKey(period), Plan: plan, At: at})
 	return err
 }

@@ -193,7 +193,7 @@ func (s *Funds) Append(ctx context.Context, f *survey.Fund, next func(l survey.L
 		case <-time.After(time.Duration(rand.IntN(5*(try+1))) * time.Millisecond):
 		}
 	}
-	return survey.LedgerEntry{}, fmt.Errorf("huvudboken ändrades hela tiden; försök igen: %w", survey.ErrConflict)
+	return survey.LedgerEntry{}, survey.Refuse(survey.ErrConflict, "Huvudboken ändrades hela tiden; försök igen")
 }
 
 type reportDoc struct {
@@ -299,7 +299,7 @@ func (s *Funds) SaveApplication(ctx context.Context, a *survey.Application) erro
 	d.Rev = a.Rev + 1
 	if _, err := s.revs.InsertOne(ctx, appRevDoc{ID: appRevKey(a.ID, d.Rev), App: a.ID, Fund: a.Fund, Rev: d.Rev, After: d}); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
-			return fmt.Errorf("ansökan ändrades samtidigt av någon annan: %w", survey.ErrConflict)
+			return survey.Refuse(survey.ErrConflict, "Ansökan ändrades samtidigt av någon annan")
 		}
 		return fmt.Errorf("spara ansökan: %w", translate(err))
 	}
@@ -359,7 +359,7 @@ func (s *Funds) AddOverride(ctx context.Context, o survey.Override) error {
 	d := overrideDoc{ID: overrideKey(o.Fund, o.Village), Fund: o.Fund, Village: o.Village, Reason: o.Reason, By: o.By, At: o.At}
 	if _, err := s.overrides.InsertOne(ctx, d); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
-			return fmt.Errorf("byn har redan ett undantag för %d: %w", o.Fund, survey.ErrConflict)
+			return survey.Refuse(survey.ErrConflict, "Byn har redan ett undantag för %d", o.Fund)
 		}
 		return fmt.Errorf("spara undantag: %w", translate(err))
 	}

@@ -470,6 +470,21 @@ func (s *Meetings) ItemByID(ctx context.Context, id string) (*survey.AgendaItem,
 	return &it, nil
 }
 
+// ItemsLinking returns the agenda items of every meeting that link l (e.g.
+// the items that put a service plan on an agenda), oldest first, without
+// their decisions. The filter scans the items; they are few.
+func (s *Meetings) ItemsLinking(ctx context.Context, l survey.Link) ([]survey.AgendaItem, error) {
+	docs := []itemDoc{}
+	if err := findAll(ctx, s.items, bson.M{"link.kind": l.Kind, "link.id": l.ID}, options.Find().SetSort(bson.D{{Key: "added", Value: 1}, {Key: "_id", Value: 1}}), &docs); err != nil {
+		return nil, fmt.Errorf("punkter om %s %q: %w", l.Kind, l.ID, err)
+	}
+	out := make([]survey.AgendaItem, len(docs))
+	for i, d := range docs {
+		out[i] = d.item()
+	}
+	return out, nil
+}
+
 // Item returns one item of a meeting, with its decisions.
 func (s *Meetings) Item(ctx context.Context, meeting, id string) (*survey.AgendaItem, error) {
 	items, err := s.Agenda(ctx, meeting)

@@ -177,9 +177,10 @@ func TestDecisionsAreFoundByIDWithTheirItem(t *testing.T) {
 	}
 }
 
-// The demo has a held meeting with minutes and a decision that became an
-// action (linked both ways), and an upcoming forum meeting in April or
-// October that AddToNextForum finds.
+// The demo has the held meeting that adopted the service plan (22 months
+// before the last one or more), a held meeting with minutes and a decision
+// that became an action (linked both ways), and an upcoming forum meeting in
+// April or October that AddToNextForum finds.
 func TestDemoMeetings(t *testing.T) {
 	for _, now := range []time.Time{
 		time.Date(2026, 5, 10, 9, 0, 0, 0, time.UTC),
@@ -194,10 +195,13 @@ func TestDemoMeetings(t *testing.T) {
 			}
 			s := storage.NewMeetings(db)
 			list, err := s.ListMeetings(ctx)
-			if err != nil || len(list) != 2 {
-				t.Fatalf("got %d meetings, %v; want 2", len(list), err)
+			if err != nil || len(list) != 3 {
+				t.Fatalf("got %d meetings, %v; want 3", len(list), err)
 			}
-			held, next := list[0], list[1]
+			adopting, held, next := list[0], list[1], list[2]
+			if items, err := s.Agenda(ctx, adopting.ID); err != nil || adopting.Status != survey.MeetingHeld || len(items) != 1 || items[0].Link == nil || items[0].Link.Kind != survey.LinkServicePlan {
+				t.Errorf("the oldest: got %s with %+v, %v; want the held meeting with the service plan on its agenda", adopting.Status, items, err)
+			}
 			if held.Status != survey.MeetingMinutesApproved || !held.Ended(now) || len(held.Present) == 0 {
 				t.Errorf("held: got %+v; want an ended meeting with its minutes approved and attendance", held)
 			}
@@ -205,8 +209,15 @@ func TestDemoMeetings(t *testing.T) {
 				t.Errorf("next: got %s %v; want a planned forum meeting in April or October, not started", next.Status, next.Starts)
 			}
 			agenda, err := s.Agenda(ctx, held.ID)
-			if err != nil || len(agenda) != 2 || agenda[0].Minutes == "" || len(agenda[0].Decisions) != 2 {
-				t.Fatalf("held agenda: got %+v, %v; want two items with minutes, the first with two decisions", agenda, err)
+			if err != nil || len(agenda) != 3 || agenda[0].Minutes == "" || len(agenda[0].Decisions) != 2 {
+				t.Fatalf("held agenda: got %+v, %v; want three items with minutes, the first with two decisions", agenda, err)
+			}
+			// The bygdepeng application the forum granted there: the grant
+			// names the item that puts it on the agenda.
+			if l := agenda[2].Link; l == nil || l.Kind != survey.LinkApplication {
+				t.Errorf("the third item: got %+v; want it to link an application", agenda[2])
+			} else if a, err := storage.NewFunds(db).Application(ctx, l.ID); err != nil || a.MeetingItem != agenda[2].ID {
+				t.Errorf("the application %s: got %+v, %v; want it granted at item %s", l.ID, a, err, agenda[2].ID)
 			}
 			d := agenda[0].Decisions[0]
 			a, _, err := storage.NewPlans(db).Action(ctx, d.Created.ID)

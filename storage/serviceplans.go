@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -12,7 +13,17 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 )
 
-const colServicePlans = "service_plans"
+const (
+	colServicePlans = "service_plans"
+	// colServicePeriods holds one claim a period: its _id is the period
+	// ("2027–2028"), its plan the one service plan for it.
+	colServicePeriods = "service_plan_periods"
+)
+
+// staleClaim is how old a period's claim must be, with no plan stored
+// under it, before a new plan may take it over: the claim of a process that
+// stopped between claiming and storing.
+const staleClaim = 2 * time.Minute
 
 // ServicePlans stores the municipal development and service plan, append
 // only: a version is claimed by the unique _id "<id>/v<n>" (of two revisions
@@ -24,13 +35,82 @@ const colServicePlans = "service_plans"
 // unique _id claims are. The collection is small — a handful of versions
 // every second year, a few dozen changes each — so reads take it whole for
 // one plan and keep each version's newest change.
+//
+// There is one plan a period: a plan claims each period its versions cover
+// by the unique _id of a document in service_plan_periods, so of two
+// officials creating a plan for 2027–2028 at the same moment one gets it and
+// the other is survey.PeriodTaken (409 naming period).
 type ServicePlans struct {
-	col *mongo.Collection
+	col, periods *mongo.Collection
 }
 
 // NewServicePlans returns the service plan store of db.
 func NewServicePlans(db *DB) *ServicePlans {
-	return &ServicePlans{col: db.col(colServicePlans)}
+	return &ServicePlans{col: db.col(colServicePlans), periods: db.col(colServicePeriods)}
+}
+
+// periodClaimDoc is a period's claim.
+type periodClaimDoc struct {
+	Key  string    `bson:"_id"`
+	Plan string    `bson:"plan"`
+	At   time.Time `bson:"at"`
+}
+
+// claimPeriod claims p's period for plan p.ID at p.Created: fresh reports
+// that this call made the claim (false when p's plan held it already). A
+// period held by another plan is survey.PeriodTaken; so is one that a plan
+// stored before claims existed uses (the collection is small, so it is
+// read whole).
+func (s *ServicePlans) claimPeriod(ctx context.Context, p *survey.ServicePlan) (fresh bool, err error) {
+	key := survey.PeriodKey(p.Period)
+	var docs []servicePlanDoc
+	if err := findAll(ctx, s.col, bson.M{}, nil, &docs); err != nil {
+		return false, fmt.Errorf("serviceplanernas perioder: %w", err)
+	}
+	for _, d := range docs {
+		if d.Plan != p.ID && survey.PeriodKey(d.Period) == key {
+			return false, survey.PeriodTaken(key)
+		}
+	}
+	for attempt := 0; attempt < 2; attempt++ {
+		_, err := s.periods.InsertOne(ctx, periodClaimDoc{Key: key, Plan: p.ID, At: p.Created})
+		if err == nil {
+			return true, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return false, fmt.Errorf("serviceplanens period: %w", translate(err))
+		}
+		var held periodClaimDoc
+		if err := s.periods.FindOne(ctx, bson.M{"_id": key}).Decode(&held); err != nil {
+			if errors.Is(err, mongo.ErrNoDocuments) {
+				continue // released in between: try again
+			}
+			return false, fmt.Errorf("serviceplanens period: %w", translate(err))
+		}
+		if held.Plan == p.ID {
+			return false, nil
+		}
+		// A claim whose plan was never stored (its process stopped in
+		// between) is given up once it is old; the delete names the stale
+		// plan, so it never removes a claim someone has made since.
+		n, err := s.col.CountDocuments(ctx, bson.M{"plan": held.Plan})
+		if err != nil {
+			return false, fmt.Errorf("serviceplanens period: %w", translate(err))
+		}
+		if n > 0 || p.Created.Sub(held.At) < staleClaim {
+			return false, survey.PeriodTaken(key)
+		}
+		if _, err := s.periods.DeleteOne(ctx, bson.M{"_id": key, "plan": held.Plan}); err != nil {
+			return false, fmt.Errorf("serviceplanens period: %w", translate(err))
+		}
+	}
+	return false, survey.PeriodTaken(key)
+}
+
+// releasePeriod gives up a claim this plan made when its plan could not be
+// stored (best effort: a claim left behind goes stale).
+func (s *ServicePlans) releasePeriod(ctx context.Context, p *survey.ServicePlan) {
+	_, _ = s.periods.DeleteOne(ctx, bson.M{"_id": survey.PeriodKey(p.Period), "plan": p.ID})
 }
 
 type serviceSourceDoc struct {
@@ -143,10 +223,16 @@ func (d servicePlanDoc) servicePlan() *survey.ServicePlan {
 	return p
 }
 
-// Create stores version 1 of a new service plan, giving it an id.
+// Create stores version 1 of a new service plan, giving it an id. The
+// period must be free: a plan for it exists already, or is being created at
+// the same moment, is survey.PeriodTaken and nothing is stored.
 func (s *ServicePlans) Create(ctx context.Context, p *survey.ServicePlan) error {
 	p.ID, p.Version, p.Rev = NewID(), 1, 0
+	if _, err := s.claimPeriod(ctx, p); err != nil {
+		return err
+	}
 	if _, err := s.col.InsertOne(ctx, toServicePlanDoc(p, 0)); err != nil {
+		s.releasePeriod(ctx, p)
 		return fmt.Errorf("spara serviceplan: %w", translate(err))
 	}
 	return nil
@@ -154,10 +240,18 @@ func (s *ServicePlans) Create(ctx context.Context, p *survey.ServicePlan) error 
 
 // AddVersion stores a new version p.Version of an existing plan: its _id is
 // the claim, so of two revisions made at once one lands and the other is
-// survey.ErrConflict.
+// survey.ErrConflict. A version for a period another plan has is
+// survey.PeriodTaken.
 func (s *ServicePlans) AddVersion(ctx context.Context, p *survey.ServicePlan) error {
 	p.Rev = 0
+	fresh, err := s.claimPeriod(ctx, p)
+	if err != nil {
+		return err
+	}
 	if _, err := s.col.InsertOne(ctx, toServicePlanDoc(p, 0)); err != nil {
+		if fresh {
+			s.releasePeriod(ctx, p)
+		}
 		if mongo.IsDuplicateKeyError(err) {
 			return fmt.Errorf("en ny version har redan gjorts: %w", survey.ErrConflict)
 		}

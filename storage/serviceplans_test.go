@@ -186,7 +186,76 @@ func TestDemoHasAServicePlanInForceAndARevision(t *testing.T) {
 	if len(v1.Items) < 3 || len(v1.Items[0].Sources) == 0 || v1.Items[0].Goal == "" {
 		t.Errorf("got items %+v; want several, each with sources, the first with a goal", v1.Items)
 	}
+	if v1.Adoption == nil || v1.Adoption.MeetingItem == "" {
+		t.Fatalf("got adoption %+v; want it at a meeting's agenda item", v1.Adoption)
+	}
+	it, err := storage.NewMeetings(db).ItemByID(ctx, v1.Adoption.MeetingItem)
+	if err != nil || it.Link == nil || it.Link.Kind != survey.LinkServicePlan || it.Link.ID != v1.ID {
+		t.Errorf("got the adoption's item %+v, %v; want one that puts the plan on the agenda", it, err)
+	}
 	if d := survey.DiffServicePlans(v1, v2); len(d.Changed) == 0 {
 		t.Errorf("got no change between the versions; want the revised goal")
+	}
+}
+
+func draftServicePlan(period string) *survey.ServicePlan {
+	return &survey.ServicePlan{Period: period, Status: survey.ServiceDraft, Created: spNow,
+		Items: []survey.ServiceItem{{ID: "vag", FocusArea: "vag", Villages: []string{"aby"}, Actions: []string{}, Sources: []survey.ServiceSource{}}}}
+}
+
+// Ten officials create the plan for one period at the same moment, the
+// dash written in several ways: one plan is stored, the others are refused
+// naming period — FerretDB has no transactions, the period's _id claim
+// decides.
+func TestConcurrentServicePlansForOnePeriodStoreOne(t *testing.T) {
+	store := storage.NewServicePlans(dbtest.New(t))
+	ctx := context.Background()
+	spellings := []string{"2027–2028", "2027-2028", "2027 - 2028", "2027—2028"}
+	const creators = 10
+	errs := make([]error, creators)
+	var wg sync.WaitGroup
+	for i := range creators {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = store.Create(ctx, draftServicePlan(spellings[i%len(spellings)]))
+		}()
+	}
+	wg.Wait()
+	exactlyOneWon(t, "create", errs)
+	for i, err := range errs {
+		var r *survey.Refusal
+		if err != nil && (!errors.As(err, &r) || r.Field != "period") {
+			t.Errorf("creator %d: got %v; want the refusal naming period", i, err)
+		}
+	}
+	all, err := store.List(ctx)
+	if err != nil || len(all) != 1 {
+		t.Fatalf("got %d plans, %v; want 1", len(all), err)
+	}
+	if err := store.Create(ctx, draftServicePlan("2029-2030")); err != nil {
+		t.Errorf("another period: got %v; want it stored", err)
+	}
+}
+
+// A period claimed by a plan that was never stored (the process stopped in
+// between) blocks the period for a while, then a new plan takes it over.
+func TestAStalePeriodClaimIsTakenOver(t *testing.T) {
+	db := dbtest.New(t)
+	store := storage.NewServicePlans(db)
+	ctx := context.Background()
+	if err := storage.ClaimServicePeriodForTest(ctx, db, "2027-2028", "ghost", spNow.Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Create(ctx, draftServicePlan("2027–2028")); !errors.Is(err, survey.ErrConflict) {
+		t.Errorf("a minute after the claim: got %v; want ErrConflict", err)
+	}
+	later := draftServicePlan("2027–2028")
+	later.Created = spNow.Add(5 * time.Minute)
+	if err := store.Create(ctx, later); err != nil {
+		t.Errorf("five minutes after the claim: got %v; want the stale claim taken over", err)
+	}
+	if err := store.Create(ctx, draftServicePlan("2027-2028")); !errors.Is(err, survey.ErrConflict) {
+		t.Errorf("after the takeover: got %v; want ErrConflict (the new plan has it)", err)
 	}
 }

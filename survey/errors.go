@@ -6,6 +6,7 @@ package survey
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 )
@@ -74,4 +75,47 @@ func (e *ValidationError) For(field string) string {
 		}
 	}
 	return ""
+}
+
+// Refusal is a request refused for a reason the user should read: a
+// Swedish message (values filled in; the handlers translate it through the
+// catalog's patterns), the field it concerns when there is one, and the
+// sentinel that decides the status (ErrConflict: 409, ErrNotFound: 404,
+// ErrClosed: 409). Build it with Refuse or RefuseField.
+type Refusal struct {
+	Field   string
+	Message string
+	Err     error
+}
+
+func (r *Refusal) Error() string {
+	m := r.Message
+	if rs := []rune(m); len(rs) > 0 {
+		m = strings.ToLower(string(rs[:1])) + string(rs[1:])
+	}
+	if r.Field != "" {
+		m = r.Field + ": " + m
+	}
+	return m + ": " + r.Err.Error()
+}
+
+func (r *Refusal) Unwrap() error { return r.Err }
+
+// Refuse is a Refusal of no single field: format and args make the
+// message (capital first, as users read it), sentinel the status.
+func Refuse(sentinel error, format string, args ...any) error {
+	return &Refusal{Message: sprintf(format, args...), Err: sentinel}
+}
+
+// RefuseField is a Refusal that concerns one field of the request, e.g.
+// the period of a service plan that exists already (409 naming period).
+func RefuseField(sentinel error, field, format string, args ...any) error {
+	return &Refusal{Field: field, Message: sprintf(format, args...), Err: sentinel}
+}
+
+func sprintf(format string, args ...any) string {
+	if len(args) == 0 {
+		return format
+	}
+	return fmt.Sprintf(format, args...)
 }

@@ -286,51 +286,51 @@ func (l Ledger) Next(in EntryInput, now time.Time) (LedgerEntry, error) {
 	switch in.Kind {
 	case EntryAllocate:
 		if in.AmountSEK <= 0 {
-			return e, fmt.Errorf("beloppet måste vara större än noll: %w", ErrConflict)
+			return e, Refuse(ErrConflict, "Beloppet måste vara större än noll")
 		}
 		if m.Allocation != nil {
-			return e, fmt.Errorf("pengarna är redan beviljade (%s): %w", m.Allocation.ID, ErrConflict)
+			return e, Refuse(ErrConflict, "Pengarna är redan beviljade (%s)", m.Allocation.ID)
 		}
 		if in.AmountSEK > l.Remaining() {
-			return e, fmt.Errorf("det finns bara %s kvar i %d års bygdepeng: %w", Kronor(l.Remaining()), l.Year, ErrOverspend)
+			return e, Refuse(ErrOverspend, "Det finns bara %s kvar i %d års bygdepeng", Kronor(l.Remaining()), l.Year)
 		}
 	case EntryPay:
 		if m.Allocation == nil {
-			return e, fmt.Errorf("inget är beviljat att betala ut: %w", ErrConflict)
+			return e, Refuse(ErrConflict, "Inget är beviljat att betala ut")
 		}
 		e.AmountSEK = m.AllocatedSEK - m.PaidSEK
 		e.Village = m.Allocation.Village
 		if e.AmountSEK <= 0 {
-			return e, fmt.Errorf("allt är redan utbetalt: %w", ErrConflict)
+			return e, Refuse(ErrConflict, "Allt är redan utbetalt")
 		}
 	case EntryReturn:
 		if in.AmountSEK <= 0 || in.AmountSEK > m.PaidSEK-m.ReturnedSEK {
-			return e, fmt.Errorf("det går bara att återbetala det som betalats ut (%s): %w", Kronor(m.PaidSEK-m.ReturnedSEK), ErrConflict)
+			return e, Refuse(ErrConflict, "Det går bara att återbetala det som betalats ut (%s)", Kronor(m.PaidSEK-m.ReturnedSEK))
 		}
 	case EntryReverse:
 		target, ok := l.Entry(in.Reverses)
 		switch {
 		case !ok:
-			return e, fmt.Errorf("posten %q finns inte: %w", in.Reverses, ErrNotFound)
+			return e, Refuse(ErrNotFound, "Posten %q finns inte", in.Reverses)
 		case target.Kind == EntryReverse:
-			return e, fmt.Errorf("en rättelse kan inte rättas; bokför posten på nytt: %w", ErrConflict)
+			return e, Refuse(ErrConflict, "En rättelse kan inte rättas; bokför posten på nytt")
 		case l.reversed()[target.ID]:
-			return e, fmt.Errorf("posten är redan rättad: %w", ErrConflict)
+			return e, Refuse(ErrConflict, "Posten är redan rättad")
 		}
 		tm := l.Ref(target.Ref)
 		if target.Kind == EntryAllocate && tm.PaidSEK > 0 {
-			return e, fmt.Errorf("rätta först utbetalningen: %w", ErrConflict)
+			return e, Refuse(ErrConflict, "Rätta först utbetalningen")
 		}
 		if target.Kind == EntryPay && tm.ReturnedSEK > 0 {
-			return e, fmt.Errorf("rätta först återbetalningen: %w", ErrConflict)
+			return e, Refuse(ErrConflict, "Rätta först återbetalningen")
 		}
 		e.AmountSEK, e.Ref, e.Village = target.AmountSEK, target.Ref, target.Village
 		kind, sign = target.Kind, -1
 		if target.Kind == EntryReturn && target.AmountSEK > l.Remaining() {
-			return e, fmt.Errorf("det finns bara %s kvar: %w", Kronor(l.Remaining()), ErrOverspend)
+			return e, Refuse(ErrOverspend, "Det finns bara %s kvar", Kronor(l.Remaining()))
 		}
 	default:
-		return e, fmt.Errorf("okänd post %q: %w", in.Kind, ErrConflict)
+		return e, Refuse(ErrConflict, "Okänd post %q", in.Kind)
 	}
 	e.Totals = l.Totals()
 	add(&e.Totals, kind, e.Ref, sign*e.AmountSEK)

@@ -95,7 +95,7 @@ func (a *Application) CheckGrant(in GrantInput) error {
 		return err
 	}
 	if a.Status != AppSubmitted {
-		return fmt.Errorf("bara en inlämnad ansökan kan beviljas (den är %s): %w", a.Status, ErrConflict)
+		return Refuse(ErrConflict, "Bara en inlämnad ansökan kan beviljas (den är %s)", a.Status)
 	}
 	return nil
 }
@@ -124,7 +124,7 @@ var appTransitions = map[string]struct{ from, to string }{
 func (a *Application) Step(name string) error {
 	t, ok := appTransitions[name]
 	if !ok || a.Status != t.from {
-		return fmt.Errorf("ansökan är %s och kan inte gå till %s: %w", a.Status, t.to, ErrConflict)
+		return Refuse(ErrConflict, "Ansökan är %s och kan inte gå till %s", a.Status, t.to)
 	}
 	a.Status = t.to
 	return nil
@@ -133,7 +133,7 @@ func (a *Application) Step(name string) error {
 // Submit sends the draft to the forum, before the fund's applications close.
 func (a *Application) Submit(f *Fund, now time.Time) error {
 	if !f.ApplicationCloses.IsZero() && !now.Before(f.ApplicationCloses.End()) {
-		return fmt.Errorf("ansökningstiden gick ut %s: %w", f.ApplicationCloses, ErrClosed)
+		return Refuse(ErrClosed, "Ansökningstiden gick ut %s", f.ApplicationCloses)
 	}
 	if err := a.Step("submit"); err != nil {
 		return err
@@ -164,7 +164,7 @@ func (a *Application) AddReport(in AppReportInput, m RefMoney, now time.Time, by
 		return err
 	}
 	if a.Status == AppGranted && m.PaidSEK == 0 {
-		return fmt.Errorf("pengarna är inte utbetalda än: %w", ErrConflict)
+		return Refuse(ErrConflict, "Pengarna är inte utbetalda än")
 	}
 	if err := a.Step("report"); err != nil {
 		return err

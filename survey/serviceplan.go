@@ -589,3 +589,20 @@ func sameSources(a, b []ServiceSource) bool {
 	}
 	return true
 }
+
+// PeriodKey is the period as a service plan claims it: "2027-2028",
+// "2027 – 2028" and "2027–2028" are one period, written with an en dash.
+// A period that cannot be read is its trimmed self.
+func PeriodKey(period string) string {
+	if p, err := ParsePeriod(period); err == nil {
+		return p.String()
+	}
+	return strings.TrimSpace(period)
+}
+
+// PeriodTaken refuses a second service plan for a period: there is one
+// plan a period, and its new versions are made by revising it (409 naming
+// period).
+func PeriodTaken(period string) error {
+	return RefuseField(ErrConflict, "period", "Det finns redan en serviceplan för %s. Gör en ny version av den (revidera) i stället", PeriodKey(period))
+}

@@ -288,9 +288,10 @@ func sweep(ctx context.Context, responses *storage.Responses, log *slog.Logger) 
 }
 
 // bootstrapAdmin creates the first administrator from the environment when no
-// user exists yet.
+// user exists yet. With -demo, FORANKRA_ADMIN_PASSWORD alone is the demo
+// accounts' password (README), not half an administrator.
 func bootstrapAdmin(ctx context.Context, db *storage.DB, cfg config, log *slog.Logger) error {
-	if cfg.adminEmail == "" && cfg.adminPass == "" {
+	if cfg.adminEmail == "" && (cfg.adminPass == "" || cfg.demo) {
 		return nil
 	}
 	users := storage.NewUsers(db)

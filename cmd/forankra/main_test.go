@@ -124,6 +124,23 @@ func TestServiceKeepsItsDataAcrossRestarts(t *testing.T) {
 	}
 }
 
+// README: "set FORANKRA_ADMIN_PASSWORD to choose it instead" — the
+// password alone, with -demo, is the demo accounts' password.
+func TestDemoTakesItsPasswordFromTheEnvironment(t *testing.T) {
+	const password = "ett-eget-långt-demolösenord"
+	env := map[string]string{"FORANKRA_DATA_DIR": t.TempDir(), "FORANKRA_ADMIN_PASSWORD": password}
+	base, stop, out := startOut(t, env, "-demo")
+	defer stop()
+	if !strings.Contains(out(), "password: the value of FORANKRA_ADMIN_PASSWORD") {
+		t.Errorf("printed: got %q; want it to name the variable", out())
+	}
+	for _, email := range []string{"admin@demo.forankra.se", "forum@demo.forankra.se"} {
+		if code, b := post(t, base+"/api/v1/tokens", "", `{"email":"`+email+`","password":"`+password+`"}`); code != 201 {
+			t.Errorf("sign in as %s with the variable's password: got %d %v; want 201", email, code, b)
+		}
+	}
+}
+
 func TestDemoSeedsOnceAndPrintsHowToSignIn(t *testing.T) {
 	env := map[string]string{"FORANKRA_DATA_DIR": t.TempDir()}
 	base, stop, out := startOut(t, env, "-demo")
