@@ -21,9 +21,17 @@ type applicationView struct {
 	Entry       string      `json:"entry,omitempty"`
 }
 
-func newApplicationView(f *survey.Fund, a *survey.Application, l survey.Ledger) applicationView {
+// Undecided reports whether the forum may still grant or reject the
+// application: submitted, on an agenda or not yet.
+func (v applicationView) Undecided() bool {
+	return v.Status == survey.AppSubmitted || v.Status == survey.AppOnAgenda
+}
+
+// newApplicationView shows a with its money from the ledger; onAgenda: an
+// agenda item links it.
+func newApplicationView(f *survey.Fund, a *survey.Application, l survey.Ledger, onAgenda bool) applicationView {
 	m := l.Ref(survey.ApplicationRef(a.ID))
-	v := applicationView{Application: a, Status: a.Shown(m), GrantedSEK: m.AllocatedSEK, PaidSEK: m.PaidSEK,
+	v := applicationView{Application: a, Status: a.Shown(m, onAgenda), GrantedSEK: m.AllocatedSEK, PaidSEK: m.PaidSEK,
 		ReturnedSEK: m.ReturnedSEK, ReportDue: a.ReportDue(f, m)}
 	if m.Allocation != nil {
 		v.Entry = m.Allocation.ID
@@ -92,12 +100,20 @@ func (s *server) reconciledApplication(cx context.Context, f *survey.Fund, id st
 	if l, err = s.reconcile(cx, f, a, l); err != nil {
 		return applicationView{}, err
 	}
-	return newApplicationView(f, a, l), nil
+	items, err := s.meetings.ItemsLinking(cx, survey.Link{Kind: survey.LinkApplication, ID: a.ID})
+	if err != nil {
+		return applicationView{}, err
+	}
+	return newApplicationView(f, a, l, len(items) > 0), nil
 }
 
 // applications lists a fund's applications, reconciled with its ledger.
 func (s *server) applications(cx context.Context, f *survey.Fund, l survey.Ledger) ([]applicationView, survey.Ledger, error) {
 	apps, err := s.funds.ListApplications(cx, f.Year)
+	if err != nil {
+		return nil, l, err
+	}
+	onAgenda, err := s.meetings.Linked(cx, survey.LinkApplication)
 	if err != nil {
 		return nil, l, err
 	}
@@ -108,7 +124,7 @@ func (s *server) applications(cx context.Context, f *survey.Fund, l survey.Ledge
 				return nil, l, err
 			}
 		}
-		out = append(out, newApplicationView(f, a, l))
+		out = append(out, newApplicationView(f, a, l, onAgenda[a.ID]))
 	}
 	return out, l, nil
 }
@@ -156,7 +172,7 @@ func (s *server) createApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(newApplicationView(f, a, survey.Ledger{}))
+	return c.Status(fiber.StatusCreated).JSON(newApplicationView(f, a, survey.Ledger{}, false))
 }
 
 // newApplication stores a draft for a village the user applies for.

@@ -148,6 +148,16 @@ func TestFundGrantsUntilTheMoneyRunsOut(t *testing.T) {
 	item := decode[map[string]any](t, ta.mustDo("POST", "/api/v1/meetings/"+m["id"].(string)+"/agenda", official,
 		map[string]any{"title": "Ansökan från Åby", "link": map[string]any{"kind": "application", "id": a1.ID}}, 201))["id"].(string)
 	other := decode[map[string]any](t, ta.mustDo("POST", "/api/v1/meetings/"+m["id"].(string)+"/agenda", official, map[string]any{"title": "Övrigt"}, 201))["id"].(string)
+	// Its place on the agenda shows, in the application and in the fund's list.
+	if on := decode[appJSON](t, ta.mustDo("GET", "/api/v1/funds/2026/applications/"+a1.ID, forum, nil, 200)); on.Status != survey.AppOnAgenda {
+		t.Errorf("an application an agenda item links: got %s; want %s", on.Status, survey.AppOnAgenda)
+	}
+	if a1.Status != survey.AppSubmitted {
+		t.Errorf("before the agenda: got %s; want %s", a1.Status, survey.AppSubmitted)
+	}
+	if list := decode[[]appJSON](t, ta.mustDo("GET", "/api/v1/funds/2026/applications", forum, nil, 200)); len(list) != 1 || list[0].Status != survey.AppOnAgenda {
+		t.Errorf("the fund's applications: got %+v; want one, on the agenda", list)
+	}
 	for _, bad := range []string{"m1/3", other} {
 		if code, b := ta.do("POST", "/api/v1/funds/2026/applications/"+a1.ID+"/grant", forum, map[string]any{"amount_sek": 12000, "meeting_item": bad}); code != 422 || !strings.Contains(string(b), `"meeting_item"`) {
 			t.Errorf("a grant on item %q, not one with this application: got %d %s; want 422 naming meeting_item", bad, code, b)

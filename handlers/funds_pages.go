@@ -310,7 +310,7 @@ func (s *server) renderApplication(c *fiber.Ctx, status int, form fundForm) erro
 			d.AreaName = a.Name
 		}
 	}
-	if d.Decide && v.Status == survey.AppSubmitted || v.MeetingItem != "" {
+	if d.Decide && v.Undecided() || v.MeetingItem != "" {
 		if d.GrantItems, err = s.agendaChoices(cx, survey.Link{Kind: survey.LinkApplication, ID: v.ID}); err != nil {
 			return err
 		}

@@ -44,7 +44,7 @@ func (s *server) todoFunds(cx context.Context, u *survey.User, d *todoData) erro
 		for _, a := range apps {
 			row := fundTodo{Year: f.Year, ID: a.ID, Title: a.Title, Village: a.Village, Due: a.ReportDue}
 			switch {
-			case a.Status == survey.AppSubmitted && d.DecideApplications:
+			case a.Undecided() && d.DecideApplications:
 				d.FundDecide = append(d.FundDecide, row)
 			case a.Status == survey.AppPaid && (survey.Can(u, survey.ApplyForFunds, a.Village) || d.DecideApplications):
 				row.Overdue = a.ReportDue.Before(today)

@@ -64,7 +64,7 @@ var labels = map[string]string{
 	survey.SourceRegion: "regionen", survey.SourceCountyBoard: "länsstyrelsen",
 	survey.SourceHydropower: "bygdemedel från vattenkraften", survey.SourceOther: "annan källa",
 	survey.EntryAllocate: "beviljat", survey.EntryPay: "utbetalt", survey.EntryReturn: "återbetalt", survey.EntryReverse: "rättelse",
-	survey.AppGranted: "beviljad", survey.AppRejected: "avslagen", survey.AppPaid: "utbetald", survey.AppReported: "återrapporterad",
+	survey.AppOnAgenda: "på forumets dagordning", survey.AppGranted: "beviljad", survey.AppRejected: "avslagen", survey.AppPaid: "utbetald", survey.AppReported: "återrapporterad",
 	survey.BasicPending: "väntar", survey.BasicEligible: "uppfyller villkoren", survey.BasicBlocked: "uppfyller inte villkoren",
 	survey.BasicApproved: "godkänt",
 	auditFundCreated:     "bygdepeng skapad", auditBasicApproved: "grundbidrag godkänt", auditBasicPaid: "grundbidrag utbetalt",

@@ -485,6 +485,23 @@ func (s *Meetings) ItemsLinking(ctx context.Context, l survey.Link) ([]survey.Ag
 	return out, nil
 }
 
+// Linked returns the ids of the records of a kind (e.g. applications) that
+// some agenda item links, in one read. The filter scans the items; they are
+// few (a forum's meetings).
+func (s *Meetings) Linked(ctx context.Context, kind string) (map[string]bool, error) {
+	docs := []itemDoc{}
+	if err := findAll(ctx, s.items, bson.M{"link.kind": kind}, options.Find().SetProjection(bson.M{"link": 1}), &docs); err != nil {
+		return nil, fmt.Errorf("punkter om %s: %w", kind, err)
+	}
+	out := make(map[string]bool, len(docs))
+	for _, d := range docs {
+		if d.Link != nil {
+			out[d.Link.ID] = true
+		}
+	}
+	return out, nil
+}
+
 // Item returns one item of a meeting, with its decisions.
 func (s *Meetings) Item(ctx context.Context, meeting, id string) (*survey.AgendaItem, error) {
 	items, err := s.Agenda(ctx, meeting)

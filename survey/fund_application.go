@@ -6,12 +6,16 @@ import (
 	"time"
 )
 
-// Application statuses. granted and paid come from the ledger: an
-// application is granted while the ledger holds a live allocation for it,
-// and shown as paid once that allocation is paid out.
+// Application statuses: draft → submitted → on_agenda → granted or
+// rejected → paid → reported → closed. granted and paid come from the
+// ledger: an application is granted while the ledger holds a live
+// allocation for it, and shown as paid once that allocation is paid out.
+// on_agenda comes from the meetings: a submitted application is shown on
+// the agenda once an agenda item of a forum meeting links it.
 const (
 	AppDraft     = "draft"
 	AppSubmitted = "submitted"
+	AppOnAgenda  = "on_agenda"
 	AppGranted   = "granted"
 	AppRejected  = "rejected"
 	AppPaid      = "paid"
@@ -203,10 +207,14 @@ func (a *Application) Reconcile(m RefMoney) string {
 }
 
 // Shown is the status to show: a granted application whose money is paid
-// out is paid.
-func (a *Application) Shown(m RefMoney) string {
-	if a.Status == AppGranted && m.PaidSEK > 0 {
+// out is paid; a submitted one that an agenda item links (onAgenda) is on
+// the agenda.
+func (a *Application) Shown(m RefMoney, onAgenda bool) string {
+	switch {
+	case a.Status == AppGranted && m.PaidSEK > 0:
 		return AppPaid
+	case a.Status == AppSubmitted && onAgenda:
+		return AppOnAgenda
 	}
 	return a.Status
 }

@@ -158,26 +158,29 @@ func TestApplicationLifecycle(t *testing.T) {
 	}
 	alloc := &LedgerEntry{ID: "2026-1"}
 	tests := []struct {
-		status string
-		money  RefMoney
-		fix    string
-		shown  string
+		status   string
+		money    RefMoney
+		onAgenda bool
+		fix      string
+		shown    string
 	}{
-		{AppSubmitted, RefMoney{}, "", AppSubmitted},
-		{AppSubmitted, RefMoney{AllocatedSEK: 5000, Allocation: alloc}, "grant", AppSubmitted},
-		{AppGranted, RefMoney{AllocatedSEK: 5000, Allocation: alloc}, "", AppGranted},
-		{AppGranted, RefMoney{AllocatedSEK: 5000, PaidSEK: 5000, Allocation: alloc}, "", AppPaid},
-		{AppGranted, RefMoney{}, "ungrant", AppGranted},
-		{AppRejected, RefMoney{AllocatedSEK: 5000, Allocation: alloc}, "reverse", AppRejected},
-		{AppRejected, RefMoney{}, "", AppRejected},
+		{AppSubmitted, RefMoney{}, false, "", AppSubmitted},
+		{AppSubmitted, RefMoney{}, true, "", AppOnAgenda},
+		{AppSubmitted, RefMoney{AllocatedSEK: 5000, Allocation: alloc}, false, "grant", AppSubmitted},
+		{AppGranted, RefMoney{AllocatedSEK: 5000, Allocation: alloc}, true, "", AppGranted},
+		{AppGranted, RefMoney{AllocatedSEK: 5000, PaidSEK: 5000, Allocation: alloc}, true, "", AppPaid},
+		{AppGranted, RefMoney{}, false, "ungrant", AppGranted},
+		{AppRejected, RefMoney{AllocatedSEK: 5000, Allocation: alloc}, true, "reverse", AppRejected},
+		{AppRejected, RefMoney{}, true, "", AppRejected},
+		{AppDraft, RefMoney{}, true, "", AppDraft},
 	}
 	for _, tt := range tests {
 		b := &Application{Status: tt.status}
 		if got := b.Reconcile(tt.money); got != tt.fix {
 			t.Errorf("%s with %+v: got fix %q; want %q", tt.status, tt.money, got, tt.fix)
 		}
-		if got := b.Shown(tt.money); got != tt.shown {
-			t.Errorf("%s with %+v: got shown %q; want %q", tt.status, tt.money, got, tt.shown)
+		if got := b.Shown(tt.money, tt.onAgenda); got != tt.shown {
+			t.Errorf("%s with %+v, on an agenda %v: got shown %q; want %q", tt.status, tt.money, tt.onAgenda, got, tt.shown)
 		}
 	}
 	g := &Application{Status: AppGranted}
