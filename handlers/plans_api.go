@@ -175,7 +175,7 @@ func (s *server) startPlan(cx context.Context, u *survey.User, slug string, in n
 	}
 	if err := s.plans.CreatePlan(cx, p); err != nil {
 		if errors.Is(err, survey.ErrConflict) {
-			return nil, fmt.Errorf("byn har redan en plan för %d: %w", in.Year, survey.ErrConflict)
+			return nil, survey.RefuseField(survey.ErrConflict, "year", "Byn har redan en plan för %d; öppna den i stället", in.Year)
 		}
 		return nil, err
 	}

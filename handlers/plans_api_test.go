@@ -68,7 +68,17 @@ func TestPlanThroughItsYear(t *testing.T) {
 	if p.ID != "aby-2026" || p.Version != 1 || p.Status != survey.PlanDraft {
 		t.Fatalf("created: got %+v; want version 1 draft aby-2026", p)
 	}
-	ta.mustDo("POST", "/api/v1/villages/aby/plans", rep, map[string]any{"year": 2026}, 409)
+	for _, tt := range []struct {
+		lang, want string
+	}{
+		{"sv", "Byn har redan en plan för 2026; öppna den i stället"},
+		{"en", "The village already has a plan for 2026; open it instead"},
+	} {
+		code, b := ta.do("POST", "/api/v1/villages/aby/plans", rep, map[string]any{"year": 2026}, "Accept-Language", tt.lang)
+		if e := decode[apiError](t, b); code != 409 || len(e.Errors) != 1 || e.Errors[0].Field != "year" || e.Errors[0].Message != tt.want {
+			t.Errorf("a second plan for 2026 (%s): got %d %s; want 409 %q naming year", tt.lang, code, b, tt.want)
+		}
+	}
 	ta.mustDo("POST", "/api/v1/villages/aby/plans", other, map[string]any{"year": 2027}, 403)
 
 	save := map[string]any{"version": 1, "summary": "Vägarna först", "priorities": []map[string]any{
