@@ -2,9 +2,12 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/forankra/forankra/survey"
 )
 
 // TestEnglishPagesShowNoSwedishStatusWords signs in with English chosen
@@ -38,6 +41,36 @@ func TestEnglishPagesShowNoSwedishStatusWords(t *testing.T) {
 			}
 			for _, m := range swedish.FindAllStringSubmatch(page, 5) {
 				t.Errorf("got Swedish %q in %q", m[1], m[0])
+			}
+		})
+	}
+}
+
+// TestFieldErrorsBesideTheirFieldsAreInEnglish: the message printed next to
+// a field (not only the list at the top of the form) is in the page's
+// language.
+func TestFieldErrorsBesideTheirFieldsAreInEnglish(t *testing.T) {
+	ta := plansApp(t)
+	official := ta.account(survey.RoleOfficial)
+	rep := ta.account(survey.RoleRepresentative, "aby")
+	tests := []struct {
+		name, path string
+		who        account
+		form       url.Values
+		field, en  string
+	}{
+		{"a meeting that ends before it starts", "/moten/ny", official, url.Values{"kind": {"forum"}, "title": {"Vårforum"}, "starts": {"2026-04-15T18:00"},
+			"ends": {"2026-04-15T17:00"}, "villages": {"aby"}}, "ends", "The meeting must end after it starts"},
+		{"a matter raised in the future", "/arenden/ny", rep, url.Values{"village": {"aby"}, "title": {"Vägen"}, "raised_on": {"2026-04-01"}},
+			"raised_on", "The date may not be in the future"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.form.Set("_csrf", tt.who.csrf)
+			code, page, _ := ta.page("POST", tt.path, account{}, tt.form, "Cookie", "lang=en; "+sessionCookie+"="+tt.who.session)
+			want := `id="` + tt.field + `-err">` + tt.en + `</p>`
+			if code != http.StatusUnprocessableEntity || !strings.Contains(string(page), want) {
+				t.Errorf("got %d; want 422 with %q beside the field", code, want)
 			}
 		})
 	}
