@@ -45,6 +45,7 @@ var instanceChecks = []struct {
 	}},
 	{"overlapping idempotency keys store each response once", overlappingKeys},
 	{"a late matter is reminded once by both instances' clocks", lateMatterRemindedOnce},
+	{"fifty grants at once on both instances leave exactly ten", fiftyGrantsAcrossInstances},
 }
 
 func overlappingKeys(t *testing.T, pair [2]*proc, dbURI string) {
