@@ -94,7 +94,7 @@ func startEmbedded(abs string, listener ferretdb.ListenerConfig, logger *slog.Lo
 		Listener:  listener,
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + abs + "/",
-		Logger:    logger,
+		Logger:    slog.New(newLazyHandler(logger.Handler())),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("starta inbyggd databas: %w", err)
