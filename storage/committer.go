@@ -12,12 +12,13 @@ import (
 )
 
 // Committer gathers submissions that arrive at the same time into one batch:
-// one insert of all their responses and one tally update per village, instead
-// of several writes each. The database (FerretDB on SQLite above all) takes
-// one writer at a time, so a batch of a hundred costs little more than a
-// batch of one. Each caller is answered only after its batch is written with
-// the database's write concern (majority, journaled), so an answered
-// submission survives a crash.
+// one insert of its marker (with the counts of the batch before) and one of
+// all its responses, instead of several writes each (see counting.go). The
+// database (FerretDB on SQLite above all) takes one writer at a time, so a
+// batch of a hundred costs little more than a batch of one. Each caller is
+// answered only after its batch's marker and responses are written with the
+// database's write concern (majority, journaled), so an answered submission
+// survives a crash and is counted exactly once.
 type Committer struct {
 	store    *Responses
 	maxBatch int
@@ -192,23 +193,52 @@ func (c *Committer) writer(folds bool) {
 		defer fold.Stop()
 		foldC = fold.C
 	}
+	counts := time.NewTimer(time.Hour)
+	counts.Stop()
+	defer counts.Stop()
 	batch := make([]*commitRequest, 0, c.maxBatch)
 	for {
+		// Counts owed by the last batch ride on the next batch's marker
+		// write; when no batch comes within countWait they are written alone.
+		var countsC <-chan time.Time
+		if c.store.owes() {
+			counts.Reset(countWait)
+			countsC = counts.C
+		}
 		select {
 		case first, ok := <-c.queue:
+			counts.Stop()
 			if !ok {
+				c.writeCounts()
 				return
 			}
 			batch = append(batch[:0], first)
 			c.gather(&batch)
 			c.write(batch)
 			clear(batch)
+		case <-countsC:
+			c.writeCounts()
 		case now := <-foldC:
+			counts.Stop()
 			ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 			_ = c.store.Fold(ctx, now) // retried at the next tick; reads are exact either way
 			cancel()
 		}
 	}
+}
+
+// countWait is how long a batch's counts wait for the next batch, whose
+// marker write takes them along, before they are written alone. Until then
+// they are read from memory by this instance and from the marker by a
+// recovery; other instances see them that much later.
+const countWait = 5 * time.Millisecond
+
+// writeCounts writes the counts the store owes; those it cannot write stay
+// owed, for the next batch or the next try.
+func (c *Committer) writeCounts() {
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	defer cancel()
+	_ = c.store.writeCounts(ctx, nil)
 }
 
 // foldEvery is how often the committer folds old deltas into the tallies.
@@ -294,7 +324,7 @@ func (c *Committer) write(batch []*commitRequest) {
 	// cut the write short for the others.
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
-	results := c.store.AddEach(ctx, subs)
+	results := c.store.addEachOwing(ctx, subs)
 	c.batches.Add(1)
 	c.written.Add(int64(len(subs)))
 	if len(subs) > 1 && failedWhole(results) {
@@ -302,7 +332,7 @@ func (c *Committer) write(batch []*commitRequest) {
 		// being away (one document the driver would not send, say): write
 		// each on its own, so that one bad document fails only itself.
 		for i := range subs {
-			results[i] = c.store.AddEach(ctx, subs[i:i+1])[0]
+			results[i] = c.store.addEachOwing(ctx, subs[i:i+1])[0]
 		}
 	}
 	for i, req := range live {

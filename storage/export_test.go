@@ -25,3 +25,15 @@ func ClaimMatterStepForTest(ctx context.Context, db *DB, m *survey.Matter, rev i
 	_, err := db.col(colMatterSteps).InsertOne(ctx, matterClaimDoc{ID: stepKey(m.ID, rev+1), Matter: m.ID, N: rev + 1, After: toMatterDoc(m, cur.Year, cur.N, rev+1)})
 	return err
 }
+
+// AddOwingForTest stores a batch as the committer does, its counts left
+// owed in memory, and returns each submission's outcome.
+func AddOwingForTest(ctx context.Context, r *Responses, subs []Submission) []AddResult {
+	return r.addEachOwing(ctx, subs)
+}
+
+// WriteCountsForTest writes the counts r owes, as the committer does after
+// a batch or with the next one.
+func WriteCountsForTest(ctx context.Context, r *Responses) error {
+	return r.writeCounts(ctx, nil)
+}
