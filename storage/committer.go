@@ -34,6 +34,7 @@ type Committer struct {
 	done     chan struct{}
 
 	batches, written atomic.Int64 // for Stats
+	writing          atomic.Int64 // nanoseconds spent writing batches and counts, for Stats
 }
 
 // CommitterStats is what a committer has written since it started.
@@ -41,11 +42,14 @@ type CommitterStats struct {
 	// Batches is how many batches were written, Submissions how many
 	// submissions they held (each a response stored, or found stored).
 	Batches, Submissions int64
+	// Writing is the time spent writing batches and owed counts: against
+	// the time elapsed, how busy the one writer (and the database) was.
+	Writing time.Duration
 }
 
 // Stats returns what the committer has written so far.
 func (c *Committer) Stats() CommitterStats {
-	return CommitterStats{Batches: c.batches.Load(), Submissions: c.written.Load()}
+	return CommitterStats{Batches: c.batches.Load(), Submissions: c.written.Load(), Writing: time.Duration(c.writing.Load())}
 }
 
 // CommitterOptions bound a Committer's batches. Zero values take defaults.
@@ -236,10 +240,14 @@ const countWait = 5 * time.Millisecond
 // writeCounts writes the counts the store owes; those it cannot write stay
 // owed, for the next batch or the next try.
 func (c *Committer) writeCounts() {
+	defer c.busy(time.Now())
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
 	_ = c.store.writeCounts(ctx, nil)
 }
+
+// busy adds the time since start to the writer's busy time.
+func (c *Committer) busy(start time.Time) { c.writing.Add(int64(time.Since(start))) }
 
 // foldEvery is how often the committer folds old deltas into the tallies.
 const foldEvery = 5 * time.Second
@@ -320,6 +328,7 @@ func (c *Committer) write(batch []*commitRequest) {
 	if len(subs) == 0 {
 		return
 	}
+	defer c.busy(time.Now())
 	// The batch's own deadline, not a caller's: one caller leaving must not
 	// cut the write short for the others.
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)

@@ -41,6 +41,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/forankra/forankra/handlers"
@@ -88,6 +89,12 @@ type phase struct {
 	// MeanBatch is how many submissions the committer wrote per batch
 	// during an HTTP load.
 	MeanBatch float64 `json:"mean_batch,omitempty"`
+	// CPUMillis is the process's CPU time (user and system: database,
+	// service and clients together) per call during the load.
+	CPUMillis float64 `json:"cpu_ms_per_call,omitempty"`
+	// WriterBusy is the share of an HTTP load's time the committer's one
+	// writer spent writing (the rest it waited for submissions).
+	WriterBusy float64 `json:"writer_busy,omitempty"`
 }
 
 // report is the whole run, as printed and as written with -json.
@@ -285,6 +292,12 @@ func printReport(out io.Writer, r report) {
 		if p.MeanBatch > 0 {
 			fmt.Fprintf(out, "  batch %.1f", p.MeanBatch)
 		}
+		if p.CPUMillis > 0 {
+			fmt.Fprintf(out, "  cpu %.3f ms", p.CPUMillis)
+		}
+		if p.WriterBusy > 0 {
+			fmt.Fprintf(out, "  writer busy %.0f %%", 100*p.WriterBusy)
+		}
 		fmt.Fprintln(out)
 	}
 	line(r.Raw)
@@ -309,6 +322,7 @@ func printReport(out io.Writer, r report) {
 // timed runs f n times from clients goroutines and measures each call.
 func timed(name string, n, clients int, f func(i int) error) *phase {
 	lat := make([]time.Duration, n)
+	cpu0 := cpuTime()
 	var next, errs atomic.Int64
 	var firstErr atomic.Value
 	start := time.Now()
@@ -333,6 +347,7 @@ func timed(name string, n, clients int, f func(i int) error) *phase {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := cpuTime() - cpu0
 	if err, ok := firstErr.Load().(error); ok {
 		fmt.Fprintf(os.Stderr, "%s: first error: %v\n", name, err)
 	}
@@ -341,7 +356,17 @@ func timed(name string, n, clients int, f func(i int) error) *phase {
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(float64(len(lat))*p))] }
 	return &phase{Name: name, Requests: n, Errors: int(errs.Load()), Seconds: elapsed.Seconds(),
 		PerSecond: float64(n) / elapsed.Seconds(), P50Millis: ms(pct(0.50)), P99Millis: ms(pct(0.99)),
-		MaxMillis: ms(lat[len(lat)-1]), Concurrent: clients}
+		MaxMillis: ms(lat[len(lat)-1]), Concurrent: clients, CPUMillis: ms(cpu) / float64(n)}
+}
+
+// cpuTime is the CPU time the process has used (user and system), 0 where
+// getrusage is missing.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // rawInserts times single InsertOne calls of a response-sized document into a
@@ -528,6 +553,7 @@ func (s *service) submissions(name string, n, clients int, from []*http.Client) 
 	})
 	if after := s.committer.Stats(); after.Batches > before.Batches {
 		p.MeanBatch = float64(after.Submissions-before.Submissions) / float64(after.Batches-before.Batches)
+		p.WriterBusy = (after.Writing - before.Writing).Seconds() / p.Seconds
 	}
 	return p, nil
 }
