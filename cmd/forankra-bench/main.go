@@ -73,6 +73,8 @@ type config struct {
 	maxWait  time.Duration
 
 	cpuProfile string
+	// defaultProfile is a CPU profile of the default configuration's load only.
+	defaultProfile string
 }
 
 // phase is the measurement of one load.
@@ -137,6 +139,7 @@ func run(args []string, out io.Writer) error {
 	fs.StringVar(&c.jsonOut, "json", "", "also write the results as JSON to this file")
 	fs.IntVar(&c.maxBatch, "batch", 0, "most submissions in one group commit (0: the service's default)")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	fs.StringVar(&c.defaultProfile, "cpuprofile-default", "", "write a CPU profile of the default configuration's HTTP load alone to this file")
 	fs.DurationVar(&c.maxWait, "wait", 0, "how long a group commit waits for company (0: the service's default, negative: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -239,7 +242,24 @@ func run(args []string, out io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(out, "HTTP submissions, default configuration: %d from %d source addresses, %d concurrent clients …\n", n, sourceAddresses, c.clients)
-		if rep.Default, err = def.submissions("HTTP, default, 64 addr", n, c.clients, clients); err != nil {
+		if c.defaultProfile != "" {
+			if c.cpuProfile != "" {
+				return errors.New("-cpuprofile and -cpuprofile-default: one at a time")
+			}
+			f, err := os.Create(c.defaultProfile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+		}
+		rep.Default, err = def.submissions("HTTP, default, 64 addr", n, c.clients, clients)
+		if c.defaultProfile != "" {
+			pprof.StopCPUProfile()
+		}
+		if err != nil {
 			return err
 		}
 		rep.DefaultToOff = rep.Default.PerSecond / rep.HTTP.PerSecond
