@@ -47,6 +47,11 @@ type CommitterStats struct {
 	Writing time.Duration
 }
 
+// Store returns the response store the committer writes into. Read the
+// tallies through it: it alone holds the counts of the last batch until
+// they are written (a few milliseconds, see counting.go).
+func (c *Committer) Store() *Responses { return c.store }
+
 // Stats returns what the committer has written so far.
 func (c *Committer) Stats() CommitterStats {
 	return CommitterStats{Batches: c.batches.Load(), Submissions: c.written.Load(), Writing: time.Duration(c.writing.Load())}
