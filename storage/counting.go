@@ -260,21 +260,33 @@ type owedCount struct {
 }
 
 // batchDeltas counts the responses a batch stored, one delta per survey.
+// It runs before the batch's callers are answered: each village's tally is
+// added to as it is and converted once.
 func batchDeltas(marker pendingDoc, stored []Submission) []*deltaDoc {
+	type key struct{ survey, village string }
+	tallies := map[key]*survey.Tally{}
 	deltas := map[string]*deltaDoc{}
 	var order []*deltaDoc
+	var keys []key
 	for _, sub := range stored {
 		r := sub.Response
-		d := deltas[r.Survey]
-		if d == nil {
-			d = &deltaDoc{ID: marker.ID + "/" + r.Survey, Survey: r.Survey, Created: marker.Created,
+		if deltas[r.Survey] == nil {
+			d := &deltaDoc{ID: marker.ID + "/" + r.Survey, Survey: r.Survey, Created: marker.Created,
 				Villages: map[string]villageTallyDoc{}}
 			deltas[r.Survey] = d
 			order = append(order, d)
 		}
-		t := d.Villages[r.Village].tally(r.Survey, r.Village)
+		k := key{r.Survey, r.Village}
+		t := tallies[k]
+		if t == nil {
+			t = &survey.Tally{Survey: r.Survey, Village: r.Village}
+			tallies[k] = t
+			keys = append(keys, k)
+		}
 		t.Add(sub.Survey, r.Answers)
-		d.Villages[r.Village] = toVillageTallyDoc(t)
+	}
+	for _, k := range keys {
+		deltas[k.survey].Villages[k.village] = toVillageTallyDoc(*tallies[k])
 	}
 	return order
 }
@@ -810,15 +822,6 @@ func toVillageTallyDoc(t survey.Tally) villageTallyDoc {
 		qs[k] = questionTallyDoc(q)
 	}
 	return villageTallyDoc{Responses: t.Responses, Questions: qs}
-}
-
-func (d villageTallyDoc) tally(surveyID, village string) survey.Tally {
-	t := survey.Tally{Survey: surveyID, Village: village, Responses: d.Responses,
-		Questions: make(map[string]survey.QuestionTally, len(d.Questions))}
-	for k, q := range d.Questions {
-		t.Questions[k] = survey.QuestionTally{N: q.N, Counts: maps.Clone(q.Counts), RankSums: maps.Clone(q.RankSums)}
-	}
-	return t
 }
 
 // tallyVillages is the field of a tally document that holds its villages.
