@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,6 +33,11 @@ type Committer struct {
 	mu       sync.RWMutex // held for reading while queueing, for writing to close
 	shut     bool
 	done     chan struct{}
+
+	// recent are the sizes of the last batches (the one writer's own): a
+	// batch as large as the largest of them leaves without a quiet spell.
+	recent [4]int
+	nth    int
 
 	batches, written atomic.Int64 // for Stats
 	writing          atomic.Int64 // nanoseconds spent writing batches and counts, for Stats
@@ -223,6 +229,8 @@ func (c *Committer) writer(folds bool) {
 			}
 			batch = append(batch[:0], first)
 			c.gather(&batch)
+			c.recent[c.nth%len(c.recent)] = len(batch)
+			c.nth++
 			c.write(batch)
 			clear(batch)
 		case <-countsC:
@@ -260,8 +268,16 @@ const foldEvery = 5 * time.Second
 // gather adds to batch what is queued, then what arrives within maxWait, up
 // to maxBatch. It waits the whole maxWait only while submissions announced
 // with Hold are still on their way; otherwise it leaves after a short quiet
-// spell (a tenth of maxWait) with no new arrival. A closed queue still hands
-// out what was queued before Close, so the writers drain it.
+// spell (a tenth of maxWait) with no new arrival, or at once when the load
+// is steady: the batch is as large as the last one, and the last one was
+// the largest of the last four. With 16 clients the quiet spell was 0.5 ms
+// of a 4.6 ms cycle with the database idle; leaving at once took the writer
+// from 54–64 % to 72–81 % busy and the default configuration's rate up by
+// 2–43 % (four pairs of cmd/forankra-bench runs). The steadiness rule keeps
+// clients that fell into two groups (11 and 5, say) from staying apart: a
+// batch smaller than the last still waits its quiet spell for the others.
+// A closed queue still hands out what was queued before Close, so the
+// writers drain it.
 func (c *Committer) gather(batch *[]*commitRequest) {
 	if c.maxWait < 0 {
 		c.drain(batch)
@@ -280,6 +296,11 @@ func (c *Committer) gather(batch *[]*commitRequest) {
 		}
 		wait := time.Until(deadline)
 		if c.arriving.Load() <= 0 {
+			if last := c.recent[(c.nth+len(c.recent)-1)%len(c.recent)]; len(*batch) >= last && last == slices.Max(c.recent[:]) {
+				// As many as lately and none announced: the usual load is
+				// in, and the quiet spell would be time the writer idles.
+				return
+			}
 			wait = min(wait, quiet)
 		}
 		if wait <= 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -221,5 +222,28 @@ func TestOwedCountsAreReadAtOnceAndCountedOnceAfterACrash(t *testing.T) {
 	}
 	if n, err := other.RecoverPending(ctx, time.Now().Add(time.Second)); n != 0 || err != nil {
 		t.Errorf("a second recovery: got %d, %v; want 0, nil", n, err)
+	}
+}
+
+// A batch as large as the last one, with nothing announced on its way, is
+// written at once rather than after the quiet spell (a tenth of MaxWait:
+// 100 ms here): a lone submission after a lone one waits for nobody.
+func TestCommitterWritesAtOnceWhatIsAsMuchAsLastTime(t *testing.T) {
+	db := dbtest.New(t)
+	responses := storage.NewResponses(db)
+	sv := openSurvey(t, db)
+	c := storage.NewCommitter(responses, storage.CommitterOptions{MaxWait: time.Second})
+	defer c.Close(context.Background())
+	times := make([]time.Duration, 0, 5)
+	for i := range cap(times) {
+		start := time.Now()
+		if _, err := c.Submit(context.Background(), response(sv, fmt.Sprint("lone-", i), "aby", i)); err != nil {
+			t.Fatal(err)
+		}
+		times = append(times, time.Since(start))
+	}
+	slices.Sort(times)
+	if p50 := times[len(times)/2]; p50 >= 80*time.Millisecond {
+		t.Errorf("got p50 %v for a lone submission after a lone one; want under 80 ms (the quiet spell is 100 ms)", p50)
 	}
 }
