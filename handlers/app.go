@@ -175,6 +175,12 @@ func newServer(cfg Config) *server {
 		matters:      storage.NewMatters(cfg.DB),
 	}
 	s.shortLinks = storage.NewShortLinks(cfg.DB)
+	if cfg.Committer != nil {
+		// The committer's store holds the counts of its last batch until they
+		// are written: the service reads tallies through it, so that a
+		// resident's own response is counted on the next page at once.
+		s.responses = cfg.Committer.Store()
+	}
 	return s
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -166,5 +167,83 @@ func TestFoldKeepsTalliesExact(t *testing.T) {
 	}
 	if ok, err := responses.VerifyTallies(ctx, sv); !ok || err != nil {
 		t.Errorf("folded tally plus a new delta: got %v, %v; want equal to a recount", ok, err)
+	}
+}
+
+// A batch's callers are answered once its responses are stored; its counts
+// are written with the next batch's marker. Until then the instance reads
+// them from memory, another instance does not see them yet, a crash leaves
+// the marker for recovery, and a write after the recovery counts nothing twice.
+func TestOwedCountsAreReadAtOnceAndCountedOnceAfterACrash(t *testing.T) {
+	db := dbtest.New(t)
+	ctx := context.Background()
+	responses := storage.NewResponses(db)
+	sv := openSurvey(t, db)
+	subs := []storage.Submission{response(sv, "o1", "aby", 1), response(sv, "o2", "bby", 2)}
+	for i, r := range storage.AddOwingForTest(ctx, responses, subs) {
+		if r.Err != nil || !r.Created {
+			t.Fatalf("submission %d: got %+v; want created", i, r)
+		}
+	}
+	other := storage.NewResponses(db) // another instance, or this one after a crash
+	for _, tt := range []struct {
+		name string
+		r    *storage.Responses
+		want int
+	}{
+		{"the instance that stored them reads its owed counts", responses, 2},
+		{"another instance sees only written counts", other, 0},
+	} {
+		if n, err := tt.r.Count(ctx, sv.ID); n != tt.want || err != nil {
+			t.Errorf("%s: got %d, %v; want %d", tt.name, n, err, tt.want)
+		}
+	}
+	if ok, err := responses.VerifyTallies(ctx, sv); !ok || err != nil {
+		t.Errorf("owed counts: got tallies equal to a recount = %v, %v; want true", ok, err)
+	}
+	// The crash: other recovers the batch from its marker.
+	if n, err := other.RecoverPending(ctx, time.Now().Add(time.Second)); n != 2 || err != nil {
+		t.Fatalf("recovery: got %d, %v; want 2, nil", n, err)
+	}
+	// The first instance writes its owed counts after all: a duplicate.
+	if err := storage.WriteCountsForTest(ctx, responses); err != nil {
+		t.Fatalf("owed counts after a recovery: got %v; want nil", err)
+	}
+	if err := other.Fold(ctx, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []*storage.Responses{responses, other} {
+		if n, err := r.Count(ctx, sv.ID); n != 2 || err != nil {
+			t.Errorf("after recovery and the late write: got %d, %v; want 2", n, err)
+		}
+		if ok, err := r.VerifyTallies(ctx, sv); !ok || err != nil {
+			t.Errorf("after recovery and the late write: got tallies equal to a recount = %v, %v; want true", ok, err)
+		}
+	}
+	if n, err := other.RecoverPending(ctx, time.Now().Add(time.Second)); n != 0 || err != nil {
+		t.Errorf("a second recovery: got %d, %v; want 0, nil", n, err)
+	}
+}
+
+// A batch as large as the last one, with nothing announced on its way, is
+// written at once rather than after the quiet spell (a tenth of MaxWait:
+// 100 ms here): a lone submission after a lone one waits for nobody.
+func TestCommitterWritesAtOnceWhatIsAsMuchAsLastTime(t *testing.T) {
+	db := dbtest.New(t)
+	responses := storage.NewResponses(db)
+	sv := openSurvey(t, db)
+	c := storage.NewCommitter(responses, storage.CommitterOptions{MaxWait: time.Second})
+	defer c.Close(context.Background())
+	times := make([]time.Duration, 0, 5)
+	for i := range cap(times) {
+		start := time.Now()
+		if _, err := c.Submit(context.Background(), response(sv, fmt.Sprint("lone-", i), "aby", i)); err != nil {
+			t.Fatal(err)
+		}
+		times = append(times, time.Since(start))
+	}
+	slices.Sort(times)
+	if p50 := times[len(times)/2]; p50 >= 80*time.Millisecond {
+		t.Errorf("got p50 %v for a lone submission after a lone one; want under 80 ms (the quiet spell is 100 ms)", p50)
 	}
 }

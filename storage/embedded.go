@@ -94,7 +94,7 @@ func startEmbedded(abs string, listener ferretdb.ListenerConfig, logger *slog.Lo
 		Listener:  listener,
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + abs + "/",
-		Logger:    logger,
+		Logger:    slog.New(newLazyHandler(logger.Handler())),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("starta inbyggd databas: %w", err)
@@ -108,6 +108,7 @@ func startEmbedded(abs string, listener ferretdb.ListenerConfig, logger *slog.Lo
 		<-indexed
 	}()
 	e.uri = f.MongoDBURI() // blocks until the listener is up
+	embeddedDirs.Store(e.uri, abs)
 	go func() {
 		defer close(indexed)
 		e.ids.run(ctx, idIndexEvery)
@@ -130,6 +131,7 @@ func (e *Embedded) URI() string { return e.uri }
 // Stop shuts the server down and waits for it. Disconnect clients first, or
 // Stop waits for their connections to time out.
 func (e *Embedded) Stop() {
+	embeddedDirs.Delete(e.uri)
 	e.stop()
 	<-e.done
 }

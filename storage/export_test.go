@@ -51,3 +51,15 @@ func ClaimServicePeriodForTest(ctx context.Context, db *DB, period, plan string,
 	_, err := db.col(colServicePeriods).InsertOne(ctx, periodClaimDoc{Key: survey.PeriodKey(period), Plan: plan, At: at})
 	return err
 }
+
+// AddOwingForTest stores a batch as the committer does, its counts left
+// owed in memory, and returns each submission's outcome.
+func AddOwingForTest(ctx context.Context, r *Responses, subs []Submission) []AddResult {
+	return r.addEachOwing(ctx, subs)
+}
+
+// WriteCountsForTest writes the counts r owes, as the committer does after
+// a batch or with the next one.
+func WriteCountsForTest(ctx context.Context, r *Responses) error {
+	return r.writeCounts(ctx, nil)
+}

@@ -34,7 +34,8 @@ type Responses struct {
 	surveys *Surveys
 
 	mu      sync.Mutex
-	settled []string // markers of counted batches, to delete (FlushMarkers)
+	settled []string     // markers of counted batches, to delete (FlushMarkers)
+	owed    []*owedCount // counts of stored batches, to write (writeCounts)
 
 	legacyEmpty atomic.Bool // seen empty once: nothing writes to it again
 }

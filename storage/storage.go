@@ -75,6 +75,9 @@ const SelectTimeout = 3 * time.Second
 type DB struct {
 	client *mongo.Client
 	db     *mongo.Database
+	// sqliteDir is the data directory of the embedded server of this
+	// process that the client talks to, if it is one (see sqlread.go).
+	sqliteDir string
 }
 
 // ConnectOption changes how Connect sets up the client.
@@ -121,7 +124,11 @@ func Connect(ctx context.Context, uri, name string, timeout time.Duration, opt .
 		}
 	}
 	db := client.Database(name, options.Database().SetWriteConcern(writeconcern.Majority()))
-	return &DB{client: client, db: db}, nil
+	d := &DB{client: client, db: db}
+	if dir, ok := embeddedDirs.Load(uri); ok {
+		d.sqliteDir = dir.(string)
+	}
+	return d, nil
 }
 
 // Close disconnects.

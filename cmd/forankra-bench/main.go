@@ -41,6 +41,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/forankra/forankra/handlers"
@@ -72,6 +73,8 @@ type config struct {
 	maxWait  time.Duration
 
 	cpuProfile string
+	// defaultProfile is a CPU profile of the default configuration's load only.
+	defaultProfile string
 }
 
 // phase is the measurement of one load.
@@ -88,6 +91,12 @@ type phase struct {
 	// MeanBatch is how many submissions the committer wrote per batch
 	// during an HTTP load.
 	MeanBatch float64 `json:"mean_batch,omitempty"`
+	// CPUMillis is the process's CPU time (user and system: database,
+	// service and clients together) per call during the load.
+	CPUMillis float64 `json:"cpu_ms_per_call,omitempty"`
+	// WriterBusy is the share of an HTTP load's time the committer's one
+	// writer spent writing (the rest it waited for submissions).
+	WriterBusy float64 `json:"writer_busy,omitempty"`
 }
 
 // report is the whole run, as printed and as written with -json.
@@ -130,6 +139,7 @@ func run(args []string, out io.Writer) error {
 	fs.StringVar(&c.jsonOut, "json", "", "also write the results as JSON to this file")
 	fs.IntVar(&c.maxBatch, "batch", 0, "most submissions in one group commit (0: the service's default)")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	fs.StringVar(&c.defaultProfile, "cpuprofile-default", "", "write a CPU profile of the default configuration's HTTP load alone to this file")
 	fs.DurationVar(&c.maxWait, "wait", 0, "how long a group commit waits for company (0: the service's default, negative: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -232,7 +242,24 @@ func run(args []string, out io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(out, "HTTP submissions, default configuration: %d from %d source addresses, %d concurrent clients …\n", n, sourceAddresses, c.clients)
-		if rep.Default, err = def.submissions("HTTP, default, 64 addr", n, c.clients, clients); err != nil {
+		if c.defaultProfile != "" {
+			if c.cpuProfile != "" {
+				return errors.New("-cpuprofile and -cpuprofile-default: one at a time")
+			}
+			f, err := os.Create(c.defaultProfile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+		}
+		rep.Default, err = def.submissions("HTTP, default, 64 addr", n, c.clients, clients)
+		if c.defaultProfile != "" {
+			pprof.StopCPUProfile()
+		}
+		if err != nil {
 			return err
 		}
 		rep.DefaultToOff = rep.Default.PerSecond / rep.HTTP.PerSecond
@@ -285,6 +312,12 @@ func printReport(out io.Writer, r report) {
 		if p.MeanBatch > 0 {
 			fmt.Fprintf(out, "  batch %.1f", p.MeanBatch)
 		}
+		if p.CPUMillis > 0 {
+			fmt.Fprintf(out, "  cpu %.3f ms", p.CPUMillis)
+		}
+		if p.WriterBusy > 0 {
+			fmt.Fprintf(out, "  writer busy %.0f %%", 100*p.WriterBusy)
+		}
 		fmt.Fprintln(out)
 	}
 	line(r.Raw)
@@ -309,6 +342,7 @@ func printReport(out io.Writer, r report) {
 // timed runs f n times from clients goroutines and measures each call.
 func timed(name string, n, clients int, f func(i int) error) *phase {
 	lat := make([]time.Duration, n)
+	cpu0 := cpuTime()
 	var next, errs atomic.Int64
 	var firstErr atomic.Value
 	start := time.Now()
@@ -333,6 +367,7 @@ func timed(name string, n, clients int, f func(i int) error) *phase {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := cpuTime() - cpu0
 	if err, ok := firstErr.Load().(error); ok {
 		fmt.Fprintf(os.Stderr, "%s: first error: %v\n", name, err)
 	}
@@ -341,7 +376,17 @@ func timed(name string, n, clients int, f func(i int) error) *phase {
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(float64(len(lat))*p))] }
 	return &phase{Name: name, Requests: n, Errors: int(errs.Load()), Seconds: elapsed.Seconds(),
 		PerSecond: float64(n) / elapsed.Seconds(), P50Millis: ms(pct(0.50)), P99Millis: ms(pct(0.99)),
-		MaxMillis: ms(lat[len(lat)-1]), Concurrent: clients}
+		MaxMillis: ms(lat[len(lat)-1]), Concurrent: clients, CPUMillis: ms(cpu) / float64(n)}
+}
+
+// cpuTime is the CPU time the process has used (user and system), 0 where
+// getrusage is missing.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // rawInserts times single InsertOne calls of a response-sized document into a
@@ -528,6 +573,7 @@ func (s *service) submissions(name string, n, clients int, from []*http.Client) 
 	})
 	if after := s.committer.Stats(); after.Batches > before.Batches {
 		p.MeanBatch = float64(after.Submissions-before.Submissions) / float64(after.Batches-before.Batches)
+		p.WriterBusy = (after.Writing - before.Writing).Seconds() / p.Seconds
 	}
 	return p, nil
 }

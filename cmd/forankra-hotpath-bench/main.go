@@ -193,7 +193,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	// first one would flatter.
 	last := (*total - 1) / len(big) * len(big)
 	retryID := storage.ResponseID(first.ID, fmt.Sprint("fill-", last))
-	pending := raw.Database(dbName).Collection("pending")
+	// Where a batch's marker is written (beside the deltas).
+	pending := raw.Database(dbName).Collection("tally_deltas")
 
 	type path struct {
 		name string
