@@ -256,7 +256,7 @@ func (c *Committer) writeCounts() {
 	defer c.busy(time.Now())
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
-	_ = c.store.writeCounts(ctx, nil)
+	_ = c.store.writeCounts(ctx)
 }
 
 // busy adds the time since start to the writer's busy time.
@@ -373,6 +373,11 @@ func (c *Committer) write(batch []*commitRequest) {
 	for i, req := range live {
 		req.result <- results[i]
 	}
+	// The callers are answered; the batch's counts are written while they
+	// make their next requests (those that fail stay owed, for the next
+	// try), and the leases whose batches are all counted retired.
+	_ = c.store.writeCounts(ctx)
+	_ = c.store.retireLeases(ctx, false)
 }
 
 // failedWhole reports whether every submission of a batch failed with an

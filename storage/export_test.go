@@ -61,5 +61,5 @@ func AddOwingForTest(ctx context.Context, r *Responses, subs []Submission) []Add
 // WriteCountsForTest writes the counts r owes, as the committer does after
 // a batch or with the next one.
 func WriteCountsForTest(ctx context.Context, r *Responses) error {
-	return r.writeCounts(ctx, nil)
+	return r.writeCounts(ctx)
 }
