@@ -326,6 +326,13 @@ func (s *Responses) owes() bool {
 	return len(s.owed) > 0
 }
 
+// owedBatches returns how many batches' counts wait to be written.
+func (s *Responses) owedBatches() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.owed)
+}
+
 // owedDeltas returns the survey's deltas that are owed, not yet written.
 func (s *Responses) owedDeltas(surveyID string) []deltaDoc {
 	s.mu.Lock()
@@ -447,8 +454,19 @@ func (s *Responses) settle(ctx context.Context, marker pendingDoc, stored []Subm
 // current lease is closed when it is: the next batch writes a new one), and
 // markers of an earlier version in one write.
 func (s *Responses) FlushMarkers(ctx context.Context) error {
+	return s.flushMarkers(ctx, -1)
+}
+
+// flushMarkers is FlushMarkers deleting at most sweep markers of retired
+// leases (all: sweep < 0).
+func (s *Responses) flushMarkers(ctx context.Context, sweep int) error {
 	if err := s.retireLeases(ctx, true); err != nil {
 		return err
+	}
+	if sweep != 0 {
+		if err := s.sweepMarkers(ctx, sweep); err != nil {
+			return err
+		}
 	}
 	s.mu.Lock()
 	ids := s.settled
@@ -770,7 +788,8 @@ func (s *Responses) deltaIDs(ctx context.Context) (map[string]bool, error) {
 // any time and from several instances at once. The time is unused; it is
 // there for the committer's ticker.
 func (s *Responses) Fold(ctx context.Context, _ time.Time) error {
-	if err := s.FlushMarkers(ctx); err != nil {
+	// Markers of retired leases are left to the writer's idle moments.
+	if err := s.flushMarkers(ctx, 0); err != nil {
 		return err
 	}
 	surveys, err := s.deltas.Distinct(ctx, "survey", bson.M{})

@@ -160,31 +160,70 @@ func (s *Responses) retiring(closeCurrent bool) []*lease {
 	return out
 }
 
-// retireLeases deletes the markers of this instance's closed leases whose
-// batches are all counted, then the leases (see retiring).
+// retireLeases deletes this instance's closed leases whose batches are all
+// counted (see retiring). Their markers are inert from then on: no
+// recovery reads them, no fold waits for them, readers skip them. They are
+// deleted later, a few at a time when the writer is idle (sweepMarkers): a
+// delete costs FerretDB a command per _id, as much as a batch's insert.
 func (s *Responses) retireLeases(ctx context.Context, closeCurrent bool) error {
 	for _, l := range s.retiring(closeCurrent) {
-		bySurvey := map[string][]string{}
-		for batch, svs := range l.batches {
-			for _, sv := range svs {
-				bySurvey[sv] = append(bySurvey[sv], markerPrefix+batch)
-			}
-		}
-		if err := s.retire(ctx, l.doc.ID, bySurvey); err != nil {
-			return err
+		if _, err := s.leases.DeleteOne(ctx, bson.M{"_id": l.doc.ID}); err != nil {
+			return fmt.Errorf("rensa markeringar: %w", translate(err))
 		}
 		s.mu.Lock()
 		delete(s.lease.open, l.doc.ID)
+		for batch, svs := range l.batches {
+			for _, sv := range svs {
+				s.inert = append(s.inert, inertMarker{sv, markerPrefix + batch})
+			}
+		}
 		s.mu.Unlock()
 	}
 	return nil
 }
 
-// retire deletes markers (by survey), one _id at a time in one command per
-// survey (a filter on _id alone is the only one FerretDB does not scan
-// for), then the lease.
-func (s *Responses) retire(ctx context.Context, leaseID string, markers map[string][]string) error {
+// inertMarker is the marker of a batch of a retired lease, to delete.
+type inertMarker struct{ survey, id string }
+
+// hasInert reports whether inert markers wait to be deleted.
+func (s *Responses) hasInert() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.inert) > 0
+}
+
+// sweepMarkers deletes up to max inert markers (all: max < 0), one command
+// per survey. Those a crash leaves stay: inert, skipped by readers.
+func (s *Responses) sweepMarkers(ctx context.Context, max int) error {
+	s.mu.Lock()
+	n := len(s.inert)
+	if max >= 0 {
+		n = min(n, max)
+	}
+	take := slices.Clone(s.inert[:n])
+	s.inert = slices.Delete(s.inert, 0, n)
+	s.mu.Unlock()
+	bySurvey := map[string][]string{}
+	for _, m := range take {
+		bySurvey[m.survey] = append(bySurvey[m.survey], m.id)
+	}
+	if err := s.deleteMarkers(ctx, bySurvey); err != nil {
+		s.mu.Lock()
+		s.inert = append(s.inert, take...)
+		s.mu.Unlock()
+		return err
+	}
+	return nil
+}
+
+// deleteMarkers deletes markers (by survey), one _id at a time in one
+// command per survey (a filter on _id alone is the only one FerretDB does
+// not scan for).
+func (s *Responses) deleteMarkers(ctx context.Context, markers map[string][]string) error {
 	for sv, ids := range markers {
+		if len(ids) == 0 {
+			continue
+		}
 		models := make([]mongo.WriteModel, len(ids))
 		for i, id := range ids {
 			models[i] = mongo.NewDeleteOneModel().SetFilter(bson.M{"_id": id})
@@ -192,6 +231,14 @@ func (s *Responses) retire(ctx context.Context, leaseID string, markers map[stri
 		if _, err := surveyResponses(s.db, sv).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
 			return fmt.Errorf("rensa markeringar: %w", translate(err))
 		}
+	}
+	return nil
+}
+
+// retire deletes a recovered lease's markers, then the lease.
+func (s *Responses) retire(ctx context.Context, leaseID string, markers map[string][]string) error {
+	if err := s.deleteMarkers(ctx, markers); err != nil {
+		return err
 	}
 	if _, err := s.leases.DeleteOne(ctx, bson.M{"_id": leaseID}); err != nil {
 		return fmt.Errorf("rensa markeringar: %w", translate(err))

@@ -35,9 +35,10 @@ type Responses struct {
 	surveys *Surveys
 
 	mu      sync.Mutex
-	settled []string     // markers of counted batches, to delete (FlushMarkers)
-	owed    []*owedCount // counts of stored batches, to write (writeCounts)
-	lease   leases       // batch ids (leases.go)
+	settled []string      // markers of counted batches, to delete (FlushMarkers)
+	owed    []*owedCount  // counts of stored batches, to write (writeCounts)
+	lease   leases        // batch ids (leases.go)
+	inert   []inertMarker // markers of retired leases, to delete (sweepMarkers)
 
 	legacyEmpty atomic.Bool // seen empty once: nothing writes to it again
 }
