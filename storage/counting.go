@@ -3,48 +3,66 @@ package storage
 // How responses are counted exactly once, fast, without transactions.
 //
 // FerretDB (SQLite) has no transactions, takes one writer at a time, scans a
-// whole collection for every update filtered by more than _id, and decodes a
-// whole document to update it: updating a survey's wide tally for every batch
-// cost more than the batch itself. So a batch only inserts, and makes two
-// writes on its callers' path:
+// whole collection for every filter but one _id, and costs about 0.5 ms a
+// command whatever it holds: updating a survey's wide tally for every batch
+// cost more than the batch itself. So a batch only inserts, and makes one
+// write on its callers' path:
 //
-//  1. a marker naming the batch's response ids and surveys, in
-//     "tally_deltas" (markers have "ids", deltas "survey"); the same insert
-//     carries the deltas (3) that earlier batches still owe;
-//  2. the responses, each carrying the batch's id (one InsertMany per
-//     survey, into the survey's own collection). The callers are answered
-//     now: the marker makes sure their responses get counted;
-//  3. one delta per survey, _id = batch/survey, holding the counts of the
+//  0. its id, "<epoch>.<block>.<i>", comes from a lease (leases.go): a small
+//     document "<epoch>.<block>" in "batch_leases", naming the surveys whose
+//     collections the block's markers may be in, written before the first
+//     of the block's 64 ids is used (a new one every 64 batches, every 2 s,
+//     or when a batch has a survey the lease does not name). The epoch is
+//     fresh for each instance and each start;
+//  1. per survey, one ordered InsertMany into the survey's own collection:
+//     the batch's marker first (_id "batch:<batch id>", the ids of the
+//     batch's responses in that survey), then the responses, each carrying
+//     the batch's id. An ordered insert applies a prefix, on FerretDB and on
+//     MongoDB, so the marker is stored before any of its responses; nothing
+//     relies on the whole insert being atomic. A response refused (a
+//     duplicate id, a retry) stops the insert there: the rest is inserted
+//     again after it. The callers are answered now: the marker makes sure
+//     their responses get counted;
+//  2. one delta per survey, _id = batch/survey, holding the counts of the
 //     responses this batch stored (duplicates excluded), packed as one JSON
 //     string. It is owed, in memory, where Tallies reads it at once, and
-//     written with the next batch's marker (1), or alone when no batch
-//     follows within 5 ms;
-//  4. later, with the markers of other counted batches, it deletes the
-//     marker (FlushMarkers, one write every few seconds).
+//     written off the callers' path with those of the next batches (one
+//     insert for 8 batches), or when no batch follows within 5 ms;
+//  3. once every batch of a lease is counted and no more ids are taken from
+//     it, the lease is deleted. Its markers are inert from then on (no
+//     recovery reads them, no fold waits for them, readers of a survey's
+//     responses skip every "batch:" _id) and are deleted when the writer is
+//     idle: FerretDB deletes one _id per command.
 //
-// The order per batch is the one that keeps the count exact: marker before
-// responses, delta after them, marker deleted after the delta. Sharing the
-// first write between one batch's marker and the last one's delta changes
-// none of it, on FerretDB or on MongoDB (each document is an insert of its
-// own; nothing relies on an InsertMany being atomic).
+// The order per batch is the one that keeps the count exact: lease before
+// marker, marker before responses, delta after them, lease deleted after the
+// deltas of all its batches.
 //
-// A delta's _id makes it unique: a batch is counted at most once. A marker
-// left by a crash or an outage is replayed by RecoverPending: a survey whose
-// delta exists was counted; for the others it reads the marker's ids by _id,
-// counts those whose batch field names that batch and inserts the same delta
-// (a duplicate key means it was counted already, and a delta still owed by a
-// live instance is then a duplicate when it comes). A retry's duplicate id is
-// read by _id to tell it from another request under the same key. So no
-// answer is lost or counted twice, at any point of a crash.
+// A delta's _id makes it unique: a batch is counted at most once. A batch
+// left unfinished by a crash or an outage is replayed by RecoverPending,
+// without a query on a survey's responses: it reads the leases (a few
+// documents), each lease's marker ids by _id in the surveys it names, and for
+// a marker older than the recovery's bound whose survey has no delta it
+// reads the marker's ids by _id, counts those whose batch field names the
+// batch and inserts the same delta (a duplicate key means it was counted
+// already, and a delta still owed by a live instance is then a duplicate
+// when it comes). A lease past its time of use whose markers are all older
+// than the bound (a dead instance's, or one whose batch failed) is retired
+// by the recovering instance: its markers deleted, then the lease. A
+// retry's duplicate id is read by _id to tell it from another request under
+// the same key. So no answer is lost or counted twice, at any point of a
+// crash.
 //
 // Fold (run every few seconds by the committer) adds the deltas of finished
 // batches into the survey's tally document, naming them there as folded and
 // bumping its version in the same atomic update, then deletes them; readers
 // skip deltas named as folded and read again when the version moved under
-// them. A delta is folded only when its batch's marker is gone, so a replay
-// always finds the delta of a counted batch.
+// them. A delta is folded only when its batch's lease is gone (or, for a
+// batch of an earlier version, its marker), so a replay always finds the
+// delta of a counted batch.
 //
-// Markers written by an earlier version, in "pending", are still replayed.
+// Markers written by earlier versions, in "tally_deltas" (with the "ids"
+// field) and in "pending", are still replayed, and deleted once counted.
 
 import (
 	"context"
@@ -1043,6 +1061,11 @@ func mergeTally(t *survey.Tally, vt villageTallyDoc) {
 func (s *Responses) RepairTallies(ctx context.Context, sv *survey.Survey) error {
 	// Counts still owed would be added to the recount when written.
 	if err := s.writeCounts(ctx); err != nil {
+		return err
+	}
+	// Leases retired first: a recovery must not find a marker whose delta
+	// the repair deletes.
+	if err := s.flushMarkers(ctx, 0); err != nil {
 		return err
 	}
 	counts, err := s.Recount(ctx, sv)
