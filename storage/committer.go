@@ -216,7 +216,7 @@ func (c *Committer) writer(folds bool) {
 		// Counts owed by the last batch ride on the next batch's marker
 		// write; when no batch comes within countWait they are written alone.
 		var countsC <-chan time.Time
-		if c.store.owes() {
+		if c.store.owes() || c.store.hasInert() {
 			counts.Reset(countWait)
 			countsC = counts.C
 		}
@@ -256,8 +256,14 @@ func (c *Committer) writeCounts() {
 	defer c.busy(time.Now())
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
-	_ = c.store.writeCounts(ctx, nil)
+	_ = c.store.writeCounts(ctx)
+	_ = c.store.retireLeases(ctx, false)
+	_ = c.store.sweepMarkers(ctx, sweepEach)
 }
+
+// sweepEach is how many inert markers the writer deletes when idle: a few
+// milliseconds of work that a batch arriving meanwhile waits for.
+const sweepEach = 8
 
 // busy adds the time since start to the writer's busy time.
 func (c *Committer) busy(start time.Time) { c.writing.Add(int64(time.Since(start))) }
@@ -373,7 +379,18 @@ func (c *Committer) write(batch []*commitRequest) {
 	for i, req := range live {
 		req.result <- results[i]
 	}
+	// The callers are answered. The counts of the last owedMax batches
+	// are written together (those that fail stay owed, for the next try),
+	// and the leases whose batches are all counted retired.
+	if c.store.owedBatches() >= owedMax {
+		_ = c.store.writeCounts(ctx)
+		_ = c.store.retireLeases(ctx, false)
+	}
 }
+
+// owedMax is how many batches' counts wait in memory to be written in one
+// insert; fewer are written when no batch comes within countWait.
+const owedMax = 8
 
 // failedWhole reports whether every submission of a batch failed with an
 // error that is not the database being unavailable.

@@ -3,48 +3,66 @@ package storage
 // How responses are counted exactly once, fast, without transactions.
 //
 // FerretDB (SQLite) has no transactions, takes one writer at a time, scans a
-// whole collection for every update filtered by more than _id, and decodes a
-// whole document to update it: updating a survey's wide tally for every batch
-// cost more than the batch itself. So a batch only inserts, and makes two
-// writes on its callers' path:
+// whole collection for every filter but one _id, and costs about 0.5 ms a
+// command whatever it holds: updating a survey's wide tally for every batch
+// cost more than the batch itself. So a batch only inserts, and makes one
+// write on its callers' path:
 //
-//  1. a marker naming the batch's response ids and surveys, in
-//     "tally_deltas" (markers have "ids", deltas "survey"); the same insert
-//     carries the deltas (3) that earlier batches still owe;
-//  2. the responses, each carrying the batch's id (one InsertMany per
-//     survey, into the survey's own collection). The callers are answered
-//     now: the marker makes sure their responses get counted;
-//  3. one delta per survey, _id = batch/survey, holding the counts of the
+//  0. its id, "<epoch>.<block>.<i>", comes from a lease (leases.go): a small
+//     document "<epoch>.<block>" in "batch_leases", naming the surveys whose
+//     collections the block's markers may be in, written before the first
+//     of the block's 64 ids is used (a new one every 64 batches, every 2 s,
+//     or when a batch has a survey the lease does not name). The epoch is
+//     fresh for each instance and each start;
+//  1. per survey, one ordered InsertMany into the survey's own collection:
+//     the batch's marker first (_id "batch:<batch id>", the ids of the
+//     batch's responses in that survey), then the responses, each carrying
+//     the batch's id. An ordered insert applies a prefix, on FerretDB and on
+//     MongoDB, so the marker is stored before any of its responses; nothing
+//     relies on the whole insert being atomic. A response refused (a
+//     duplicate id, a retry) stops the insert there: the rest is inserted
+//     again after it. The callers are answered now: the marker makes sure
+//     their responses get counted;
+//  2. one delta per survey, _id = batch/survey, holding the counts of the
 //     responses this batch stored (duplicates excluded), packed as one JSON
 //     string. It is owed, in memory, where Tallies reads it at once, and
-//     written with the next batch's marker (1), or alone when no batch
-//     follows within 5 ms;
-//  4. later, with the markers of other counted batches, it deletes the
-//     marker (FlushMarkers, one write every few seconds).
+//     written off the callers' path with those of the next batches (one
+//     insert for 8 batches), or when no batch follows within 5 ms;
+//  3. once every batch of a lease is counted and no more ids are taken from
+//     it, the lease is deleted. Its markers are inert from then on (no
+//     recovery reads them, no fold waits for them, readers of a survey's
+//     responses skip every "batch:" _id) and are deleted when the writer is
+//     idle: FerretDB deletes one _id per command.
 //
-// The order per batch is the one that keeps the count exact: marker before
-// responses, delta after them, marker deleted after the delta. Sharing the
-// first write between one batch's marker and the last one's delta changes
-// none of it, on FerretDB or on MongoDB (each document is an insert of its
-// own; nothing relies on an InsertMany being atomic).
+// The order per batch is the one that keeps the count exact: lease before
+// marker, marker before responses, delta after them, lease deleted after the
+// deltas of all its batches.
 //
-// A delta's _id makes it unique: a batch is counted at most once. A marker
-// left by a crash or an outage is replayed by RecoverPending: a survey whose
-// delta exists was counted; for the others it reads the marker's ids by _id,
-// counts those whose batch field names that batch and inserts the same delta
-// (a duplicate key means it was counted already, and a delta still owed by a
-// live instance is then a duplicate when it comes). A retry's duplicate id is
-// read by _id to tell it from another request under the same key. So no
-// answer is lost or counted twice, at any point of a crash.
+// A delta's _id makes it unique: a batch is counted at most once. A batch
+// left unfinished by a crash or an outage is replayed by RecoverPending,
+// without a query on a survey's responses: it reads the leases (a few
+// documents), each lease's marker ids by _id in the surveys it names, and for
+// a marker older than the recovery's bound whose survey has no delta it
+// reads the marker's ids by _id, counts those whose batch field names the
+// batch and inserts the same delta (a duplicate key means it was counted
+// already, and a delta still owed by a live instance is then a duplicate
+// when it comes). A lease past its time of use whose markers are all older
+// than the bound (a dead instance's, or one whose batch failed) is retired
+// by the recovering instance: its markers deleted, then the lease. A
+// retry's duplicate id is read by _id to tell it from another request under
+// the same key. So no answer is lost or counted twice, at any point of a
+// crash.
 //
 // Fold (run every few seconds by the committer) adds the deltas of finished
 // batches into the survey's tally document, naming them there as folded and
 // bumping its version in the same atomic update, then deletes them; readers
 // skip deltas named as folded and read again when the version moved under
-// them. A delta is folded only when its batch's marker is gone, so a replay
-// always finds the delta of a counted batch.
+// them. A delta is folded only when its batch's lease is gone (or, for a
+// batch of an earlier version, its marker), so a replay always finds the
+// delta of a counted batch.
 //
-// Markers written by an earlier version, in "pending", are still replayed.
+// Markers written by earlier versions, in "tally_deltas" (with the "ids"
+// field) and in "pending", are still replayed, and deleted once counted.
 
 import (
 	"context"
@@ -132,17 +150,17 @@ func (d *deltaDoc) unpack() error {
 }
 
 // AddEach stores a batch of responses with one insert per survey (each
-// survey keeps its responses in its own collection) and counts them with one
-// small insert, exactly once each, and reports each submission's own
-// outcome: a document the database refuses fails only its own submission. A
-// response stored but not yet counted when an error strikes is counted by
-// RecoverPending.
+// survey keeps its responses in its own collection, the batch's marker
+// first) and counts them with one small insert, exactly once each, and
+// reports each submission's own outcome: a document the database refuses
+// fails only its own submission. A response stored but not yet counted when
+// an error strikes is counted by RecoverPending.
 func (s *Responses) AddEach(ctx context.Context, subs []Submission) []AddResult {
 	results, ok := s.addBatch(ctx, subs)
 	if !ok {
 		return results
 	}
-	if err := s.writeCounts(ctx, nil); err != nil {
+	if err := s.writeCounts(ctx); err != nil {
 		// The responses are stored and the marker stays: RecoverPending
 		// counts them if a later write does not.
 		for i := range results {
@@ -163,61 +181,45 @@ func (s *Responses) addEachOwing(ctx context.Context, subs []Submission) []AddRe
 }
 
 // addBatch stores a batch and leaves its counts owed, in memory (Tallies
-// reads them there), for the next write of counts to insert: the next
-// batch's marker write (writeCounts), or a write of its own when no batch
-// follows soon. It writes the batch's marker, together with the counts owed
-// by earlier batches, then the responses. ok is false when the batch failed
-// as a whole.
+// reads them there), for the next write of counts (writeCounts). Per
+// survey it makes one ordered insert: the batch's marker, then the
+// responses. ok is false when the batch failed as a whole.
 func (s *Responses) addBatch(ctx context.Context, subs []Submission) (results []AddResult, ok bool) {
 	results = make([]AddResult, len(subs))
 	if len(subs) == 0 {
 		return results, false
 	}
 	now := time.Now().UTC()
-	marker := pendingDoc{ID: NewID(), IDs: make([]string, len(subs)), Created: now}
 	groups := map[string][]int{} // survey → indexes into subs
 	var order []string
 	for i, sub := range subs {
-		marker.IDs[i] = sub.Response.ID
 		results[i].Created = true
 		sv := sub.Response.Survey
 		if groups[sv] == nil {
 			order = append(order, sv)
-			marker.Surveys = append(marker.Surveys, sv)
 		}
 		groups[sv] = append(groups[sv], i)
 	}
-	if err := s.writeCounts(ctx, &marker); err != nil {
+	batch, err := s.nextBatch(ctx, order, now)
+	if err != nil {
 		return failAll(results, err), false
 	}
 	for _, sv := range order {
 		idx := groups[sv]
-		docs := make([]any, len(idx))
+		marker := pendingDoc{ID: markerPrefix + batch, IDs: make([]string, len(idx)), Created: now}
+		docs := make([]any, 1, len(idx)+1)
 		for j, i := range idx {
-			d, err := toResponseDoc(subs[i].Response, marker.ID)
+			marker.IDs[j] = subs[i].Response.ID
+			d, err := toResponseDoc(subs[i].Response, batch)
 			if err != nil {
 				return failAll(results, err), false
 			}
-			docs[j] = d
+			docs = append(docs, d)
 		}
-		_, err := surveyResponses(s.db, sv).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-		var bwe mongo.BulkWriteException
-		switch {
-		case err == nil:
-		case errors.As(err, &bwe) && bwe.WriteConcernError == nil && len(bwe.WriteErrors) > 0:
-			for _, we := range bwe.WriteErrors {
-				if we.Index < 0 || we.Index >= len(idx) {
-					return failAll(results, fmt.Errorf("spara svar: %w", translate(err))), false
-				}
-				i := idx[we.Index]
-				results[i].Created = false
-				if !mongo.IsDuplicateKeyError(we) {
-					results[i].Err = fmt.Errorf("spara svar: %w", translate(we))
-				}
-			}
-		default:
+		docs[0] = marker
+		if err := s.insertMarked(ctx, surveyResponses(s.db, sv), docs, idx, results); err != nil {
 			// Some of the batch may be stored: the marker stays for RecoverPending.
-			return failAll(results, fmt.Errorf("spara svar: %w", translate(err))), false
+			return failAll(results, err), false
 		}
 	}
 	for i, sub := range subs {
@@ -241,8 +243,39 @@ func (s *Responses) addBatch(ctx context.Context, subs []Submission) (results []
 			stored = append(stored, sub)
 		}
 	}
-	s.owe(marker, stored)
+	s.owe(pendingDoc{ID: batch, Created: now}, stored)
 	return results, true
+}
+
+// insertMarked inserts docs, a marker and then the responses of subs at
+// idx, in order: an ordered insert applies a prefix, so the marker is
+// stored before any response of its batch. A response refused (a duplicate
+// id above all) stops the insert there; the rest are inserted again, after
+// it. The error is the marker's, or one that leaves the outcome unknown.
+func (s *Responses) insertMarked(ctx context.Context, col *mongo.Collection, docs []any, idx []int, results []AddResult) error {
+	for from := 0; from < len(docs); {
+		_, err := col.InsertMany(ctx, docs[from:], options.InsertMany().SetOrdered(true))
+		var bwe mongo.BulkWriteException
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &bwe) && bwe.WriteConcernError == nil && len(bwe.WriteErrors) > 0:
+			we := bwe.WriteErrors[0]
+			at := from + we.Index
+			if we.Index < 0 || at >= len(docs) || at == 0 {
+				return fmt.Errorf("spara svar: %w", translate(err))
+			}
+			i := idx[at-1]
+			results[i].Created = false
+			if !mongo.IsDuplicateKeyError(we) {
+				results[i].Err = fmt.Errorf("spara svar: %w", translate(we))
+			}
+			from = at + 1
+		default:
+			return fmt.Errorf("spara svar: %w", translate(err))
+		}
+	}
+	return nil
 }
 
 func failAll(results []AddResult, err error) []AddResult {
@@ -298,7 +331,7 @@ func (s *Responses) owe(marker pendingDoc, stored []Submission) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(deltas) == 0 {
-		s.settled = append(s.settled, marker.ID)
+		s.settledLocked(marker.ID)
 		return
 	}
 	s.owed = append(s.owed, &owedCount{marker: marker.ID, deltas: deltas})
@@ -309,6 +342,13 @@ func (s *Responses) owes() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.owed) > 0
+}
+
+// owedBatches returns how many batches' counts wait to be written.
+func (s *Responses) owedBatches() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.owed)
 }
 
 // owedDeltas returns the survey's deltas that are owed, not yet written.
@@ -326,24 +366,19 @@ func (s *Responses) owedDeltas(surveyID string) []deltaDoc {
 	return out
 }
 
-// writeCounts inserts the owed counts, and marker (when not nil) with them,
-// in one write into the collection of deltas; a batch whose deltas are all
-// written (or found written: a duplicate _id) is settled. The error is the
-// marker's, or, without a marker, the first delta's that could not be
-// written: those stay owed for the next write.
+// writeCounts inserts the owed counts in one write into the collection of
+// deltas; a batch whose deltas are all written (or found written: a
+// duplicate _id) is settled. The error is the first delta's that could not
+// be written: those stay owed for the next write.
 //
-// The order that keeps every response counted exactly once is unchanged by
-// sharing the write: a batch's marker is written before its responses, its
-// delta after them (it is owed only once they are stored), and its marker
-// deleted after its delta (FlushMarkers takes only settled batches).
-func (s *Responses) writeCounts(ctx context.Context, marker *pendingDoc) error {
+// A batch's delta is owed only once its responses are stored, after its
+// marker, and its marker is deleted only after the delta (retireLeases and
+// FlushMarkers take only settled batches).
+func (s *Responses) writeCounts(ctx context.Context) error {
 	s.mu.Lock()
 	owed := slices.Clone(s.owed)
 	s.mu.Unlock()
 	var docs []any
-	if marker != nil {
-		docs = append(docs, marker)
-	}
 	type at struct{ owed, delta int }
 	where := make([]at, 0, len(owed))
 	for i, o := range owed {
@@ -359,12 +394,8 @@ func (s *Responses) writeCounts(ctx context.Context, marker *pendingDoc) error {
 	if len(docs) == 0 {
 		return nil
 	}
-	first := 0
-	if marker != nil {
-		first = 1
-	}
 	failed := make(map[int]bool) // owed entries with a delta not written
-	var markerErr, deltaErr error
+	var deltaErr error
 	_, err := s.deltas.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	var bwe mongo.BulkWriteException
 	switch {
@@ -373,13 +404,11 @@ func (s *Responses) writeCounts(ctx context.Context, marker *pendingDoc) error {
 		for _, we := range bwe.WriteErrors {
 			switch {
 			case we.Index < 0 || we.Index >= len(docs):
-				return fmt.Errorf("spara svar: %w", translate(err))
-			case we.Index < first:
-				markerErr = fmt.Errorf("spara svar: %w", translate(we))
+				return fmt.Errorf("räkna svar: %w", translate(err))
 			case mongo.IsDuplicateKeyError(we):
 				// Counted already (by a recovery, or an earlier try).
 			default:
-				failed[where[we.Index-first].owed] = true
+				failed[where[we.Index].owed] = true
 				if deltaErr == nil {
 					deltaErr = fmt.Errorf("räkna svar: %w", translate(we))
 				}
@@ -387,9 +416,6 @@ func (s *Responses) writeCounts(ctx context.Context, marker *pendingDoc) error {
 		}
 	default:
 		// Nothing is known to be written: the counts stay owed.
-		if marker != nil {
-			return fmt.Errorf("spara svar: %w", translate(err))
-		}
 		return fmt.Errorf("räkna svar: %w", translate(err))
 	}
 	s.mu.Lock()
@@ -399,13 +425,10 @@ func (s *Responses) writeCounts(ctx context.Context, marker *pendingDoc) error {
 		}
 		if k := slices.Index(s.owed, o); k >= 0 {
 			s.owed = slices.Delete(s.owed, k, k+1)
-			s.settled = append(s.settled, o.marker)
+			s.settledLocked(o.marker)
 		}
 	}
 	s.mu.Unlock()
-	if marker != nil {
-		return markerErr
-	}
 	return deltaErr
 }
 
@@ -439,13 +462,30 @@ func (s *Responses) settle(ctx context.Context, marker pendingDoc, stored []Subm
 	// RecoverPending may replay it, which finds the delta and adds nothing,
 	// and Fold leaves the delta alone.
 	s.mu.Lock()
-	s.settled = append(s.settled, marker.ID)
+	s.settledLocked(marker.ID)
 	s.mu.Unlock()
 	return nil
 }
 
-// FlushMarkers deletes the markers of counted batches in one write.
+// FlushMarkers deletes the markers of counted batches: those of this
+// instance's leases whose batches are all counted, with the leases (the
+// current lease is closed when it is: the next batch writes a new one), and
+// markers of an earlier version in one write.
 func (s *Responses) FlushMarkers(ctx context.Context) error {
+	return s.flushMarkers(ctx, -1)
+}
+
+// flushMarkers is FlushMarkers deleting at most sweep markers of retired
+// leases (all: sweep < 0).
+func (s *Responses) flushMarkers(ctx context.Context, sweep int) error {
+	if err := s.retireLeases(ctx, true); err != nil {
+		return err
+	}
+	if sweep != 0 {
+		if err := s.sweepMarkers(ctx, sweep); err != nil {
+			return err
+		}
+	}
 	s.mu.Lock()
 	ids := s.settled
 	s.settled = nil
@@ -475,6 +515,123 @@ func (s *Responses) FlushMarkers(ctx context.Context) error {
 // Submissions may go on meanwhile: their batches are newer than olderThan,
 // and a delta's _id lets a batch be counted once only.
 func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (int, error) {
+	leased, err := s.recoverLeases(ctx, olderThan)
+	if err != nil {
+		return leased, err
+	}
+	n, err := s.recoverMarkers(ctx, olderThan)
+	return leased + n, err
+}
+
+// recoverLeases counts the batches of leases written before olderThan
+// whose markers are older than olderThan and whose deltas are missing, and
+// retires the leases that nobody takes ids from any more (leaseUse has
+// passed before olderThan and no marker is newer).
+func (s *Responses) recoverLeases(ctx context.Context, olderThan time.Time) (int, error) {
+	all, err := s.allLeases(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var due []leaseDoc
+	for _, l := range all {
+		if l.Created.Before(olderThan) {
+			due = append(due, l)
+		}
+	}
+	if len(due) == 0 {
+		return 0, nil
+	}
+	counted, err := s.deltaIDs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	c := s.newCollector()
+	n := 0
+	for _, l := range due {
+		retire := l.Created.Add(leaseUse).Before(olderThan)
+		found := map[string][]string{} // survey → markers found
+		var batches []pendingDoc
+		seen := map[string]bool{}
+		for _, sv := range l.Surveys {
+			markers, err := s.leaseMarkers(ctx, l, sv)
+			if err != nil {
+				return n, err
+			}
+			for _, m := range markers {
+				if !m.Created.Before(olderThan) {
+					retire = false // a live batch, perhaps
+					continue
+				}
+				batch := strings.TrimPrefix(m.ID, markerPrefix)
+				found[sv] = append(found[sv], m.ID)
+				if !seen[batch] {
+					seen[batch] = true
+					batches = append(batches, pendingDoc{ID: batch, Created: m.Created})
+				}
+				if counted[batch+"/"+sv] {
+					continue
+				}
+				docs, err := s.batchResponses(ctx, sv, batch, m.IDs)
+				if err != nil {
+					return n, err
+				}
+				if err := c.keep(ctx, docs); err != nil {
+					return n, err
+				}
+			}
+		}
+		for _, m := range batches {
+			if err := s.settle(ctx, m, c.stored[m.ID]); err != nil {
+				return n, err
+			}
+			n += len(c.stored[m.ID])
+		}
+		if retire {
+			if err := s.retire(ctx, l.ID, found); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
+}
+
+// collector gathers the stored responses of batches being recovered.
+type collector struct {
+	s       *Responses
+	stored  map[string][]Submission // batch → its uncounted responses
+	surveys map[string]*survey.Survey
+}
+
+func (s *Responses) newCollector() *collector {
+	return &collector{s: s, stored: map[string][]Submission{}, surveys: map[string]*survey.Survey{}}
+}
+
+func (c *collector) keep(ctx context.Context, docs []responseDoc) error {
+	for _, d := range docs {
+		sv, ok := c.surveys[d.Survey]
+		if !ok {
+			var err error
+			sv, err = c.s.surveys.Get(ctx, d.Survey)
+			if err != nil && !errors.Is(err, survey.ErrNotFound) {
+				return err
+			}
+			c.surveys[d.Survey] = sv
+		}
+		if sv == nil {
+			continue // the survey is gone: nothing to count it in
+		}
+		r, err := d.response()
+		if err != nil {
+			return err
+		}
+		c.stored[d.Batch] = append(c.stored[d.Batch], Submission{Survey: sv, Response: &r})
+	}
+	return nil
+}
+
+// recoverMarkers is RecoverPending for markers of the versions that wrote
+// them into tally_deltas or pending.
+func (s *Responses) recoverMarkers(ctx context.Context, olderThan time.Time) (int, error) {
 	old := bson.M{"$lt": olderThan.UTC()}
 	markers, err := s.markers(ctx, s.deltas, bson.M{"ids": bson.M{"$exists": true}, "created": old})
 	if err != nil {
@@ -493,30 +650,8 @@ func (s *Responses) RecoverPending(ctx context.Context, olderThan time.Time) (in
 	if err != nil {
 		return 0, err
 	}
-	stored := map[string][]Submission{} // batch → its uncounted responses
-	surveys := map[string]*survey.Survey{}
-	keep := func(docs []responseDoc) error {
-		for _, d := range docs {
-			sv, ok := surveys[d.Survey]
-			if !ok {
-				var err error
-				sv, err = s.surveys.Get(ctx, d.Survey)
-				if err != nil && !errors.Is(err, survey.ErrNotFound) {
-					return err
-				}
-				surveys[d.Survey] = sv
-			}
-			if sv == nil {
-				continue // the survey is gone: nothing to count it in
-			}
-			r, err := d.response()
-			if err != nil {
-				return err
-			}
-			stored[d.Batch] = append(stored[d.Batch], Submission{Survey: sv, Response: &r})
-		}
-		return nil
-	}
+	c := s.newCollector()
+	stored, keep := c.stored, func(docs []responseDoc) error { return c.keep(ctx, docs) }
 	var legacyBatches []string
 	for _, m := range markers {
 		if len(m.Surveys) == 0 {
@@ -671,7 +806,8 @@ func (s *Responses) deltaIDs(ctx context.Context) (map[string]bool, error) {
 // any time and from several instances at once. The time is unused; it is
 // there for the committer's ticker.
 func (s *Responses) Fold(ctx context.Context, _ time.Time) error {
-	if err := s.FlushMarkers(ctx); err != nil {
+	// Markers of retired leases are left to the writer's idle moments.
+	if err := s.flushMarkers(ctx, 0); err != nil {
 		return err
 	}
 	surveys, err := s.deltas.Distinct(ctx, "survey", bson.M{})
@@ -718,7 +854,7 @@ func (s *Responses) foldSurvey(ctx context.Context, surveyID string) error {
 	for _, q := range []struct {
 		col    *mongo.Collection
 		filter bson.M
-	}{{s.deltas, bson.M{"ids": bson.M{"$exists": true}}}, {s.pending, bson.M{}}} {
+	}{{s.deltas, bson.M{"ids": bson.M{"$exists": true}}}, {s.pending, bson.M{}}, {s.leases, bson.M{}}} {
 		markers, err := q.col.Distinct(ctx, "_id", q.filter)
 		if err != nil {
 			return fmt.Errorf("vika in räkningar: %w", translate(err))
@@ -733,7 +869,7 @@ func (s *Responses) foldSurvey(ctx context.Context, surveyID string) error {
 	ids := []string{}
 	for _, d := range deltas {
 		batch, _, _ := strings.Cut(d.ID, "/")
-		if live[batch] || slices.Contains(base.Folded, d.ID) {
+		if live[batch] || live[leaseOf(batch)] || slices.Contains(base.Folded, d.ID) {
 			continue
 		}
 		ids = append(ids, d.ID)
@@ -924,7 +1060,12 @@ func mergeTally(t *survey.Tally, vt villageTallyDoc) {
 // could otherwise be missed); VerifyTallies is safe at any time.
 func (s *Responses) RepairTallies(ctx context.Context, sv *survey.Survey) error {
 	// Counts still owed would be added to the recount when written.
-	if err := s.writeCounts(ctx, nil); err != nil {
+	if err := s.writeCounts(ctx); err != nil {
+		return err
+	}
+	// Leases retired first: a recovery must not find a marker whose delta
+	// the repair deletes.
+	if err := s.flushMarkers(ctx, 0); err != nil {
 		return err
 	}
 	counts, err := s.Recount(ctx, sv)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/forankra/forankra/survey"
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // ReplacePlanDocForTest overwrites a plan's document as a crash between the
@@ -61,5 +62,43 @@ func AddOwingForTest(ctx context.Context, r *Responses, subs []Submission) []Add
 // WriteCountsForTest writes the counts r owes, as the committer does after
 // a batch or with the next one.
 func WriteCountsForTest(ctx context.Context, r *Responses) error {
-	return r.writeCounts(ctx, nil)
+	return r.writeCounts(ctx)
+}
+
+// CrashedBatchForTest writes what a batch of subs (one survey) leaves when
+// the process dies during its insert: its lease, then, unless stored is
+// negative, its marker and the first stored responses; no delta. It
+// returns the batch's id.
+func CrashedBatchForTest(ctx context.Context, r *Responses, subs []Submission, stored int) (string, error) {
+	sv := subs[0].Response.Survey
+	now := time.Now().UTC()
+	batch, err := r.nextBatch(ctx, []string{sv}, now)
+	if err != nil || stored < 0 {
+		return batch, err
+	}
+	marker := pendingDoc{ID: markerPrefix + batch, Created: now}
+	docs := []any{&marker}
+	for i, sub := range subs {
+		marker.IDs = append(marker.IDs, sub.Response.ID)
+		if i < stored {
+			d, err := toResponseDoc(sub.Response, batch)
+			if err != nil {
+				return batch, err
+			}
+			docs = append(docs, d)
+		}
+	}
+	_, err = surveyResponses(r.db, sv).InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
+	return batch, err
+}
+
+// LeaseDocsForTest returns how many leases and how many markers (in the
+// survey's collection) are stored.
+func LeaseDocsForTest(ctx context.Context, db *DB, surveyID string) (leases, markers int, err error) {
+	n, err := db.col(colLeases).CountDocuments(ctx, bson.M{})
+	if err != nil {
+		return 0, 0, err
+	}
+	m, err := surveyResponses(db, surveyID).CountDocuments(ctx, bson.M{"_id": bson.M{"$regex": "^" + markerPrefix}})
+	return int(n), int(m), err
 }

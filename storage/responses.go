@@ -31,11 +31,14 @@ type Responses struct {
 	tallies *mongo.Collection
 	deltas  *mongo.Collection
 	pending *mongo.Collection
+	leases  *mongo.Collection
 	surveys *Surveys
 
 	mu      sync.Mutex
-	settled []string     // markers of counted batches, to delete (FlushMarkers)
-	owed    []*owedCount // counts of stored batches, to write (writeCounts)
+	settled []string      // markers of counted batches, to delete (FlushMarkers)
+	owed    []*owedCount  // counts of stored batches, to write (writeCounts)
+	lease   leases        // batch ids (leases.go)
+	inert   []inertMarker // markers of retired leases, to delete (sweepMarkers)
 
 	legacyEmpty atomic.Bool // seen empty once: nothing writes to it again
 }
@@ -43,7 +46,7 @@ type Responses struct {
 // NewResponses returns the response store of db.
 func NewResponses(db *DB) *Responses {
 	return &Responses{db: db, legacy: db.col(colResponses), tallies: db.col(colTallies),
-		deltas: db.col(colDeltas), pending: db.col(colPending),
+		deltas: db.col(colDeltas), pending: db.col(colPending), leases: db.col(colLeases),
 		surveys: NewSurveys(db)}
 }
 
@@ -214,6 +217,7 @@ func (s *Responses) each(ctx context.Context, surveyID string, sort bson.D, f fu
 		if err := cur.All(ctx, &docs); err != nil {
 			return fmt.Errorf("läsa svar: %w", translate(err))
 		}
+		docs = slices.DeleteFunc(docs, func(d responseDoc) bool { return isMarker(d.ID) })
 		moved := make(map[string]bool, len(docs))
 		for _, d := range docs {
 			moved[d.ID] = true
@@ -246,6 +250,9 @@ func (s *Responses) each(ctx context.Context, surveyID string, sort bson.D, f fu
 		var d responseDoc
 		if err := cur.Decode(&d); err != nil {
 			return fmt.Errorf("läsa svar: %w", err)
+		}
+		if isMarker(d.ID) {
+			continue // a batch's marker (counting.go), not a response
 		}
 		r, err := d.response()
 		if err != nil {
@@ -285,6 +292,9 @@ func (s *Responses) legacyOf(ctx context.Context, surveyID string) ([]responseDo
 
 // Get returns one stored response of the survey: a read by _id.
 func (s *Responses) Get(ctx context.Context, surveyID, id string) (survey.Response, error) {
+	if isMarker(id) {
+		return survey.Response{}, fmt.Errorf("läsa svar: %w", survey.ErrNotFound)
+	}
 	var d responseDoc
 	err := surveyResponses(s.db, surveyID).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) && !s.legacyEmpty.Load() {
