@@ -213,8 +213,9 @@ func (c *Committer) writer(folds bool) {
 	defer counts.Stop()
 	batch := make([]*commitRequest, 0, c.maxBatch)
 	for {
-		// Counts owed by the last batch ride on the next batch's marker
-		// write; when no batch comes within countWait they are written alone.
+		// Counts owed by the last batches are written once owedMax batches
+		// owe them (after their callers are answered), or when no batch
+		// comes within countWait; an idle writer also deletes inert markers.
 		var countsC <-chan time.Time
 		if c.store.owes() || c.store.hasInert() {
 			counts.Reset(countWait)
@@ -244,10 +245,10 @@ func (c *Committer) writer(folds bool) {
 	}
 }
 
-// countWait is how long a batch's counts wait for the next batch, whose
-// marker write takes them along, before they are written alone. Until then
-// they are read from memory by this instance and from the marker by a
-// recovery; other instances see them that much later.
+// countWait is how long owed counts wait for more batches before they are
+// written. Until then they are read from memory by this instance and from
+// the batch's marker by a recovery; other instances see them that much
+// later.
 const countWait = 5 * time.Millisecond
 
 // writeCounts writes the counts the store owes; those it cannot write stay
