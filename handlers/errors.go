@@ -211,3 +211,20 @@ func checkDepth(b []byte, max int) error {
 	}
 	return nil
 }
+
+// staleConflict answers a change made on an old revision: 409 whose body is
+// the record as it is now, with "error" and, for clients that keep their own
+// copy apart, the record again under "current", so that the client can show
+// both and nothing typed is lost (plans, surveys, minutes).
+func staleConflict(c *fiber.Ctx, current any, msg string) error {
+	b, err := json.Marshal(current)
+	if err != nil {
+		return err
+	}
+	body := map[string]any{}
+	if err := json.Unmarshal(b, &body); err != nil {
+		return err
+	}
+	body["error"], body["current"] = msg, current
+	return c.Status(fiber.StatusConflict).JSON(body)
+}

@@ -454,7 +454,7 @@ func checkMinutesRevision(m *survey.Meeting, want *int) error {
 }
 
 // minutesConflict answers a stale change of the minutes in the API: 409
-// with the meeting and its agenda as they are now, under "current" too.
+// with the meeting and its agenda as they are now, also under "current".
 func (s *server) minutesConflict(c *fiber.Ctx, cx context.Context, id string, err error) error {
 	if !errors.Is(err, storage.ErrMinutesChanged) {
 		return err
@@ -467,7 +467,7 @@ func (s *server) minutesConflict(c *fiber.Ctx, cx context.Context, id string, er
 	if gerr != nil {
 		return gerr
 	}
-	return c.Status(fiber.StatusConflict).JSON(map[string]any{"error": translate(apiLang(c), errMinutesChangedText), "current": v})
+	return staleConflict(c, v, translate(apiLang(c), errMinutesChangedText))
 }
 
 // errMinutesChangedText is what a stale change of the minutes answers.

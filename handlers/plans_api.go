@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -258,18 +257,7 @@ func (s *server) conflictWithCurrent(c *fiber.Ctx, cx context.Context, id string
 	if err != nil {
 		return err
 	}
-	// The body is the current plan itself, with the error and, for clients
-	// that keep their own copy apart, the plan again under "current".
-	b, err := json.Marshal(view)
-	if err != nil {
-		return err
-	}
-	body := map[string]any{}
-	if err := json.Unmarshal(b, &body); err != nil {
-		return err
-	}
-	body["error"], body["current"] = errorText(cause), view
-	return c.Status(fiber.StatusConflict).JSON(body)
+	return staleConflict(c, view, errorText(cause))
 }
 
 // errorText is the Swedish message of a domain error, without the sentinel.

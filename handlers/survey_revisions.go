@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -71,14 +70,5 @@ func (s *server) surveyConflict(c *fiber.Ctx, cx context.Context, id string, err
 	if gerr != nil {
 		return gerr
 	}
-	b, merr := json.Marshal(cur)
-	if merr != nil {
-		return merr
-	}
-	body := map[string]any{}
-	if merr := json.Unmarshal(b, &body); merr != nil {
-		return merr
-	}
-	body["error"], body["current"] = translate(apiLang(c), errSurveyChangedText), cur
-	return c.Status(fiber.StatusConflict).JSON(body)
+	return staleConflict(c, cur, translate(apiLang(c), errSurveyChangedText))
 }
