@@ -339,16 +339,23 @@ func repairAll(ctx context.Context, db *storage.DB, out io.Writer) error {
 // every schedulePeriod; every instance runs it, and storage lets one win.
 func applySchedules(ctx context.Context, db *storage.DB, log *slog.Logger) {
 	surveys := storage.NewSurveys(db)
-	t := time.NewTicker(schedulePeriod)
-	defer t.Stop()
-	for {
-		changed, err := surveys.ApplySchedules(ctx, time.Now())
+	atStartAndEvery(ctx, schedulePeriod, func(now time.Time) {
+		changed, err := surveys.ApplySchedules(ctx, now)
 		if err != nil && ctx.Err() == nil {
 			log.Warn("scheduled survey opening and closing", "err", err)
 		}
 		for _, sv := range changed {
 			log.Info("survey status changed as scheduled", "survey", sv.ID, "status", sv.Status)
 		}
+	})
+}
+
+// atStartAndEvery runs f at once and then every period until ctx ends.
+func atStartAndEvery(ctx context.Context, period time.Duration, f func(now time.Time)) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		f(time.Now())
 		select {
 		case <-ctx.Done():
 			return
@@ -365,22 +372,15 @@ const schedulePeriod = 20 * time.Second
 // owes, confirmation of answers left 30 days) at start and every
 // clockPeriod; every instance runs it, and each reminder is queued once.
 func runMatterClock(ctx context.Context, clock *handlers.Clock, log *slog.Logger) {
-	t := time.NewTicker(clockPeriod)
-	defer t.Stop()
-	for {
-		run, err := clock.Escalate(ctx, time.Now())
+	atStartAndEvery(ctx, clockPeriod, func(now time.Time) {
+		run, err := clock.Escalate(ctx, now)
 		if err != nil && ctx.Err() == nil {
 			log.Warn("matters' clock; the next run tries again", "err", err)
 		}
 		if run.Queued+run.Confirmed+run.AgendaOwed > 0 {
 			log.Info("matters' clock", "reminders_queued", run.Queued, "confirmed", run.Confirmed, "agenda_items_owed", run.AgendaOwed)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }
 
 // runOutboxSender sends what the outbox still owes (queued mail of an
@@ -388,22 +388,15 @@ func runMatterClock(ctx context.Context, clock *handlers.Clock, log *slog.Logger
 // every senderPeriod; every instance runs it, and each attempt is claimed
 // so no message is sent twice.
 func runOutboxSender(ctx context.Context, sender *handlers.Sender, log *slog.Logger) {
-	t := time.NewTicker(senderPeriod)
-	defer t.Stop()
-	for {
-		run, err := sender.Resend(ctx, time.Now())
+	atStartAndEvery(ctx, senderPeriod, func(now time.Time) {
+		run, err := sender.Resend(ctx, now)
 		if err != nil && ctx.Err() == nil {
 			log.Warn("outbox sender; the next run tries again", "err", err)
 		}
 		if run.Sent+run.Failed+run.Abandoned > 0 {
 			log.Info("outbox sender", "sent", run.Sent, "failed", run.Failed, "abandoned", run.Abandoned)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }
 
 // senderPeriod is how often the outbox sender runs: a retry is sent at most
