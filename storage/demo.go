@@ -471,16 +471,8 @@ func seedDemoAdoptionMeeting(ctx context.Context, db *DB, p *survey.ServicePlan,
 	if err := meetings.AddItem(ctx, m.ID, it); err != nil {
 		return "", err
 	}
-	for _, st := range []struct {
-		from, to string
-		set      map[string]any
-	}{
-		{survey.MeetingPlanned, survey.MeetingInvited, map[string]any{"invited_at": starts.AddDate(0, 0, -21).UTC()}},
-		{survey.MeetingInvited, survey.MeetingHeld, map[string]any{"held_at": starts.Add(3 * time.Hour).UTC(), "present": []string{"baggetorp", "hogsjo", "osteraker", "lappe"}}},
-	} {
-		if err := meetings.StepMeeting(ctx, m.ID, st.from, st.to, st.set); err != nil {
-			return "", err
-		}
+	if err := seedDemoHeld(ctx, meetings, m.ID, starts); err != nil {
+		return "", err
 	}
 	return it.ID, nil
 }

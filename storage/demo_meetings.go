@@ -60,16 +60,8 @@ func seedDemoMeetings(ctx context.Context, db *DB, users map[string]string, now 
 			return err
 		}
 	}
-	for _, st := range []struct {
-		from, to string
-		set      map[string]any
-	}{
-		{survey.MeetingPlanned, survey.MeetingInvited, map[string]any{"invited_at": past.AddDate(0, 0, -21).UTC()}},
-		{survey.MeetingInvited, survey.MeetingHeld, map[string]any{"held_at": past.Add(3 * time.Hour).UTC(), "present": []string{"baggetorp", "hogsjo", "osteraker", "lappe"}}},
-	} {
-		if err := meetings.StepMeeting(ctx, held.ID, st.from, st.to, st.set); err != nil {
-			return err
-		}
+	if err := seedDemoHeld(ctx, meetings, held.ID, past); err != nil {
+		return err
 	}
 	at := past.Add(2 * time.Hour).UTC()
 	action := &survey.PlanAction{ID: NewID(), Plan: plan.ID, Village: plan.Village, Priority: plan.Priorities[0].ID,
@@ -100,4 +92,22 @@ func seedDemoMeetings(ctx context.Context, db *DB, users map[string]string, now 
 		return err
 	}
 	return meetings.AddItem(ctx, upcoming.ID, &survey.AgendaItem{Title: "Skolvägarna: uppföljning", Decisions: []survey.MeetingDecision{}, AddedBy: official, Added: now.UTC()})
+}
+
+// seedDemoHeld walks a demo meeting that starts at starts from planned
+// through its invitations (three weeks before) to held, with four
+// villages present.
+func seedDemoHeld(ctx context.Context, meetings *Meetings, id string, starts time.Time) error {
+	for _, st := range []struct {
+		from, to string
+		set      map[string]any
+	}{
+		{survey.MeetingPlanned, survey.MeetingInvited, map[string]any{"invited_at": starts.AddDate(0, 0, -21).UTC()}},
+		{survey.MeetingInvited, survey.MeetingHeld, map[string]any{"held_at": starts.Add(3 * time.Hour).UTC(), "present": []string{"baggetorp", "hogsjo", "osteraker", "lappe"}}},
+	} {
+		if err := meetings.StepMeeting(ctx, id, st.from, st.to, st.set); err != nil {
+			return err
+		}
+	}
+	return nil
 }
