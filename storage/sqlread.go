@@ -58,41 +58,25 @@ var errNoSQL = errors.New("no direct read")
 // (no "a") are read by _id through FerretDB.
 func (s *Responses) batchResponsesSQL(ctx context.Context, surveyID, batch string, ids []string) ([]responseDoc, error) {
 	file := s.db.sqliteFile()
-	if file == "" || len(ids) == 0 {
+	if file == "" || len(ids) == 0 || !allSQLSafe(ids) {
 		return nil, errNoSQL
 	}
-	for _, id := range ids {
-		if !sqlSafeID(id) {
-			return nil, errNoSQL
-		}
-	}
-	db, err := sql.Open("sqlite", "file:"+file+"?mode=ro&_pragma=busy_timeout(10000)")
+	db, table, err := openCollectionSQL(ctx, file, colResponses+"_"+surveyID)
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	var table string
-	err = db.QueryRowContext(ctx, `SELECT table_name FROM _ferretdb_collections WHERE name = ?`, colResponses+"_"+surveyID).Scan(&table)
-	if errors.Is(err, sql.ErrNoRows) {
+	if db == nil {
 		return []responseDoc{}, nil // no collection: nothing stored
 	}
-	if err != nil {
-		return nil, err
-	}
+	defer db.Close()
 	var out []responseDoc
 	var nested []string
 	const chunk = 500
 	for start := 0; start < len(ids); start += chunk {
 		part := ids[start:min(start+chunk, len(ids))]
-		args := make([]any, len(part))
-		for i, id := range part {
-			b, _ := json.Marshal(id) // a safe id: "id"
-			args[i] = string(b)
-		}
 		q := fmt.Sprintf(`SELECT _ferretdb_sjson->>'$._id', _ferretdb_sjson->>'$.batch', _ferretdb_sjson->>'$.village', _ferretdb_sjson->>'$.a'
 			FROM %s WHERE _ferretdb_sjson->'$._id' IN (?%s)`, quoteIdent(table), strings.Repeat(", ?", len(part)-1))
-		rows, err := db.QueryContext(ctx, q, args...)
+		rows, err := db.QueryContext(ctx, q, idArgs(part)...)
 		if err != nil {
 			return nil, err
 		}
@@ -124,4 +108,76 @@ func (s *Responses) batchResponsesSQL(ctx context.Context, surveyID, batch strin
 		out = append(out, more...)
 	}
 	return out, nil
+}
+
+// allSQLSafe reports whether every id may be compared in SQL (sqlSafeID).
+func allSQLSafe(ids []string) bool {
+	for _, id := range ids {
+		if !sqlSafeID(id) {
+			return false
+		}
+	}
+	return true
+}
+
+// idArgs are safe ids as FerretDB stores them in JSON ("id").
+func idArgs(ids []string) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		b, _ := json.Marshal(id) // a safe id: "id"
+		args[i] = string(b)
+	}
+	return args
+}
+
+// openCollectionSQL opens the embedded server's file for reading and finds
+// the table of a collection; a nil db (and no error) when the collection does
+// not exist. The caller closes db.
+func openCollectionSQL(ctx context.Context, file, collection string) (*sql.DB, string, error) {
+	db, err := sql.Open("sqlite", "file:"+file+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return nil, "", err
+	}
+	db.SetMaxOpenConns(1)
+	var table string
+	err = db.QueryRowContext(ctx, `SELECT table_name FROM _ferretdb_collections WHERE name = ?`, collection).Scan(&table)
+	if err != nil {
+		db.Close()
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, "", nil
+		}
+		return nil, "", err
+	}
+	return db, table, nil
+}
+
+// presentIDsSQL returns which of ids a collection holds, in one SQL query on
+// the embedded server's file (errNoSQL elsewhere, or for an id that is not
+// safe): the {_id: {$in: ...}} FerretDB would answer by reading the whole
+// collection.
+func (d *DB) presentIDsSQL(ctx context.Context, collection string, ids []string) (map[string]bool, error) {
+	file := d.sqliteFile()
+	if file == "" || len(ids) == 0 || len(ids) > 500 || !allSQLSafe(ids) {
+		return nil, errNoSQL
+	}
+	db, table, err := openCollectionSQL(ctx, file, collection)
+	if err != nil || db == nil {
+		return map[string]bool{}, err
+	}
+	defer db.Close()
+	q := fmt.Sprintf(`SELECT _ferretdb_sjson->>'$._id' FROM %s WHERE _ferretdb_sjson->'$._id' IN (?%s)`, quoteIdent(table), strings.Repeat(", ?", len(ids)-1))
+	rows, err := db.QueryContext(ctx, q, idArgs(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }

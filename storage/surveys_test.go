@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/forankra/forankra/storage"
 	"github.com/forankra/forankra/storage/dbtest"
 	"github.com/forankra/forankra/survey"
+	"go.mongodb.org/mongo-driver/event"
 )
 
 func TestScheduledSurveysChangeOnceWhenInstancesRaceToApplyThem(t *testing.T) {
@@ -166,5 +168,62 @@ func TestASurveySaveHalfDoneIsRolledForward(t *testing.T) {
 	got.Title = "Sist"
 	if err := surveys.Save(ctx, got); err != nil || got.Revision != 2 {
 		t.Errorf("save on revision 1: got %v revision %d; want stored as 2", err, got.Revision)
+	}
+}
+
+// On the embedded server a list checks its surveys' claims in SQL on the _id
+// index, not with an _id $in that FerretDB answers by reading every claim
+// ever made: listing asks FerretDB nothing of survey_revisions however many
+// saves there were, and still rolls a half-done save forward.
+func TestListingSurveysReadsNoClaimThroughFerretDB(t *testing.T) {
+	var mu sync.Mutex
+	finds := map[string]int{}
+	monitor := &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
+		if e.CommandName != "find" {
+			return
+		}
+		col, _ := e.Command.Lookup("find").StringValueOK()
+		mu.Lock()
+		finds[col]++
+		mu.Unlock()
+	}}
+	db := dbtest.New(t, storage.WithCommandMonitor(monitor))
+	surveys := storage.NewSurveys(db)
+	ctx := context.Background()
+	var last *survey.Survey
+	for i := range 3 {
+		sv, _ := survey.NewDraft(survey.Details{Title: fmt.Sprintf("Enkät %d", i), Villages: []string{"aby"}})
+		if err := surveys.Create(ctx, sv); err != nil {
+			t.Fatal(err)
+		}
+		for range 5 {
+			if err := surveys.Save(ctx, sv); err != nil {
+				t.Fatal(err)
+			}
+		}
+		last = sv
+	}
+	crashed := *last
+	crashed.Title = "Efter"
+	if err := storage.ClaimSurveyRevisionForTest(ctx, db, &crashed); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	clear(finds)
+	mu.Unlock()
+	list, err := surveys.List(ctx, storage.SurveyFilter{})
+	titles := map[string]string{}
+	for _, sv := range list {
+		titles[sv.ID] = sv.Title
+	}
+	if err != nil || len(list) != 3 || titles[last.ID] != "Efter" {
+		t.Fatalf("got %v, %v; want 3 surveys, the last rolled forward to \"Efter\"", titles, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if finds["survey_revisions"] != 2 {
+		// two, by _id: the roll-forward reads the half-done claim and finds
+		// no claim after it; none for the list itself
+		t.Errorf("got %d finds on survey_revisions; want 2 (the roll-forward's, by _id)", finds["survey_revisions"])
 	}
 }
